@@ -1,0 +1,690 @@
+/* sc-core.c: see sc-core.h.
+ *
+ * Everything here runs on the main loop: ScSignalling and ScCall emit their signals
+ * there. A call belongs to exactly one call id; anything that arrives for another id
+ * (a late candidate from the previous peer, say) is dropped, so the next peer never
+ * sees anything of the previous one.
+ */
+#define G_LOG_DOMAIN "showcast-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sc-call.h"
+#include "sc-core.h"
+#include "sc-ice-uri.h"
+#include "sc-protocol.h"
+#include "sc-signalling.h"
+#include "sc-text.h"
+
+/* How long a clean quit waits for the server to acknowledge the close. */
+#define CLOSE_TIMEOUT_MS 2000
+
+G_DEFINE_QUARK (sc-core-error-quark, sc_core_error)
+
+const char *
+sc_core_error_code (const GError *error)
+{
+  static const char *const codes[] = {
+    [SC_CORE_ERROR_NOT_SIGNED_IN] = "not-signed-in",
+    [SC_CORE_ERROR_NOT_IN_CALL] = "not-in-call",
+    [SC_CORE_ERROR_CHAT_NOT_READY] = "chat-not-ready",
+    [SC_CORE_ERROR_BAD_TEXT] = "bad-text",
+    [SC_CORE_ERROR_CLOSING] = "closing",
+  };
+  if (error && error->domain == SC_CORE_ERROR && error->code >= 0 &&
+      (gsize) error->code < G_N_ELEMENTS (codes))
+    return codes[error->code];
+  return "error";
+}
+
+struct _ScCore
+{
+  GObject parent_instance;
+
+  gint64 start_us;
+  ScCoreState state;
+  char *server_url;
+  char *wanted_name;
+  ScMediaConfig *media;
+  ScFrontend *frontend;          /* unowned: the program owns both */
+  ScSignalling *signalling;
+  GCancellable *cancellable;
+
+  char *id;                      /* from signed-in */
+  char *name;
+
+  ScCall *call;                  /* the current call, or NULL */
+  char *call_id;
+  char *peer_id;
+  char *peer_name;
+  ScRole role;
+  guint queue;
+
+  guint close_timeout;
+  int exit_code;
+};
+
+G_DEFINE_FINAL_TYPE (ScCore, sc_core, G_TYPE_OBJECT)
+
+enum { SIG_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+const char *
+sc_core_state_to_string (ScCoreState state)
+{
+  static const char *const names[] = {
+    "connecting", "signing-in", "idle", "waiting", "matched", "in-call", "closing", "closed",
+  };
+  g_return_val_if_fail (state <= SC_CORE_CLOSED, "?");
+  return names[state];
+}
+
+/* ---- Events ------------------------------------------------------------------------ */
+
+static void
+emit (ScCore *self, ScEvent *event)
+{
+  event->t_ms = (g_get_monotonic_time () - self->start_us) / 1000;
+  if (self->frontend)
+    sc_frontend_handle_event (self->frontend, event);
+  sc_event_free (event);
+}
+
+void
+sc_core_report_error (ScCore *self, const char *code, const char *message)
+{
+  ScEvent *event = sc_event_new ("error");
+  sc_event_set_string (event, "code", code);
+  sc_event_set_string (event, "message", message);
+  emit (self, event);
+}
+
+static JsonObject *
+peer_object (ScCore *self)
+{
+  JsonObject *peer = json_object_new ();
+  json_object_set_string_member (peer, "name", self->peer_name);
+  json_object_set_string_member (peer, "id", self->peer_id);
+  return peer;
+}
+
+void
+sc_core_report_status (ScCore *self)
+{
+  ScEvent *event = sc_event_new ("status");
+  sc_event_set_string (event, "state", sc_core_state_to_string (self->state));
+  sc_event_set_string (event, "server", self->server_url);
+  sc_event_set_string (event, "name", self->name ? self->name : self->wanted_name);
+  if (self->id)
+    sc_event_set_string (event, "id", self->id);
+  if (self->state == SC_CORE_WAITING)
+    sc_event_set_int (event, "queue", self->queue);
+  if (self->call_id)
+    {
+      g_autoptr(JsonObject) peer = peer_object (self);
+      sc_event_set_object (event, "peer", peer);
+      sc_event_set_string (event, "call", self->call_id);
+      sc_event_set_string (event, "role", sc_role_to_string (self->role));
+      sc_event_set_bool (event, "connected", self->call && sc_call_is_connected (self->call));
+      sc_event_set_bool (event, "chat_open", self->call && sc_call_is_channel_open (self->call));
+    }
+  sc_event_set_bool (event, "mic_muted", self->media->mic_muted);
+  sc_event_set_bool (event, "camera_on", !self->media->camera_off);
+  emit (self, event);
+}
+
+/* ---- Finishing --------------------------------------------------------------------- */
+
+static void
+finish (ScCore *self, int exit_code)
+{
+  if (self->state == SC_CORE_CLOSED)
+    return;
+  self->state = SC_CORE_CLOSED;
+  self->exit_code = exit_code;
+  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  emit (self, sc_event_new ("bye"));
+  g_signal_emit (self, signals[SIG_FINISHED], 0, exit_code);
+}
+
+/* ---- The call ---------------------------------------------------------------------- */
+
+static void
+end_call (ScCore *self)
+{
+  if (self->call)
+    {
+      g_signal_handlers_disconnect_by_data (self->call, self);
+      sc_call_stop (self->call);
+      g_clear_object (&self->call);
+    }
+  g_clear_pointer (&self->call_id, g_free);
+  g_clear_pointer (&self->peer_id, g_free);
+  g_clear_pointer (&self->peer_name, g_free);
+}
+
+static void
+send_simple (ScCore *self, ScMessageType type)
+{
+  g_autoptr(ScMessage) msg = sc_message_new (type);
+  sc_signalling_send (self->signalling, msg);
+}
+
+static void
+on_local_description (ScCall *call, const char *type, const char *sdp, gpointer data)
+{
+  ScCore *self = data;
+  g_autoptr(ScMessage) msg = sc_message_new (g_str_equal (type, "offer") ? SC_MSG_OFFER
+                                                                          : SC_MSG_ANSWER);
+  msg->call = g_strdup (self->call_id);
+  msg->sdp = g_strdup (sdp);
+  sc_signalling_send (self->signalling, msg);
+}
+
+static void
+on_local_candidate (ScCall *call, guint mline, const char *candidate, gpointer data)
+{
+  ScCore *self = data;
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_CANDIDATE);
+  msg->call = g_strdup (self->call_id);
+  msg->mline = mline;
+  msg->candidate = g_strdup (candidate);
+  sc_signalling_send (self->signalling, msg);
+}
+
+static void
+on_call_connected (ScCall *call, gpointer data)
+{
+  ScCore *self = data;
+  self->state = SC_CORE_IN_CALL;
+  emit (self, sc_event_new ("connected"));
+}
+
+static void
+on_first_frame (ScCall *call, guint width, guint height, gpointer data)
+{
+  ScCore *self = data;
+  ScEvent *event = sc_event_new ("first-frame");
+  sc_event_set_int (event, "width", width);
+  sc_event_set_int (event, "height", height);
+  emit (self, event);
+}
+
+static void
+on_channel_open (ScCall *call, gpointer data)
+{
+  emit (data, sc_event_new ("chat-open"));
+}
+
+static void
+on_data_received (ScCall *call, const char *data_text, gpointer data)
+{
+  ScCore *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = sc_peer_chat_decode (data_text, strlen (data_text), &error);
+  if (text == NULL || !sc_text_validate_chat (text, &error))
+    {
+      /* A stranger's malformed message is dropped, not shown. */
+      g_info ("dropped a message from the peer: %s", error->message);
+      return;
+    }
+  ScEvent *event = sc_event_new ("chat");
+  sc_event_set_string (event, "from", self->peer_name);
+  sc_event_set_string (event, "text", text);
+  emit (self, event);
+}
+
+static void
+on_call_failed (ScCall *call, const char *message, gpointer data)
+{
+  ScCore *self = data;
+  g_warning ("call %s failed: %s", self->call_id, message);
+  sc_core_report_error (self, "call-failed", message);
+  /* A failed call is over for both sides: move on to the next peer, which also tells
+   * the server, so the partner hears of it at once. */
+  if (self->state == SC_CORE_MATCHED || self->state == SC_CORE_IN_CALL)
+    sc_core_next (self, NULL);
+}
+
+static GStrv
+ice_uris_for (ScCore *self, const ScMessage *matched)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (self->media->stun || self->media->turn)
+    {
+      /* Options on the command line replace what the server hands out. */
+      const char *urls[] = { self->media->stun, self->media->turn };
+      for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+        {
+          if (urls[i] == NULL)
+            continue;
+          g_autofree char *uri = sc_ice_uri_from_url (urls[i], NULL, NULL, &error);
+          if (uri)
+            g_strv_builder_add (builder, uri);
+          else
+            g_warning ("%s", error->message);
+          g_clear_error (&error);
+        }
+      return g_strv_builder_end (builder);
+    }
+
+  for (guint i = 0; i < matched->ice_servers->len; i++)
+    {
+      const ScIceServer *server = g_ptr_array_index (matched->ice_servers, i);
+      for (guint j = 0; server->urls[j]; j++)
+        {
+          g_autofree char *uri = sc_ice_uri_from_url (server->urls[j], server->username,
+                                                      server->credential, &error);
+          if (uri)
+            g_strv_builder_add (builder, uri);
+          else
+            g_warning ("ICE server from the server ignored: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+handle_matched (ScCore *self, const ScMessage *msg)
+{
+  end_call (self);
+
+  g_auto(GStrv) ice_uris = ice_uris_for (self, msg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown_name = sc_text_sanitize (msg->peer_name, SC_NAME_MAX_CHARS);
+
+  self->call_id = g_strdup (msg->call);
+  self->peer_id = g_strdup (msg->peer_id);
+  self->peer_name = g_strdup (msg->peer_name);
+  self->role = msg->role;
+  self->state = SC_CORE_MATCHED;
+
+  ScEvent *event = sc_event_new ("matched");
+  g_autoptr(JsonObject) peer = peer_object (self);
+  sc_event_set_object (event, "peer", peer);
+  sc_event_set_string (event, "call", self->call_id);
+  sc_event_set_string (event, "role", sc_role_to_string (self->role));
+  emit (self, event);
+
+  self->call = sc_call_new (self->media, self->role == SC_ROLE_OFFERER, shown_name,
+                            (const char *const *) ice_uris, &error);
+  if (self->call)
+    {
+      g_signal_connect (self->call, "local-description", G_CALLBACK (on_local_description), self);
+      g_signal_connect (self->call, "local-candidate", G_CALLBACK (on_local_candidate), self);
+      g_signal_connect (self->call, "connected", G_CALLBACK (on_call_connected), self);
+      g_signal_connect (self->call, "first-frame", G_CALLBACK (on_first_frame), self);
+      g_signal_connect (self->call, "channel-open", G_CALLBACK (on_channel_open), self);
+      g_signal_connect (self->call, "data-received", G_CALLBACK (on_data_received), self);
+      g_signal_connect (self->call, "failed", G_CALLBACK (on_call_failed), self);
+    }
+  if (self->call == NULL || !sc_call_start (self->call, &error))
+    {
+      /* Without working media no call can succeed: say why and stop. */
+      sc_core_report_error (self, "media", error->message);
+      self->exit_code = 1;
+      sc_core_quit (self);
+    }
+}
+
+static void
+handle_description (ScCore *self, const ScMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  const char *type = msg->type == SC_MSG_OFFER ? "offer" : "answer";
+  if (!sc_call_set_remote_description (self->call, type, msg->sdp, &error))
+    {
+      sc_core_report_error (self, "bad-sdp", error->message);
+      sc_core_next (self, NULL);
+    }
+}
+
+static void
+handle_peer_left (ScCore *self, const ScMessage *msg)
+{
+  end_call (self);
+  self->state = SC_CORE_WAITING;   /* the server has put us back in the lobby */
+  ScEvent *event = sc_event_new ("peer-left");
+  sc_event_set_string (event, "reason", sc_leave_reason_to_string (msg->reason));
+  emit (self, event);
+}
+
+/* ---- Messages from the server ------------------------------------------------------- */
+
+static gboolean
+is_current_call (ScCore *self, const ScMessage *msg)
+{
+  return self->call != NULL && g_strcmp0 (self->call_id, msg->call) == 0;
+}
+
+static void
+on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
+{
+  ScCore *self = data;
+  const ScMessage *msg = ptr;
+
+  if (self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
+    return;
+
+  switch (msg->type)
+    {
+    case SC_MSG_SIGNED_IN:
+      {
+        g_free (self->id);
+        g_free (self->name);
+        self->id = g_strdup (msg->id);
+        self->name = g_strdup (msg->name);
+        self->state = SC_CORE_IDLE;
+        ScEvent *event = sc_event_new ("signed-in");
+        sc_event_set_string (event, "name", self->name);
+        sc_event_set_string (event, "id", self->id);
+        emit (self, event);
+        break;
+      }
+
+    case SC_MSG_WAITING:
+      if (self->state == SC_CORE_MATCHED || self->state == SC_CORE_IN_CALL)
+        break;   /* stale: a match has overtaken it */
+      self->state = SC_CORE_WAITING;
+      self->queue = msg->queue;
+      {
+        ScEvent *event = sc_event_new ("waiting");
+        sc_event_set_int (event, "queue", msg->queue);
+        emit (self, event);
+      }
+      break;
+
+    case SC_MSG_MATCHED:
+      handle_matched (self, msg);
+      break;
+
+    case SC_MSG_OFFER:
+    case SC_MSG_ANSWER:
+      if (is_current_call (self, msg))
+        handle_description (self, msg);
+      break;
+
+    case SC_MSG_CANDIDATE:
+      if (is_current_call (self, msg))
+        sc_call_add_remote_candidate (self->call, msg->mline, msg->candidate);
+      break;
+
+    case SC_MSG_PEER_LEFT:
+      if (g_strcmp0 (self->call_id, msg->call) == 0)
+        handle_peer_left (self, msg);
+      break;
+
+    case SC_MSG_ERROR:
+      sc_core_report_error (self, msg->code, msg->message);
+      if (self->state == SC_CORE_SIGNING_IN)
+        {
+          /* Refused at sign-in (bad name, wrong version): nothing else can work. */
+          self->exit_code = 1;
+          sc_core_quit (self);
+        }
+      break;
+
+    default:
+      g_debug ("ignored %s from the server", sc_message_type_to_string (msg->type));
+      break;
+    }
+}
+
+static void
+on_server_protocol_error (ScSignalling *signalling, GError *error, gpointer data)
+{
+  g_warning ("bad message from the server: %s", error->message);
+}
+
+static void
+on_server_closed (ScSignalling *signalling, gpointer data)
+{
+  ScCore *self = data;
+
+  end_call (self);
+  if (self->state == SC_CORE_CLOSING)
+    {
+      finish (self, self->exit_code);
+      return;
+    }
+  if (self->state == SC_CORE_CLOSED)
+    return;
+  sc_core_report_error (self, "server-lost", _("The connection to the server was lost."));
+  finish (self, 1);
+}
+
+static void
+on_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ScCore *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sc_signalling_connect_finish (SC_SIGNALLING (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Cannot reach the server at %s: %s"),
+                                                   self->server_url, error->message);
+          sc_core_report_error (self, "connect-failed", text);
+          finish (self, 1);
+        }
+      g_object_unref (self);
+      return;
+    }
+
+  if (self->state == SC_CORE_CONNECTING)
+    {
+      self->state = SC_CORE_SIGNING_IN;
+      g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_SIGN_IN);
+      msg->version = SC_PROTOCOL_VERSION;
+      msg->name = g_strdup (self->wanted_name);
+      sc_signalling_send (self->signalling, msg);
+    }
+  g_object_unref (self);
+}
+
+void
+sc_core_start (ScCore *self)
+{
+  g_return_if_fail (self->state == SC_CORE_CONNECTING);
+  sc_signalling_connect_async (self->signalling, self->cancellable, on_connected,
+                               g_object_ref (self));
+}
+
+/* ---- Commands ----------------------------------------------------------------------- */
+
+gboolean
+sc_core_next (ScCore *self, GError **error)
+{
+  switch (self->state)
+    {
+    case SC_CORE_CONNECTING:
+    case SC_CORE_SIGNING_IN:
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_NOT_SIGNED_IN,
+                           _("Not signed in yet."));
+      return FALSE;
+    case SC_CORE_CLOSING:
+    case SC_CORE_CLOSED:
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CLOSING, _("Quitting."));
+      return FALSE;
+    case SC_CORE_WAITING:
+      return TRUE;   /* already looking for someone */
+    case SC_CORE_IDLE:
+    case SC_CORE_MATCHED:
+    case SC_CORE_IN_CALL:
+      break;
+    }
+  end_call (self);
+  self->state = SC_CORE_WAITING;
+  send_simple (self, SC_MSG_NEXT);
+  return TRUE;
+}
+
+gboolean
+sc_core_say (ScCore *self, const char *text, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!sc_text_validate_chat (text, &local))
+    {
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_TEXT, local->message);
+      return FALSE;
+    }
+  if (self->call == NULL)
+    {
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_NOT_IN_CALL,
+                           _("You are not in a call."));
+      return FALSE;
+    }
+  if (!sc_call_is_channel_open (self->call))
+    {
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY,
+                           _("The chat is not connected yet."));
+      return FALSE;
+    }
+  g_autofree char *wire = sc_peer_chat_encode (text);
+  if (!sc_call_send_data (self->call, wire, &local))
+    {
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+sc_core_set_mic_muted (ScCore *self, gboolean muted)
+{
+  self->media->mic_muted = muted;
+  if (self->call)
+    sc_call_set_mic_muted (self->call, muted);
+  ScEvent *event = sc_event_new ("mute");
+  sc_event_set_bool (event, "on", muted);
+  emit (self, event);
+}
+
+void
+sc_core_set_camera_on (ScCore *self, gboolean on)
+{
+  self->media->camera_off = !on;
+  if (self->call)
+    sc_call_set_camera_off (self->call, !on);
+  ScEvent *event = sc_event_new ("camera");
+  sc_event_set_bool (event, "on", on);
+  emit (self, event);
+}
+
+static gboolean
+close_timeout_cb (gpointer data)
+{
+  ScCore *self = data;
+  self->close_timeout = 0;
+  g_debug ("the server did not acknowledge the close in time");
+  finish (self, self->exit_code);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * sc_core_quit:
+ * Leaves cleanly: ends the call, tells the server (so the partner hears "left", not
+ * "lost"), closes the socket and emits "bye" once the server has closed it too.
+ */
+void
+sc_core_quit (ScCore *self)
+{
+  if (self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
+    return;
+
+  gboolean open = sc_signalling_is_open (self->signalling);
+  end_call (self);
+  g_cancellable_cancel (self->cancellable);
+  self->state = SC_CORE_CLOSING;
+  if (!open)
+    {
+      finish (self, self->exit_code);
+      return;
+    }
+  send_simple (self, SC_MSG_LEAVE);
+  self->close_timeout = g_timeout_add (CLOSE_TIMEOUT_MS, close_timeout_cb, self);
+  sc_signalling_close (self->signalling);
+}
+
+ScCoreState
+sc_core_get_state (ScCore *self)
+{
+  return self->state;
+}
+
+void
+sc_core_set_frontend (ScCore *self, ScFrontend *frontend)
+{
+  self->frontend = frontend;
+}
+
+static void
+sc_core_dispose (GObject *object)
+{
+  ScCore *self = SC_CORE (object);
+  end_call (self);
+  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  if (self->signalling)
+    g_signal_handlers_disconnect_by_data (self->signalling, self);
+  g_clear_object (&self->signalling);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (sc_core_parent_class)->dispose (object);
+}
+
+static void
+sc_core_finalize (GObject *object)
+{
+  ScCore *self = SC_CORE (object);
+  g_free (self->server_url);
+  g_free (self->wanted_name);
+  g_free (self->id);
+  g_free (self->name);
+  sc_media_config_free (self->media);
+  G_OBJECT_CLASS (sc_core_parent_class)->finalize (object);
+}
+
+static void
+sc_core_class_init (ScCoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = sc_core_dispose;
+  object_class->finalize = sc_core_finalize;
+
+  /**
+   * ScCore::finished:
+   * @exit_code: 0 after a clean quit, non-zero after a failure
+   *
+   * The last thing the core does; "bye" has been reported.
+   */
+  signals[SIG_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+static void
+sc_core_init (ScCore *self)
+{
+  self->start_us = g_get_monotonic_time ();
+  self->cancellable = g_cancellable_new ();
+}
+
+ScCore *
+sc_core_new (const char *server_url, const char *name, const ScMediaConfig *media)
+{
+  ScCore *self = g_object_new (SC_TYPE_CORE, NULL);
+  self->server_url = g_strdup (server_url);
+  self->wanted_name = g_strdup (name);
+  self->media = sc_media_config_copy (media);
+  self->signalling = sc_signalling_new (server_url);
+  g_signal_connect (self->signalling, "message", G_CALLBACK (on_server_message), self);
+  g_signal_connect (self->signalling, "protocol-error", G_CALLBACK (on_server_protocol_error), self);
+  g_signal_connect (self->signalling, "closed", G_CALLBACK (on_server_closed), self);
+  return self;
+}

@@ -1,0 +1,70 @@
+/* sc-core.h: the client's engine: signs in, waits in the lobby, runs one call at a time
+ * and reports everything to a front end as events (sc-event.h). Front ends act on it
+ * only through the command table (sc-command.h), which calls the functions below.
+ *
+ * Phases: CONNECTING → SIGNING_IN → WAITING ⇄ MATCHED → IN_CALL, and CLOSING → CLOSED
+ * from anywhere. IDLE is signed in but out of the lobby (after a leave).
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sc-frontend.h"
+#include "sc-media-config.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SC_CORE_CONNECTING,
+  SC_CORE_SIGNING_IN,
+  SC_CORE_IDLE,
+  SC_CORE_WAITING,
+  SC_CORE_MATCHED,
+  SC_CORE_IN_CALL,
+  SC_CORE_CLOSING,
+  SC_CORE_CLOSED,
+} ScCoreState;
+
+#define SC_CORE_ERROR (sc_core_error_quark ())
+GQuark sc_core_error_quark (void);
+
+/* Each has a stable string (sc_core_error_code) used as an error event's code. */
+typedef enum {
+  SC_CORE_ERROR_NOT_SIGNED_IN,
+  SC_CORE_ERROR_NOT_IN_CALL,
+  SC_CORE_ERROR_CHAT_NOT_READY,
+  SC_CORE_ERROR_BAD_TEXT,
+  SC_CORE_ERROR_CLOSING,
+} ScCoreError;
+
+const char *sc_core_error_code (const GError *error);
+
+#define SC_TYPE_CORE (sc_core_get_type ())
+G_DECLARE_FINAL_TYPE (ScCore, sc_core, SC, CORE, GObject)
+
+ScCore     *sc_core_new            (const char          *server_url,
+                                    const char          *name,
+                                    const ScMediaConfig *media);
+void        sc_core_set_frontend   (ScCore              *self,
+                                    ScFrontend          *frontend);
+void        sc_core_start          (ScCore              *self);
+
+gboolean    sc_core_next           (ScCore              *self,
+                                    GError             **error);
+gboolean    sc_core_say            (ScCore              *self,
+                                    const char          *text,
+                                    GError             **error);
+void        sc_core_set_mic_muted  (ScCore              *self,
+                                    gboolean             muted);
+void        sc_core_set_camera_on  (ScCore              *self,
+                                    gboolean             on);
+void        sc_core_report_status  (ScCore              *self);
+void        sc_core_report_error   (ScCore              *self,
+                                    const char          *code,
+                                    const char          *message);
+void        sc_core_quit           (ScCore              *self);
+
+ScCoreState sc_core_get_state      (ScCore              *self);
+const char *sc_core_state_to_string (ScCoreState         state);
+
+G_END_DECLS

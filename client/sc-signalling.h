@@ -1,0 +1,30 @@
+/* sc-signalling.h: the client's WebSocket to showcast-server (libsoup). It sends and
+ * receives protocol messages and nothing else: it knows no call and no front end. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sc-protocol.h"
+
+G_BEGIN_DECLS
+
+#define SC_TYPE_SIGNALLING (sc_signalling_get_type ())
+G_DECLARE_FINAL_TYPE (ScSignalling, sc_signalling, SC, SIGNALLING, GObject)
+
+char         *sc_signalling_normalize_url  (const char          *url,
+                                            GError             **error);
+
+ScSignalling *sc_signalling_new            (const char          *url);
+void          sc_signalling_connect_async  (ScSignalling        *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean      sc_signalling_connect_finish (ScSignalling        *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+gboolean      sc_signalling_is_open        (ScSignalling        *self);
+void          sc_signalling_send           (ScSignalling        *self,
+                                            const ScMessage     *msg);
+void          sc_signalling_close          (ScSignalling        *self);
+
+G_END_DECLS

@@ -1,0 +1,687 @@
+/* sc-protocol.c: see sc-protocol.h and docs/protocol.md.
+ *
+ * One table (message_specs) says, for every message type, who may send it, how large it
+ * may be, which members it may carry, and how to decode and encode it. Nothing here
+ * trusts its input: every failure is a GError, never an assertion.
+ */
+#define G_LOG_DOMAIN "showcast-common"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sc-protocol.h"
+
+G_DEFINE_QUARK (sc-protocol-error-quark, sc_protocol_error)
+
+static const char *const error_codes[] = {
+  [SC_PROTOCOL_ERROR_BAD_JSON] = "bad-json",
+  [SC_PROTOCOL_ERROR_TOO_LARGE] = "too-large",
+  [SC_PROTOCOL_ERROR_TOO_DEEP] = "too-deep",
+  [SC_PROTOCOL_ERROR_UNKNOWN_TYPE] = "unknown-type",
+  [SC_PROTOCOL_ERROR_BAD_MESSAGE] = "bad-message",
+  [SC_PROTOCOL_ERROR_WRONG_DIRECTION] = "wrong-direction",
+};
+
+const char *
+sc_protocol_error_code (const GError *error)
+{
+  if (error != NULL && error->domain == SC_PROTOCOL_ERROR &&
+      error->code >= 0 && (gsize) error->code < G_N_ELEMENTS (error_codes))
+    return error_codes[error->code];
+  return "bad-message";
+}
+
+static const char *const role_names[] = { "offerer", "answerer", NULL };
+static const char *const reason_names[] = { "next", "left", "lost", NULL };
+
+const char *
+sc_role_to_string (ScRole role)
+{
+  return role_names[role == SC_ROLE_ANSWERER];
+}
+
+const char *
+sc_leave_reason_to_string (ScLeaveReason reason)
+{
+  g_return_val_if_fail (reason <= SC_LEAVE_LOST, "lost");
+  return reason_names[reason];
+}
+
+/* ---- ICE servers ---------------------------------------------------------------- */
+
+ScIceServer *
+sc_ice_server_new (const char *const *urls, const char *username, const char *credential)
+{
+  ScIceServer *server = g_new0 (ScIceServer, 1);
+  server->urls = g_strdupv ((GStrv) urls);
+  server->username = g_strdup (username);
+  server->credential = g_strdup (credential);
+  return server;
+}
+
+ScIceServer *
+sc_ice_server_copy (const ScIceServer *server)
+{
+  return sc_ice_server_new ((const char *const *) server->urls, server->username,
+                            server->credential);
+}
+
+void
+sc_ice_server_free (ScIceServer *server)
+{
+  if (server == NULL)
+    return;
+  g_strfreev (server->urls);
+  g_free (server->username);
+  g_free (server->credential);
+  g_free (server);
+}
+
+/* ---- Messages ------------------------------------------------------------------- */
+
+ScMessage *
+sc_message_new (ScMessageType type)
+{
+  ScMessage *msg = g_new0 (ScMessage, 1);
+  msg->type = type;
+  if (type == SC_MSG_MATCHED)
+    msg->ice_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_ice_server_free);
+  return msg;
+}
+
+void
+sc_message_free (ScMessage *msg)
+{
+  if (msg == NULL)
+    return;
+  g_free (msg->id);
+  g_free (msg->name);
+  g_free (msg->call);
+  g_free (msg->peer_id);
+  g_free (msg->peer_name);
+  g_clear_pointer (&msg->ice_servers, g_ptr_array_unref);
+  g_free (msg->sdp);
+  g_free (msg->candidate);
+  g_free (msg->code);
+  g_free (msg->message);
+  g_free (msg);
+}
+
+ScMessage *
+sc_message_new_error (const char *code, const char *message)
+{
+  ScMessage *msg = sc_message_new (SC_MSG_ERROR);
+  msg->code = g_strdup (code);
+  msg->message = g_strdup (message);
+  return msg;
+}
+
+/* ---- Member readers: each checks presence, JSON type and bounds ------------------ */
+
+static gboolean
+bad (GError **error, const char *member, const char *what)
+{
+  g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_MESSAGE,
+               "member \"%s\" %s", member, what);
+  return FALSE;
+}
+
+static gboolean
+read_string (JsonObject *o, const char *member, gsize min_len, gsize max_len,
+             char **out, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  if (node == NULL)
+    return bad (error, member, "is missing");
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return bad (error, member, "must be a string");
+
+  const char *s = json_node_get_string (node);
+  gsize len = strlen (s);
+  if (len < min_len)
+    return bad (error, member, "is empty");
+  if (len > max_len)
+    return bad (error, member, "is too long");
+  if (!g_utf8_validate (s, len, NULL))
+    return bad (error, member, "is not valid UTF-8");
+  *out = g_strdup (s);
+  return TRUE;
+}
+
+static gboolean
+read_optional_string (JsonObject *o, const char *member, gsize max_len, char **out,
+                      GError **error)
+{
+  if (!json_object_has_member (o, member))
+    return TRUE;
+  return read_string (o, member, 0, max_len, out, error);
+}
+
+static gboolean
+read_uint (JsonObject *o, const char *member, guint max, guint *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  if (node == NULL)
+    return bad (error, member, "is missing");
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return bad (error, member, "must be a whole number");
+  gint64 v = json_node_get_int (node);
+  if (v < 0 || v > (gint64) max)
+    return bad (error, member, "is out of range");
+  *out = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+read_enum (JsonObject *o, const char *member, const char *const *names, guint *out,
+           GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!read_string (o, member, 1, 32, &s, error))
+    return FALSE;
+  for (guint i = 0; names[i]; i++)
+    {
+      if (g_str_equal (names[i], s))
+        {
+          *out = i;
+          return TRUE;
+        }
+    }
+  return bad (error, member, "has an unknown value");
+}
+
+static gboolean
+check_members (JsonObject *o, const char *const *allowed, GError **error)
+{
+  g_autoptr(GList) members = json_object_get_members (o);
+  for (GList *l = members; l; l = l->next)
+    {
+      if (g_str_equal (l->data, "type"))
+        continue;
+      if (allowed == NULL || !g_strv_contains (allowed, l->data))
+        {
+          g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_MESSAGE,
+                       "unknown member \"%.32s\"", (const char *) l->data);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ---- Per-type decoders and encoders ---------------------------------------------- */
+
+static gboolean
+decode_sign_in (JsonObject *o, ScMessage *m, GError **error)
+{
+  /* The name is checked for printability by the server (sc_text_validate_name), which
+   * can then say exactly what is wrong with it. */
+  return read_uint (o, "version", G_MAXUINT16, &m->version, error) &&
+         read_string (o, "name", 0, 256, &m->name, error);
+}
+
+static void
+encode_sign_in (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, m->version);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, m->name);
+}
+
+static gboolean
+decode_signed_in (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_uint (o, "version", G_MAXUINT16, &m->version, error) &&
+         read_string (o, "id", 1, SC_ID_MAX_BYTES, &m->id, error) &&
+         read_string (o, "name", 1, 256, &m->name, error);
+}
+
+static void
+encode_signed_in (const ScMessage *m, JsonBuilder *b)
+{
+  encode_sign_in (m, b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, m->id);
+}
+
+static gboolean
+decode_waiting (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_uint (o, "queue", G_MAXINT32, &m->queue, error);
+}
+
+static void
+encode_waiting (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "queue");
+  json_builder_add_int_value (b, m->queue);
+}
+
+static gboolean
+decode_ice_server (JsonNode *node, ScMessage *m, GError **error)
+{
+  static const char *const members[] = { "urls", "username", "credential", NULL };
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return bad (error, "ice_servers", "must hold objects");
+  JsonObject *o = json_node_get_object (node);
+  if (!check_members (o, members, error))
+    return FALSE;
+
+  JsonNode *urls_node = json_object_get_member (o, "urls");
+  if (urls_node == NULL || !JSON_NODE_HOLDS_ARRAY (urls_node))
+    return bad (error, "urls", "must be an array");
+  JsonArray *urls = json_node_get_array (urls_node);
+  guint n = json_array_get_length (urls);
+  if (n == 0 || n > SC_ICE_URLS_MAX)
+    return bad (error, "urls", "must hold 1 to 4 URLs");
+
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *u = json_array_get_element (urls, i);
+      if (!JSON_NODE_HOLDS_VALUE (u) || json_node_get_value_type (u) != G_TYPE_STRING)
+        return bad (error, "urls", "must hold strings");
+      const char *url = json_node_get_string (u);
+      if (strlen (url) > 256 || !g_utf8_validate (url, -1, NULL) ||
+          !(g_str_has_prefix (url, "stun:") || g_str_has_prefix (url, "turn:") ||
+            g_str_has_prefix (url, "turns:")))
+        return bad (error, "urls", "must hold stun:, turn: or turns: URLs");
+      g_strv_builder_add (builder, url);
+    }
+
+  g_autofree char *username = NULL;
+  g_autofree char *credential = NULL;
+  if (!read_optional_string (o, "username", 256, &username, error) ||
+      !read_optional_string (o, "credential", 256, &credential, error))
+    return FALSE;
+
+  g_auto(GStrv) strv = g_strv_builder_end (builder);
+  g_ptr_array_add (m->ice_servers,
+                   sc_ice_server_new ((const char *const *) strv, username, credential));
+  return TRUE;
+}
+
+static gboolean
+decode_matched (JsonObject *o, ScMessage *m, GError **error)
+{
+  static const char *const peer_members[] = { "id", "name", NULL };
+  guint role = 0;
+
+  if (!read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error) ||
+      !read_enum (o, "role", role_names, &role, error))
+    return FALSE;
+  m->role = role;
+
+  JsonNode *peer = json_object_get_member (o, "peer");
+  if (peer == NULL || !JSON_NODE_HOLDS_OBJECT (peer))
+    return bad (error, "peer", "must be an object");
+  JsonObject *po = json_node_get_object (peer);
+  if (!check_members (po, peer_members, error) ||
+      !read_string (po, "id", 1, SC_ID_MAX_BYTES, &m->peer_id, error) ||
+      !read_string (po, "name", 1, 256, &m->peer_name, error))
+    return FALSE;
+
+  JsonNode *servers = json_object_get_member (o, "ice_servers");
+  if (servers == NULL || !JSON_NODE_HOLDS_ARRAY (servers))
+    return bad (error, "ice_servers", "must be an array");
+  JsonArray *array = json_node_get_array (servers);
+  if (json_array_get_length (array) > SC_ICE_SERVERS_MAX)
+    return bad (error, "ice_servers", "has too many entries");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (!decode_ice_server (json_array_get_element (array, i), m, error))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+encode_matched (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "call");
+  json_builder_add_string_value (b, m->call);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, sc_role_to_string (m->role));
+  json_builder_set_member_name (b, "peer");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, m->peer_id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, m->peer_name);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "ice_servers");
+  json_builder_begin_array (b);
+  for (guint i = 0; m->ice_servers && i < m->ice_servers->len; i++)
+    {
+      const ScIceServer *s = g_ptr_array_index (m->ice_servers, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "urls");
+      json_builder_begin_array (b);
+      for (guint j = 0; s->urls && s->urls[j]; j++)
+        json_builder_add_string_value (b, s->urls[j]);
+      json_builder_end_array (b);
+      if (s->username)
+        {
+          json_builder_set_member_name (b, "username");
+          json_builder_add_string_value (b, s->username);
+        }
+      if (s->credential)
+        {
+          json_builder_set_member_name (b, "credential");
+          json_builder_add_string_value (b, s->credential);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static gboolean
+decode_sdp (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error) &&
+         read_string (o, "sdp", 1, SC_MSG_SDP_MAX_BYTES, &m->sdp, error);
+}
+
+static void
+encode_sdp (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "call");
+  json_builder_add_string_value (b, m->call);
+  json_builder_set_member_name (b, "sdp");
+  json_builder_add_string_value (b, m->sdp);
+}
+
+static gboolean
+decode_candidate (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error) &&
+         read_uint (o, "mline", 64, &m->mline, error) &&
+         read_string (o, "candidate", 0, SC_CANDIDATE_MAX_BYTES, &m->candidate, error);
+}
+
+static void
+encode_candidate (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "call");
+  json_builder_add_string_value (b, m->call);
+  json_builder_set_member_name (b, "mline");
+  json_builder_add_int_value (b, m->mline);
+  json_builder_set_member_name (b, "candidate");
+  json_builder_add_string_value (b, m->candidate ? m->candidate : "");
+}
+
+static gboolean
+decode_peer_left (JsonObject *o, ScMessage *m, GError **error)
+{
+  guint reason = 0;
+  if (!read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error) ||
+      !read_enum (o, "reason", reason_names, &reason, error))
+    return FALSE;
+  m->reason = reason;
+  return TRUE;
+}
+
+static void
+encode_peer_left (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "call");
+  json_builder_add_string_value (b, m->call);
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, sc_leave_reason_to_string (m->reason));
+}
+
+static gboolean
+decode_error (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_string (o, "code", 1, 64, &m->code, error) &&
+         read_string (o, "message", 0, 1024, &m->message, error);
+}
+
+static void
+encode_error (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, m->code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, m->message ? m->message : "");
+}
+
+typedef struct {
+  const char *name;
+  guint from;                      /* ScDirection flags */
+  gsize max_bytes;
+  const char *const *members;      /* allowed besides "type"; NULL: none */
+  gboolean (*decode) (JsonObject *o, ScMessage *m, GError **error);
+  void (*encode) (const ScMessage *m, JsonBuilder *b);
+} MessageSpec;
+
+#define MEMBERS(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
+  [SC_MSG_SIGN_IN] = { "sign-in", SC_FROM_CLIENT, SC_MSG_MAX_BYTES,
+                       MEMBERS ("version", "name"), decode_sign_in, encode_sign_in },
+  [SC_MSG_SIGNED_IN] = { "signed-in", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
+                         MEMBERS ("version", "id", "name"), decode_signed_in, encode_signed_in },
+  [SC_MSG_WAITING] = { "waiting", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
+                       MEMBERS ("queue"), decode_waiting, encode_waiting },
+  [SC_MSG_MATCHED] = { "matched", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
+                       MEMBERS ("call", "role", "peer", "ice_servers"),
+                       decode_matched, encode_matched },
+  [SC_MSG_OFFER] = { "offer", SC_FROM_CLIENT | SC_FROM_SERVER, SC_MSG_SDP_MAX_BYTES,
+                     MEMBERS ("call", "sdp"), decode_sdp, encode_sdp },
+  [SC_MSG_ANSWER] = { "answer", SC_FROM_CLIENT | SC_FROM_SERVER, SC_MSG_SDP_MAX_BYTES,
+                      MEMBERS ("call", "sdp"), decode_sdp, encode_sdp },
+  [SC_MSG_CANDIDATE] = { "candidate", SC_FROM_CLIENT | SC_FROM_SERVER, SC_MSG_MAX_BYTES,
+                         MEMBERS ("call", "mline", "candidate"),
+                         decode_candidate, encode_candidate },
+  [SC_MSG_NEXT] = { "next", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, NULL, NULL, NULL },
+  [SC_MSG_LEAVE] = { "leave", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, NULL, NULL, NULL },
+  [SC_MSG_PEER_LEFT] = { "peer-left", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
+                         MEMBERS ("call", "reason"), decode_peer_left, encode_peer_left },
+  [SC_MSG_ERROR] = { "error", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
+                     MEMBERS ("code", "message"), decode_error, encode_error },
+};
+
+const char *
+sc_message_type_to_string (ScMessageType type)
+{
+  g_return_val_if_fail (type < SC_MSG_N_TYPES, "?");
+  return message_specs[type].name;
+}
+
+/* ---- Bounded JSON ---------------------------------------------------------------- */
+
+/* Nesting depth of a JSON text, counting brackets outside strings; stops counting
+ * (and returns more than @limit) as soon as @limit is passed. */
+static guint
+json_depth (const char *data, gsize len, guint limit)
+{
+  guint depth = 0, max = 0;
+  gboolean in_string = FALSE, escaped = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max)
+            max = depth;
+          if (max > limit)
+            return max;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return max;
+}
+
+JsonObject *
+sc_json_parse_object (const char *data, gsize len, gsize max_bytes, guint max_depth,
+                      GError **error)
+{
+  if (len > max_bytes)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_TOO_LARGE,
+                   "message of %" G_GSIZE_FORMAT " bytes is over the limit of %"
+                   G_GSIZE_FORMAT, len, max_bytes);
+      return NULL;
+    }
+  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, NULL))
+    {
+      g_set_error_literal (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON,
+                           "message is not UTF-8 text");
+      return NULL;
+    }
+  if (json_depth (data, len, max_depth) > max_depth)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_TOO_DEEP,
+                   "message nests deeper than %u levels", max_depth);
+      return NULL;
+    }
+
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) parse_error = NULL;
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &parse_error))
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON,
+                   "invalid JSON: %s", parse_error->message);
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON,
+                           "message is not a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+char *
+sc_json_object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  return json_to_string (node, FALSE);
+}
+
+/* ---- Decode and encode ----------------------------------------------------------- */
+
+ScMessage *
+sc_message_decode (const char *data, gsize len, ScDirection from, GError **error)
+{
+  g_autoptr(JsonObject) o = sc_json_parse_object (data, len, SC_MSG_SDP_MAX_BYTES,
+                                                  SC_MSG_MAX_DEPTH, error);
+  if (o == NULL)
+    return NULL;
+
+  JsonNode *type_node = json_object_get_member (o, "type");
+  if (type_node == NULL || !JSON_NODE_HOLDS_VALUE (type_node) ||
+      json_node_get_value_type (type_node) != G_TYPE_STRING)
+    {
+      g_set_error_literal (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_MESSAGE,
+                           "member \"type\" is missing or not a string");
+      return NULL;
+    }
+
+  const char *type_name = json_node_get_string (type_node);
+  for (guint t = 0; t < SC_MSG_N_TYPES; t++)
+    {
+      const MessageSpec *spec = &message_specs[t];
+      if (!g_str_equal (spec->name, type_name))
+        continue;
+
+      if (!(spec->from & from))
+        {
+          g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_WRONG_DIRECTION,
+                       "\"%s\" may not be sent this way", spec->name);
+          return NULL;
+        }
+      if (len > spec->max_bytes)
+        {
+          g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_TOO_LARGE,
+                       "\"%s\" of %" G_GSIZE_FORMAT " bytes is over the limit of %"
+                       G_GSIZE_FORMAT, spec->name, len, spec->max_bytes);
+          return NULL;
+        }
+      if (!check_members (o, spec->members, error))
+        return NULL;
+
+      g_autoptr(ScMessage) msg = sc_message_new (t);
+      if (spec->decode && !spec->decode (o, msg, error))
+        return NULL;
+      return g_steal_pointer (&msg);
+    }
+
+  g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_UNKNOWN_TYPE,
+               "unknown message type \"%.32s\"", type_name);
+  return NULL;
+}
+
+char *
+sc_message_encode (const ScMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL && msg->type < SC_MSG_N_TYPES, NULL);
+  const MessageSpec *spec = &message_specs[msg->type];
+
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, spec->name);
+  if (spec->encode)
+    spec->encode (msg, b);
+  json_builder_end_object (b);
+
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* ---- Peer-to-peer data channel messages ------------------------------------------ */
+
+char *
+sc_peer_chat_encode (const char *text)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "chat");
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, text);
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+char *
+sc_peer_chat_decode (const char *data, gsize len, GError **error)
+{
+  static const char *const members[] = { "text", NULL };
+  g_autoptr(JsonObject) o = sc_json_parse_object (data, len, SC_PEER_MSG_MAX_BYTES, 2, error);
+  if (o == NULL)
+    return NULL;
+
+  g_autofree char *type = NULL;
+  if (!read_string (o, "type", 1, 32, &type, error))
+    return NULL;
+  if (!g_str_equal (type, "chat"))
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_UNKNOWN_TYPE,
+                   "unknown peer message type \"%.32s\"", type);
+      return NULL;
+    }
+  char *text = NULL;
+  if (!check_members (o, members, error) ||
+      !read_string (o, "text", 1, SC_PEER_MSG_MAX_BYTES, &text, error))
+    return NULL;
+  return text;
+}

@@ -1,0 +1,136 @@
+/* sc-protocol.h: the showcast signalling protocol (docs/protocol.md), shared by client
+ * and server: message types, strict decoding of untrusted bytes, encoding.
+ *
+ * Every message is one JSON object in one WebSocket text frame, with a "type" member.
+ * Decoding checks the direction, the size, the nesting depth, that every required member
+ * is present with the right type and length, and that no unknown member is present.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SC_MSG_MAX_BYTES       (4 * 1024)   /* any message but offer/answer */
+#define SC_MSG_SDP_MAX_BYTES   (64 * 1024)  /* offer and answer */
+#define SC_MSG_MAX_DEPTH       4
+#define SC_ID_MAX_BYTES        64
+#define SC_CANDIDATE_MAX_BYTES 1024
+#define SC_ICE_SERVERS_MAX     8
+#define SC_ICE_URLS_MAX        4
+
+#define SC_PROTOCOL_ERROR (sc_protocol_error_quark ())
+GQuark sc_protocol_error_quark (void);
+
+/* Each error code has a stable string form (sc_protocol_error_code), used as the
+ * "code" of an error message and of the client's error event. */
+typedef enum {
+  SC_PROTOCOL_ERROR_BAD_JSON,
+  SC_PROTOCOL_ERROR_TOO_LARGE,
+  SC_PROTOCOL_ERROR_TOO_DEEP,
+  SC_PROTOCOL_ERROR_UNKNOWN_TYPE,
+  SC_PROTOCOL_ERROR_BAD_MESSAGE,
+  SC_PROTOCOL_ERROR_WRONG_DIRECTION,
+} ScProtocolError;
+
+const char *sc_protocol_error_code (const GError *error);
+
+typedef enum {
+  SC_FROM_CLIENT = 1 << 0,
+  SC_FROM_SERVER = 1 << 1,
+} ScDirection;
+
+typedef enum {
+  SC_MSG_SIGN_IN,    /* client → server: version, name */
+  SC_MSG_SIGNED_IN,  /* server → client: version, id, name */
+  SC_MSG_WAITING,    /* server → client: queue */
+  SC_MSG_MATCHED,    /* server → client: call, peer_id, peer_name, role, ice_servers */
+  SC_MSG_OFFER,      /* both ways, relayed: call, sdp */
+  SC_MSG_ANSWER,     /* both ways, relayed: call, sdp */
+  SC_MSG_CANDIDATE,  /* both ways, relayed: call, mline, candidate */
+  SC_MSG_NEXT,       /* client → server */
+  SC_MSG_LEAVE,      /* client → server */
+  SC_MSG_PEER_LEFT,  /* server → client: call, reason */
+  SC_MSG_ERROR,      /* server → client: code, message */
+  SC_MSG_N_TYPES
+} ScMessageType;
+
+typedef enum {
+  SC_ROLE_OFFERER,
+  SC_ROLE_ANSWERER,
+} ScRole;
+
+typedef enum {
+  SC_LEAVE_NEXT,   /* the peer pressed next */
+  SC_LEAVE_LEFT,   /* the peer left on purpose */
+  SC_LEAVE_LOST,   /* the peer's connection went away */
+} ScLeaveReason;
+
+typedef struct {
+  GStrv urls;         /* "stun:HOST:PORT", "turn:HOST:PORT[?transport=udp|tcp]" */
+  char *username;     /* nullable */
+  char *credential;   /* nullable */
+} ScIceServer;
+
+ScIceServer *sc_ice_server_new  (const char *const *urls,
+                                 const char        *username,
+                                 const char        *credential);
+ScIceServer *sc_ice_server_copy (const ScIceServer *server);
+void         sc_ice_server_free (ScIceServer       *server);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScIceServer, sc_ice_server_free)
+
+typedef struct {
+  ScMessageType type;
+  guint version;
+  char *id;
+  char *name;
+  guint queue;
+  char *call;
+  char *peer_id;
+  char *peer_name;
+  ScRole role;
+  GPtrArray *ice_servers;   /* of ScIceServer; never NULL for MATCHED */
+  char *sdp;
+  guint mline;
+  char *candidate;          /* "" marks the end of candidates */
+  ScLeaveReason reason;
+  char *code;               /* error */
+  char *message;            /* error */
+} ScMessage;
+
+ScMessage  *sc_message_new    (ScMessageType    type);
+void        sc_message_free   (ScMessage       *msg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScMessage, sc_message_free)
+
+ScMessage  *sc_message_decode (const char      *data,
+                               gsize            len,
+                               ScDirection      from,
+                               GError         **error);
+char       *sc_message_encode (const ScMessage *msg);
+
+ScMessage  *sc_message_new_error (const char *code,
+                                  const char *message);
+
+const char *sc_message_type_to_string   (ScMessageType type);
+const char *sc_role_to_string           (ScRole role);
+const char *sc_leave_reason_to_string   (ScLeaveReason reason);
+
+/* Bounded JSON parsing for every untrusted JSON input (signalling, data channel,
+ * headless stdin). json-glib has no depth limit and recurses, so depth is checked
+ * before parsing. Returns the root object. */
+JsonObject *sc_json_parse_object (const char  *data,
+                                  gsize        len,
+                                  gsize        max_bytes,
+                                  guint        max_depth,
+                                  GError     **error);
+char       *sc_json_object_to_string (JsonObject *object);
+
+/* Peer-to-peer messages on the data channel: {"type":"chat","text":"…"}. */
+#define SC_PEER_MSG_MAX_BYTES (8 * 1024)
+char       *sc_peer_chat_encode (const char  *text);
+char       *sc_peer_chat_decode (const char  *data,
+                                 gsize        len,
+                                 GError     **error);
+
+G_END_DECLS

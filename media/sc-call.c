@@ -1,0 +1,993 @@
+/* sc-call.c: see sc-call.h.
+ *
+ * Threading rule: a callback that GStreamer runs on a streaming, ICE or SCTP thread may
+ * build media elements (that is GStreamer's own way of reacting to new pads) but touches
+ * nothing else: it packs what happened into a CallEvent and posts it to the call's main
+ * context, where dispatch_event() emits the signals. Promise callbacks hold only a weak
+ * reference, so a call that is dropped while webrtcbin still holds a promise is freed.
+ */
+#define G_LOG_DOMAIN "showcast-media"
+
+#include "config.h"
+
+#include <gst/gst.h>
+#include <gst/sdp/sdp.h>
+#include <gst/video/video.h>
+#include <gst/webrtc/webrtc.h>
+
+#include "sc-call.h"
+
+#define VIDEO_PT 96
+#define AUDIO_PT 97
+
+G_DEFINE_QUARK (sc-call-error-quark, sc_call_error)
+
+struct _ScCall
+{
+  GObject parent_instance;
+
+  GMainContext *context;
+  ScMediaConfig *config;
+  gboolean offerer;
+  char *title;                    /* window title: the peer's name */
+
+  GstElement *pipeline;
+  GstElement *webrtc;
+  GstElement *video_encoder;
+  GstElement *mic_volume;         /* NULL without an audio source */
+  GstElement *camera_balance;
+  GSource *bus_source;
+
+  GstWebRTCDataChannel *channel;  /* main context only */
+  gboolean channel_open;
+  gboolean offer_requested;
+  gboolean remote_requested;
+  GPtrArray *pending_candidates;  /* CandidateEntry, until the remote description */
+  gboolean connected;
+  gint first_frame_seen;          /* atomic: set on a streaming thread */
+  gint stopped;                   /* atomic: read on other threads */
+};
+
+G_DEFINE_FINAL_TYPE (ScCall, sc_call, G_TYPE_OBJECT)
+
+enum {
+  SIG_LOCAL_DESCRIPTION,
+  SIG_LOCAL_CANDIDATE,
+  SIG_CONNECTED,
+  SIG_FIRST_FRAME,
+  SIG_CHANNEL_OPEN,
+  SIG_DATA_RECEIVED,
+  SIG_FAILED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  guint mline;
+  char *candidate;
+} CandidateEntry;
+
+static void
+candidate_entry_free (CandidateEntry *entry)
+{
+  g_free (entry->candidate);
+  g_free (entry);
+}
+
+/* ---- Posting from any thread to the main context --------------------------------- */
+
+typedef enum {
+  EV_NEGOTIATION_NEEDED,
+  EV_LOCAL_DESCRIPTION,
+  EV_LOCAL_CANDIDATE,
+  EV_CONNECTION_STATE,
+  EV_ICE_STATE,
+  EV_FIRST_FRAME,
+  EV_CHANNEL,
+  EV_CHANNEL_OPEN,
+  EV_DATA,
+  EV_FAILED,
+} EventKind;
+
+typedef struct
+{
+  ScCall *call;
+  EventKind kind;
+  char *text;
+  char *text2;
+  guint a, b;
+  GstWebRTCDataChannel *channel;
+} CallEvent;
+
+static void
+call_event_free (gpointer data)
+{
+  CallEvent *ev = data;
+  g_object_unref (ev->call);
+  g_free (ev->text);
+  g_free (ev->text2);
+  g_clear_object (&ev->channel);
+  g_free (ev);
+}
+
+static void
+force_keyframe (ScCall *self)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->video_encoder, "src");
+  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+                                                                        TRUE, 0));
+}
+
+static void create_offer (ScCall *self);
+
+static gboolean
+dispatch_event (gpointer data)
+{
+  CallEvent *ev = data;
+  ScCall *self = ev->call;
+
+  if (g_atomic_int_get (&self->stopped))
+    return G_SOURCE_REMOVE;
+
+  switch (ev->kind)
+    {
+    case EV_NEGOTIATION_NEEDED:
+      if (self->offerer && !self->offer_requested)
+        create_offer (self);
+      break;
+
+    case EV_LOCAL_DESCRIPTION:
+      g_signal_emit (self, signals[SIG_LOCAL_DESCRIPTION], 0, ev->text, ev->text2);
+      break;
+
+    case EV_LOCAL_CANDIDATE:
+      g_signal_emit (self, signals[SIG_LOCAL_CANDIDATE], 0, ev->a, ev->text);
+      break;
+
+    case EV_CONNECTION_STATE:
+      if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected)
+        {
+          self->connected = TRUE;
+          /* Senders were held until DTLS was up: the encoder's first keyframe is stale
+           * or lost. Ask for a fresh one so the peer's first frame comes at once. */
+          force_keyframe (self);
+          g_signal_emit (self, signals[SIG_CONNECTED], 0);
+        }
+      else if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
+        g_signal_emit (self, signals[SIG_FAILED], 0, "the peer-to-peer connection failed");
+      break;
+
+    case EV_ICE_STATE:
+      if (ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
+        g_signal_emit (self, signals[SIG_FAILED], 0, "ICE failed: no route to the peer");
+      break;
+
+    case EV_FIRST_FRAME:
+      g_signal_emit (self, signals[SIG_FIRST_FRAME], 0, ev->a, ev->b);
+      break;
+
+    case EV_CHANNEL:
+      if (self->channel == NULL)
+        self->channel = g_object_ref (ev->channel);
+      break;
+
+    case EV_CHANNEL_OPEN:
+      if (!self->channel_open)
+        {
+          self->channel_open = TRUE;
+          g_signal_emit (self, signals[SIG_CHANNEL_OPEN], 0);
+        }
+      break;
+
+    case EV_DATA:
+      g_signal_emit (self, signals[SIG_DATA_RECEIVED], 0, ev->text);
+      break;
+
+    case EV_FAILED:
+      g_signal_emit (self, signals[SIG_FAILED], 0, ev->text);
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static CallEvent *
+event_new (ScCall *self, EventKind kind)
+{
+  CallEvent *ev = g_new0 (CallEvent, 1);
+  ev->call = g_object_ref (self);
+  ev->kind = kind;
+  return ev;
+}
+
+static void
+post (CallEvent *ev)
+{
+  if (g_atomic_int_get (&ev->call->stopped))
+    {
+      call_event_free (ev);
+      return;
+    }
+  GSource *source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, dispatch_event, ev, call_event_free);
+  g_source_attach (source, ev->call->context);
+  g_source_unref (source);
+}
+
+static void
+post_failure (ScCall *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+post_failure (ScCall *self, const char *format, ...)
+{
+  va_list args;
+  CallEvent *ev = event_new (self, EV_FAILED);
+  va_start (args, format);
+  ev->text = g_strdup_vprintf (format, args);
+  va_end (args);
+  post (ev);
+}
+
+/* ---- Promises: hold a weak reference, run on webrtcbin's thread ------------------- */
+
+static GWeakRef *
+weak_ref_new (ScCall *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* FALSE after posting a failure; on success *reply may be NULL (an empty reply). */
+static gboolean
+promise_ok (ScCall *self, GstPromise *promise, const char *what,
+            const GstStructure **reply)
+{
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    {
+      post_failure (self, "%s was not answered", what);
+      return FALSE;
+    }
+  *reply = gst_promise_get_reply (promise);
+  if (*reply && gst_structure_has_field (*reply, "error"))
+    {
+      g_autoptr(GError) error = NULL;
+      gst_structure_get (*reply, "error", G_TYPE_ERROR, &error, NULL);
+      post_failure (self, "%s failed: %s", what, error ? error->message : "unknown error");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+publish_local_description (ScCall *self, const GstStructure *reply, const char *type)
+{
+  GstWebRTCSessionDescription *desc = NULL;
+  gst_structure_get (reply, type, GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL);
+  if (desc == NULL)
+    {
+      post_failure (self, "webrtcbin made no %s", type);
+      return;
+    }
+  g_signal_emit_by_name (self->webrtc, "set-local-description", desc, NULL);
+
+  CallEvent *ev = event_new (self, EV_LOCAL_DESCRIPTION);
+  ev->text = g_strdup (type);
+  ev->text2 = gst_sdp_message_as_text (desc->sdp);
+  post (ev);
+  gst_webrtc_session_description_free (desc);
+}
+
+static void
+on_offer_created (GstPromise *promise, gpointer data)
+{
+  g_autoptr(ScCall) self = g_weak_ref_get (data);
+  if (self == NULL || g_atomic_int_get (&self->stopped))
+    return;
+  const GstStructure *reply = NULL;
+  if (promise_ok (self, promise, "creating the offer", &reply) && reply)
+    publish_local_description (self, reply, "offer");
+}
+
+static void
+on_answer_created (GstPromise *promise, gpointer data)
+{
+  g_autoptr(ScCall) self = g_weak_ref_get (data);
+  if (self == NULL || g_atomic_int_get (&self->stopped))
+    return;
+  const GstStructure *reply = NULL;
+  if (promise_ok (self, promise, "creating the answer", &reply) && reply)
+    publish_local_description (self, reply, "answer");
+}
+
+static void
+on_remote_description_set (GstPromise *promise, gpointer data)
+{
+  g_autoptr(ScCall) self = g_weak_ref_get (data);
+  if (self == NULL || g_atomic_int_get (&self->stopped))
+    return;
+  const GstStructure *reply = NULL;
+  if (!promise_ok (self, promise, "applying the peer's description", &reply))
+    return;
+
+  /* The answerer answers once the offer is in place. */
+  if (!self->offerer)
+    {
+      GstPromise *answer = gst_promise_new_with_change_func (on_answer_created,
+                                                             weak_ref_new (self),
+                                                             weak_ref_free);
+      g_signal_emit_by_name (self->webrtc, "create-answer", NULL, answer);
+    }
+}
+
+static void
+create_offer (ScCall *self)
+{
+  self->offer_requested = TRUE;
+  GstPromise *promise = gst_promise_new_with_change_func (on_offer_created,
+                                                          weak_ref_new (self),
+                                                          weak_ref_free);
+  g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
+}
+
+/* ---- webrtcbin callbacks (any thread) -------------------------------------------- */
+
+static void
+on_negotiation_needed (GstElement *webrtc, gpointer data)
+{
+  post (event_new (data, EV_NEGOTIATION_NEEDED));
+}
+
+static void
+on_ice_candidate (GstElement *webrtc, guint mline, const char *candidate, gpointer data)
+{
+  CallEvent *ev = event_new (data, EV_LOCAL_CANDIDATE);
+  ev->a = mline;
+  ev->text = g_strdup (candidate);
+  post (ev);
+}
+
+static void
+on_connection_state (GstElement *webrtc, GParamSpec *pspec, gpointer data)
+{
+  GstWebRTCPeerConnectionState state;
+  g_object_get (webrtc, "connection-state", &state, NULL);
+  g_debug ("connection state %d", state);
+  CallEvent *ev = event_new (data, EV_CONNECTION_STATE);
+  ev->a = state;
+  post (ev);
+}
+
+static void
+on_ice_connection_state (GstElement *webrtc, GParamSpec *pspec, gpointer data)
+{
+  GstWebRTCICEConnectionState state;
+  g_object_get (webrtc, "ice-connection-state", &state, NULL);
+  g_debug ("ICE connection state %d", state);
+  CallEvent *ev = event_new (data, EV_ICE_STATE);
+  ev->a = state;
+  post (ev);
+}
+
+static void
+on_channel_open (GstWebRTCDataChannel *channel, gpointer data)
+{
+  post (event_new (data, EV_CHANNEL_OPEN));
+}
+
+static void
+on_channel_message (GstWebRTCDataChannel *channel, const char *text, gpointer data)
+{
+  CallEvent *ev = event_new (data, EV_DATA);
+  ev->text = g_strdup (text ? text : "");
+  post (ev);
+}
+
+static void
+on_channel_error (GstWebRTCDataChannel *channel, GError *error, gpointer data)
+{
+  g_warning ("data channel error: %s", error ? error->message : "unknown");
+}
+
+static void
+watch_channel (ScCall *self, GstWebRTCDataChannel *channel)
+{
+  GstWebRTCDataChannelState state;
+
+  g_signal_connect (channel, "on-open", G_CALLBACK (on_channel_open), self);
+  g_signal_connect (channel, "on-message-string", G_CALLBACK (on_channel_message), self);
+  g_signal_connect (channel, "on-error", G_CALLBACK (on_channel_error), self);
+
+  CallEvent *ev = event_new (self, EV_CHANNEL);
+  ev->channel = g_object_ref (channel);
+  post (ev);
+
+  g_object_get (channel, "ready-state", &state, NULL);
+  if (state == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
+    post (event_new (self, EV_CHANNEL_OPEN));
+}
+
+static void
+on_data_channel (GstElement *webrtc, GstWebRTCDataChannel *channel, gpointer data)
+{
+  ScCall *self = data;
+  if (self->offerer)
+    return;   /* only the offerer's "chat" channel is used */
+  watch_channel (self, channel);
+}
+
+/* ---- Receive branches: built on the streaming thread that found the pad ----------- */
+
+static GstElement *
+make_sink (const char *choice, const char *auto_name, GError **error)
+{
+  if (g_str_equal (choice, "none"))
+    return gst_element_factory_make ("fakesink", NULL);
+  if (g_str_equal (choice, "window") || g_str_equal (choice, "auto"))
+    return gst_element_factory_make (auto_name, NULL);
+  return gst_parse_bin_from_description (choice, TRUE, error);
+}
+
+static GstPadProbeReturn
+first_frame_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  ScCall *self = data;
+
+  if (!g_atomic_int_compare_and_exchange (&self->first_frame_seen, 0, 1))
+    return GST_PAD_PROBE_REMOVE;
+
+  /* Window sinks take their title from the stream's title tag. */
+  GstTagList *tags = gst_tag_list_new (GST_TAG_TITLE, self->title, NULL);
+  gst_pad_push_event (pad, gst_event_new_tag (tags));
+
+  gint width = 0, height = 0;
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps)
+    {
+      GstStructure *s = gst_caps_get_structure (caps, 0);
+      gst_structure_get_int (s, "width", &width);
+      gst_structure_get_int (s, "height", &height);
+    }
+  CallEvent *ev = event_new (self, EV_FIRST_FRAME);
+  ev->a = (guint) MAX (width, 0);
+  ev->b = (guint) MAX (height, 0);
+  post (ev);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer data)
+{
+  ScCall *self = data;
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  const char *media = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  gboolean video = g_str_has_prefix (media, "video/");
+  if (!video && !g_str_has_prefix (media, "audio/"))
+    return;
+
+  g_autoptr(GError) error = NULL;
+  GstElement *sink = video ? make_sink (self->config->video_sink, "autovideosink", &error)
+                           : make_sink (self->config->audio_sink, "autoaudiosink", &error);
+  if (sink == NULL)
+    {
+      post_failure (self, "cannot make the %s sink: %s", video ? "video" : "audio",
+                    error ? error->message : "missing element");
+      return;
+    }
+
+  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  GstElement *convert = gst_element_factory_make (video ? "videoconvert" : "audioconvert", NULL);
+  GstElement *last = video ? NULL : gst_element_factory_make ("audioresample", NULL);
+  gst_bin_add_many (GST_BIN (self->pipeline), queue, convert, sink, last, NULL);
+  gboolean linked = last ? gst_element_link_many (queue, convert, last, sink, NULL)
+                         : gst_element_link_many (queue, convert, sink, NULL);
+  gst_element_sync_state_with_parent (sink);
+  if (last)
+    gst_element_sync_state_with_parent (last);
+  gst_element_sync_state_with_parent (convert);
+  gst_element_sync_state_with_parent (queue);
+
+  g_autoptr(GstPad) queue_pad = gst_element_get_static_pad (queue, "sink");
+  if (!linked || gst_pad_link (pad, queue_pad) != GST_PAD_LINK_OK)
+    {
+      post_failure (self, "cannot link the received %s", video ? "video" : "audio");
+      return;
+    }
+  if (video)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, first_frame_probe, self, NULL);
+}
+
+static void
+on_incoming_pad (GstElement *webrtc, GstPad *pad, gpointer data)
+{
+  ScCall *self = data;
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+
+  GstElement *decodebin = gst_element_factory_make ("decodebin", NULL);
+  g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_decoded_pad), self);
+  gst_bin_add (GST_BIN (self->pipeline), decodebin);
+  gst_element_sync_state_with_parent (decodebin);
+  g_autoptr(GstPad) sink = gst_element_get_static_pad (decodebin, "sink");
+  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    post_failure (self, "cannot link an incoming stream");
+}
+
+/* ---- Bus (main context) ----------------------------------------------------------- */
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
+{
+  ScCall *self = data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *debug = NULL;
+        gst_message_parse_error (message, &error, &debug);
+        g_warning ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
+                   error->message, debug ? debug : "");
+        if (!g_atomic_int_get (&self->stopped))
+          g_signal_emit (self, signals[SIG_FAILED], 0, error->message);
+        break;
+      }
+    case GST_MESSAGE_WARNING:
+      {
+        g_autoptr(GError) error = NULL;
+        gst_message_parse_warning (message, &error, NULL);
+        g_debug ("pipeline warning from %s: %s", GST_OBJECT_NAME (message->src),
+                 error->message);
+        break;
+      }
+    case GST_MESSAGE_LATENCY:
+      gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+      break;
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- Building the pipeline -------------------------------------------------------- */
+
+static char *
+video_source_description (const char *choice)
+{
+  if (g_str_equal (choice, "test"))
+    return g_strdup ("videotestsrc is-live=true pattern=ball "
+                     "! video/x-raw,width=640,height=480,framerate=30/1");
+  if (g_str_equal (choice, "camera"))
+    return g_strdup ("autovideosrc");
+  return g_strdup (choice);
+}
+
+static char *
+audio_source_description (const char *choice)
+{
+  if (g_str_equal (choice, "test"))
+    return g_strdup ("audiotestsrc is-live=true wave=sine freq=440 volume=0.2");
+  if (g_str_equal (choice, "mic"))
+    return g_strdup ("autoaudiosrc");
+  return g_strdup (choice);
+}
+
+/* Adds "SOURCE ! CHAIN" to the pipeline as one bin and links its end to a new webrtcbin
+ * sink pad. One description, so that a source may end in caps (caps in a gst-launch
+ * description sit between two elements). */
+static gboolean
+add_sender (ScCall *self, const char *source, const char *chain, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *description = g_strdup_printf ("%s ! %s", source, chain);
+  GstElement *enc = gst_parse_bin_from_description (description, TRUE, &local);
+  if (enc == NULL)
+    {
+      g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                   "cannot make the source “%s”: %s", source, local->message);
+      return FALSE;
+    }
+  gst_bin_add (GST_BIN (self->pipeline), enc);
+
+  g_autoptr(GstPad) webrtc_pad = gst_element_request_pad_simple (self->webrtc, "sink_%u");
+  g_autoptr(GstPad) enc_pad = gst_element_get_static_pad (enc, "src");
+  if (enc_pad == NULL || webrtc_pad == NULL ||
+      gst_pad_link (enc_pad, webrtc_pad) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                   "cannot link the source “%s” (does it make raw media?)", source);
+      return FALSE;
+    }
+
+  /* The chains name the elements the call controls later. */
+  GstElement *named;
+  if ((named = gst_bin_get_by_name (GST_BIN (enc), "encoder")))
+    self->video_encoder = named;
+  if ((named = gst_bin_get_by_name (GST_BIN (enc), "camera")))
+    self->camera_balance = named;
+  if ((named = gst_bin_get_by_name (GST_BIN (enc), "mic")))
+    self->mic_volume = named;
+  return TRUE;
+}
+
+static gboolean
+configure_ice (ScCall *self, const char *const *ice_uris, GError **error)
+{
+  g_autoptr(GObject) ice = NULL;
+  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
+  if (ice == NULL)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                           "webrtcbin has no ICE agent");
+      return FALSE;
+    }
+
+  /* libnice as Debian builds it announces itself with UPnP (SSDP multicast) unless
+   * told not to; showcast never wants that. */
+  GObjectClass *ice_class = G_OBJECT_GET_CLASS (ice);
+  if (g_object_class_find_property (ice_class, "agent"))
+    {
+      g_autoptr(GObject) agent = NULL;
+      g_object_get (ice, "agent", &agent, NULL);
+      if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp"))
+        g_object_set (agent, "upnp", FALSE, NULL);
+    }
+  /* ICE-TCP host candidates add a listener per call and no speed; TURN covers networks
+   * that block UDP. */
+  if (g_object_class_find_property (ice_class, "ice-tcp"))
+    g_object_set (ice, "ice-tcp", FALSE, NULL);
+
+  for (guint i = 0; self->config->ice_addresses && self->config->ice_addresses[i]; i++)
+    {
+      gboolean ok = FALSE;
+      g_signal_emit_by_name (ice, "add-local-ip-address", self->config->ice_addresses[i], &ok);
+      if (!ok)
+        {
+          g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                       "“%s” is not a usable local address", self->config->ice_addresses[i]);
+          return FALSE;
+        }
+    }
+
+  gboolean have_stun = FALSE;
+  for (guint i = 0; ice_uris && ice_uris[i]; i++)
+    {
+      if (g_str_has_prefix (ice_uris[i], "stun://"))
+        {
+          if (!have_stun)
+            g_object_set (self->webrtc, "stun-server", ice_uris[i], NULL);
+          have_stun = TRUE;   /* webrtcbin uses a single STUN server */
+        }
+      else
+        {
+          gboolean ok = FALSE;
+          g_signal_emit_by_name (self->webrtc, "add-turn-server", ice_uris[i], &ok);
+          if (!ok)
+            g_warning ("TURN server %s was refused", ice_uris[i]);
+        }
+    }
+  return TRUE;
+}
+
+ScCall *
+sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_name,
+             const char *const *ice_uris, GError **error)
+{
+  g_autoptr(ScCall) self = g_object_new (SC_TYPE_CALL, NULL);
+  self->context = g_main_context_ref_thread_default ();
+  self->config = sc_media_config_copy (config);
+  self->offerer = offerer;
+  self->title = g_strdup_printf ("showcast — %s", peer_name ? peer_name : "");
+
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new ("call"));
+  self->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
+  if (self->webrtc == NULL)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                           "GStreamer's webrtcbin is missing (gstreamer1.0-plugins-bad)");
+      return NULL;
+    }
+  gst_object_ref (self->webrtc);
+  g_object_set (self->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
+
+  if (!configure_ice (self, ice_uris, error))
+    return NULL;
+
+  g_autofree char *video_src = video_source_description (config->video_source);
+  g_autofree char *video_chain = g_strdup_printf (
+    "videoconvert ! videobalance name=camera ! queue max-size-buffers=2 leaky=downstream "
+    "! vp8enc name=encoder deadline=1 cpu-used=8 end-usage=cbr target-bitrate=800000 "
+    "lag-in-frames=0 keyframe-max-dist=300 threads=2 "
+    "! rtpvp8pay picture-id-mode=15-bit "
+    "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d,"
+    "clock-rate=90000\"",
+    VIDEO_PT);
+  if (!add_sender (self, video_src, video_chain, error))
+    return NULL;
+
+  if (!g_str_equal (config->audio_source, "none"))
+    {
+      g_autofree char *audio_src = audio_source_description (config->audio_source);
+      g_autofree char *audio_chain = g_strdup_printf (
+        "audioconvert ! audioresample ! volume name=mic ! queue max-size-time=100000000 "
+        "leaky=downstream ! opusenc ! rtpopuspay "
+        "! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,payload=%d,"
+        "clock-rate=48000\"",
+        AUDIO_PT);
+      if (!add_sender (self, audio_src, audio_chain, error))
+        return NULL;
+    }
+  else
+    {
+      /* Still receive the peer's audio. */
+      g_autoptr(GstCaps) caps = gst_caps_from_string (
+        "application/x-rtp,media=audio,encoding-name=OPUS,payload=97,clock-rate=48000");
+      GstWebRTCRTPTransceiver *trans = NULL;
+      g_signal_emit_by_name (self->webrtc, "add-transceiver",
+                             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+      g_clear_object (&trans);
+    }
+
+  sc_call_set_mic_muted (self, config->mic_muted);
+  sc_call_set_camera_off (self, config->camera_off);
+
+  g_signal_connect (self->webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed), self);
+  g_signal_connect (self->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), self);
+  g_signal_connect (self->webrtc, "notify::connection-state", G_CALLBACK (on_connection_state), self);
+  g_signal_connect (self->webrtc, "notify::ice-connection-state",
+                    G_CALLBACK (on_ice_connection_state), self);
+  g_signal_connect (self->webrtc, "on-data-channel", G_CALLBACK (on_data_channel), self);
+  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_incoming_pad), self);
+
+  g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_source = gst_bus_create_watch (bus);
+  g_source_set_callback (self->bus_source, G_SOURCE_FUNC (on_bus_message), self, NULL);
+  g_source_attach (self->bus_source, self->context);
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+sc_call_start (ScCall *self, GError **error)
+{
+  g_return_val_if_fail (SC_IS_CALL (self), FALSE);
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                           "the media pipeline would not start (is the camera or microphone "
+                           "available?)");
+      return FALSE;
+    }
+
+  if (self->offerer)
+    {
+      /* Reliable and ordered are the defaults. Made before the offer, so that the
+       * offer carries the data channel's m-line. */
+      GstWebRTCDataChannel *channel = NULL;
+      g_signal_emit_by_name (self->webrtc, "create-data-channel", "chat", NULL, &channel);
+      if (channel == NULL)
+        {
+          g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_CHANNEL,
+                               "cannot create the chat data channel");
+          return FALSE;
+        }
+      watch_channel (self, channel);
+      g_object_unref (channel);
+    }
+  return TRUE;
+}
+
+gboolean
+sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
+                                GError **error)
+{
+  g_return_val_if_fail (SC_IS_CALL (self), FALSE);
+
+  const char *expected = self->offerer ? "answer" : "offer";
+  if (!g_str_equal (type, expected) || self->remote_requested)
+    {
+      g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_SDP,
+                   "unexpected %s from the peer", type);
+      return FALSE;
+    }
+
+  GstSDPMessage *message = NULL;
+  if (gst_sdp_message_new_from_text (sdp, &message) != GST_SDP_OK || message == NULL)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_SDP,
+                           "the peer's session description is not valid SDP");
+      if (message)
+        gst_sdp_message_free (message);
+      return FALSE;
+    }
+  GstWebRTCSessionDescription *desc = gst_webrtc_session_description_new (
+    self->offerer ? GST_WEBRTC_SDP_TYPE_ANSWER : GST_WEBRTC_SDP_TYPE_OFFER, message);
+
+  GstPromise *promise = gst_promise_new_with_change_func (on_remote_description_set,
+                                                          weak_ref_new (self),
+                                                          weak_ref_free);
+  g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
+  gst_webrtc_session_description_free (desc);
+  self->remote_requested = TRUE;
+
+  /* webrtcbin runs its operations in order: candidates queued behind the description
+   * are applied after it. */
+  for (guint i = 0; i < self->pending_candidates->len; i++)
+    {
+      CandidateEntry *entry = g_ptr_array_index (self->pending_candidates, i);
+      g_signal_emit_by_name (self->webrtc, "add-ice-candidate", entry->mline, entry->candidate);
+    }
+  g_ptr_array_set_size (self->pending_candidates, 0);
+  return TRUE;
+}
+
+void
+sc_call_add_remote_candidate (ScCall *self, guint mline, const char *candidate)
+{
+  g_return_if_fail (SC_IS_CALL (self));
+
+  if (candidate == NULL || *candidate == '\0')
+    return;   /* end of candidates: nothing to do for webrtcbin */
+  if (!self->remote_requested)
+    {
+      CandidateEntry *entry = g_new0 (CandidateEntry, 1);
+      entry->mline = mline;
+      entry->candidate = g_strdup (candidate);
+      if (self->pending_candidates->len < 64)
+        g_ptr_array_add (self->pending_candidates, entry);
+      else
+        candidate_entry_free (entry);
+      return;
+    }
+  g_signal_emit_by_name (self->webrtc, "add-ice-candidate", mline, candidate);
+}
+
+gboolean
+sc_call_send_data (ScCall *self, const char *text, GError **error)
+{
+  g_return_val_if_fail (SC_IS_CALL (self), FALSE);
+
+  if (g_atomic_int_get (&self->stopped))
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_STOPPED, "the call has ended");
+      return FALSE;
+    }
+  if (self->channel == NULL || !self->channel_open)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_CHANNEL,
+                           "the chat channel is not open yet");
+      return FALSE;
+    }
+  return gst_webrtc_data_channel_send_string_full (self->channel, text, error);
+}
+
+void
+sc_call_set_mic_muted (ScCall *self, gboolean muted)
+{
+  self->config->mic_muted = muted;
+  if (self->mic_volume)
+    g_object_set (self->mic_volume, "mute", muted, NULL);
+}
+
+void
+sc_call_set_camera_off (ScCall *self, gboolean off)
+{
+  self->config->camera_off = off;
+  /* Camera off sends black frames rather than none, so the peer's picture does not
+   * freeze on the last frame and the stream stays negotiated. */
+  if (self->camera_balance)
+    g_object_set (self->camera_balance, "contrast", off ? 0.0 : 1.0,
+                  "brightness", off ? -1.0 : 0.0, "saturation", off ? 0.0 : 1.0, NULL);
+}
+
+gboolean
+sc_call_is_connected (ScCall *self)
+{
+  return self->connected;
+}
+
+gboolean
+sc_call_is_channel_open (ScCall *self)
+{
+  return self->channel_open;
+}
+
+/**
+ * sc_call_stop:
+ * Ends the call at once and completely: the pipeline goes to NULL (which joins every
+ * streaming thread and closes every socket of the call) and no signal is emitted after.
+ */
+void
+sc_call_stop (ScCall *self)
+{
+  g_return_if_fail (SC_IS_CALL (self));
+  if (!g_atomic_int_compare_and_exchange (&self->stopped, 0, 1))
+    return;
+
+  if (self->channel)
+    g_signal_handlers_disconnect_by_data (self->channel, self);
+  if (self->pipeline)
+    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  if (self->webrtc)
+    g_signal_handlers_disconnect_by_data (self->webrtc, self);
+  if (self->bus_source)
+    {
+      g_source_destroy (self->bus_source);
+      g_clear_pointer (&self->bus_source, g_source_unref);
+    }
+}
+
+static void
+sc_call_dispose (GObject *object)
+{
+  ScCall *self = SC_CALL (object);
+  if (self->pipeline)
+    sc_call_stop (self);
+  g_clear_object (&self->channel);
+  g_clear_object (&self->video_encoder);
+  g_clear_object (&self->camera_balance);
+  g_clear_object (&self->mic_volume);
+  g_clear_object (&self->webrtc);
+  g_clear_object (&self->pipeline);
+  G_OBJECT_CLASS (sc_call_parent_class)->dispose (object);
+}
+
+static void
+sc_call_finalize (GObject *object)
+{
+  ScCall *self = SC_CALL (object);
+  g_ptr_array_unref (self->pending_candidates);
+  g_clear_pointer (&self->config, sc_media_config_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_free (self->title);
+  G_OBJECT_CLASS (sc_call_parent_class)->finalize (object);
+}
+
+static void
+sc_call_class_init (ScCallClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = sc_call_dispose;
+  object_class->finalize = sc_call_finalize;
+
+  signals[SIG_LOCAL_DESCRIPTION] =
+    g_signal_new ("local-description", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIG_LOCAL_CANDIDATE] =
+    g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIG_CONNECTED] =
+    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIG_FIRST_FRAME] =
+    g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIG_CHANNEL_OPEN] =
+    g_signal_new ("channel-open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIG_DATA_RECEIVED] =
+    g_signal_new ("data-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+sc_call_init (ScCall *self)
+{
+  self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_entry_free);
+}

@@ -1,0 +1,57 @@
+/* sc-call.h: one WebRTC call with one peer: a GStreamer pipeline around webrtcbin
+ * sending VP8 video and Opus audio, receiving the peer's, and a reliable ordered data
+ * channel.
+ *
+ * Threads: webrtcbin, libnice and SCTP call back on their own threads. ScCall hands all
+ * of that to the GMainContext it was created in; every signal below is emitted there,
+ * and every method must be called there. After sc_call_stop() no signal is emitted.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sc-media-config.h"
+
+G_BEGIN_DECLS
+
+#define SC_CALL_ERROR (sc_call_error_quark ())
+GQuark sc_call_error_quark (void);
+
+typedef enum {
+  SC_CALL_ERROR_PIPELINE,
+  SC_CALL_ERROR_SDP,
+  SC_CALL_ERROR_CHANNEL,
+  SC_CALL_ERROR_STOPPED,
+} ScCallError;
+
+#define SC_TYPE_CALL (sc_call_get_type ())
+G_DECLARE_FINAL_TYPE (ScCall, sc_call, SC, CALL, GObject)
+
+/* @ice_uris: webrtcbin URIs (stun://…, turn://…), see sc-ice-uri.h */
+ScCall   *sc_call_new                    (const ScMediaConfig *config,
+                                          gboolean             offerer,
+                                          const char          *peer_name,
+                                          const char *const   *ice_uris,
+                                          GError             **error);
+gboolean  sc_call_start                  (ScCall              *self,
+                                          GError             **error);
+gboolean  sc_call_set_remote_description (ScCall              *self,
+                                          const char          *type,
+                                          const char          *sdp,
+                                          GError             **error);
+void      sc_call_add_remote_candidate   (ScCall              *self,
+                                          guint                mline,
+                                          const char          *candidate);
+gboolean  sc_call_send_data              (ScCall              *self,
+                                          const char          *text,
+                                          GError             **error);
+void      sc_call_set_mic_muted          (ScCall              *self,
+                                          gboolean             muted);
+void      sc_call_set_camera_off         (ScCall              *self,
+                                          gboolean             off);
+void      sc_call_stop                   (ScCall              *self);
+
+gboolean  sc_call_is_connected           (ScCall              *self);
+gboolean  sc_call_is_channel_open        (ScCall              *self);
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/* sc-media-config.c: see sc-media-config.h. */
+#define G_LOG_DOMAIN "showcast-media"
+
+#include "config.h"
+
+#include "sc-media-config.h"
+
+ScMediaConfig *
+sc_media_config_new (void)
+{
+  ScMediaConfig *config = g_new0 (ScMediaConfig, 1);
+  config->video_source = g_strdup ("test");
+  config->audio_source = g_strdup ("test");
+  config->video_sink = g_strdup ("window");
+  config->audio_sink = g_strdup ("auto");
+  return config;
+}
+
+ScMediaConfig *
+sc_media_config_copy (const ScMediaConfig *config)
+{
+  ScMediaConfig *copy = g_new0 (ScMediaConfig, 1);
+  copy->video_source = g_strdup (config->video_source);
+  copy->audio_source = g_strdup (config->audio_source);
+  copy->video_sink = g_strdup (config->video_sink);
+  copy->audio_sink = g_strdup (config->audio_sink);
+  copy->ice_addresses = g_strdupv (config->ice_addresses);
+  copy->stun = g_strdup (config->stun);
+  copy->turn = g_strdup (config->turn);
+  copy->mic_muted = config->mic_muted;
+  copy->camera_off = config->camera_off;
+  return copy;
+}
+
+void
+sc_media_config_free (ScMediaConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->video_source);
+  g_free (config->audio_source);
+  g_free (config->video_sink);
+  g_free (config->audio_sink);
+  g_strfreev (config->ice_addresses);
+  g_free (config->stun);
+  g_free (config->turn);
+  g_free (config);
+}

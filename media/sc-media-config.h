@@ -1,0 +1,27 @@
+/* sc-media-config.h: what the user chose for capture, playback and ICE. Plain data,
+ * filled by the client's options and read by ScCall. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *video_source;   /* "test", "camera" or a gst-launch description */
+  char *audio_source;   /* "test", "mic", "none" or a gst-launch description */
+  char *video_sink;     /* "window", "none" or a gst-launch description */
+  char *audio_sink;     /* "auto", "none" or a gst-launch description */
+  GStrv ice_addresses;  /* local addresses for host candidates; NULL: all */
+  char *stun;           /* overrides the server's STUN servers */
+  char *turn;           /* overrides the server's TURN servers */
+  gboolean mic_muted;
+  gboolean camera_off;
+} ScMediaConfig;
+
+ScMediaConfig *sc_media_config_new  (void);
+ScMediaConfig *sc_media_config_copy (const ScMediaConfig *config);
+void           sc_media_config_free (ScMediaConfig       *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScMediaConfig, sc_media_config_free)
+
+G_END_DECLS

@@ -1,0 +1,96 @@
+/* main.c: showcast-server's command line. Everything else is in libshowcast-server. */
+#define G_LOG_DOMAIN "showcast-server"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "sc-local-matcher.h"
+#include "sc-log.h"
+#include "sc-server.h"
+
+static gboolean
+on_signal (gpointer loop)
+{
+  g_message ("stopping");
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *listen = NULL;
+  g_auto(GStrv) stun = NULL;
+  gboolean verbose = FALSE, version = FALSE;
+  g_autofree char *log_file = NULL;
+  const GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+      N_("Listen on ADDRESS:PORT, such as 127.0.0.1:8080 or [::1]:8080 (default 127.0.0.1:8080)"),
+      N_("ADDRESS:PORT") },
+    { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &stun,
+      N_("Hand this STUN server (stun:HOST:PORT) to matched clients; repeatable"), N_("URL") },
+    { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
+      N_("Write log lines to FILE instead of stderr"), N_("FILE") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— the showcast lobby and signalling server"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("showcast-server: %s\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      g_print ("showcast-server %s (protocol %d)\n", PACKAGE_VERSION, SC_PROTOCOL_VERSION);
+      return 0;
+    }
+  if (!sc_log_init (verbose, log_file, &error))
+    {
+      g_printerr ("showcast-server: %s\n", error->message);
+      return 2;
+    }
+
+  g_autoptr(GPtrArray) ice_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_ice_server_free);
+  for (guint i = 0; stun && stun[i]; i++)
+    {
+      if (!g_str_has_prefix (stun[i], "stun:"))
+        {
+          g_printerr ("showcast-server: --stun takes stun:HOST:PORT, not “%s”\n", stun[i]);
+          return 2;
+        }
+      const char *urls[] = { stun[i], NULL };
+      g_ptr_array_add (ice_servers, sc_ice_server_new (urls, NULL, NULL));
+    }
+
+  g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
+  g_autoptr(ScServer) server = sc_server_new (matcher);
+  sc_server_set_ice_servers (server, ice_servers);
+  const char *address = listen ? listen : "127.0.0.1:8080";
+  if (!sc_server_listen (server, address, &error))
+    {
+      g_printerr ("showcast-server: cannot listen on %s: %s\n", address, error->message);
+      return 1;
+    }
+  g_message ("listening on %s (port %u), WebSocket path %s", address,
+             sc_server_get_port (server), SC_SERVER_WS_PATH);
+
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_main_loop_run (loop);
+  return 0;
+}

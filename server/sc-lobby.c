@@ -1,0 +1,480 @@
+/* sc-lobby.c: see sc-lobby.h.
+ *
+ * A user is in one of four states: NEW (connected, not signed in), IDLE (signed in, in
+ * no queue and no call), WAITING (in the matcher) or PAIRED (in exactly one pair). Every
+ * way a call can end — next, leave, a closed socket — goes through end_pair(), which
+ * does nothing the second time, so a pair ends once and the partner hears of it once.
+ */
+#define G_LOG_DOMAIN "showcast-server"
+
+#include "config.h"
+
+#include "sc-lobby.h"
+#include "sc-text.h"
+
+typedef enum {
+  USER_NEW,
+  USER_IDLE,
+  USER_WAITING,
+  USER_PAIRED,
+} UserState;
+
+typedef struct _ScLobbyPair ScLobbyPair;
+
+struct _ScLobbyUser
+{
+  gpointer transport;
+  char *id;
+  char *name;
+  UserState state;
+  ScLobbyPair *pair;
+};
+
+struct _ScLobbyPair
+{
+  char *call;
+  ScLobbyUser *offerer;
+  ScLobbyUser *answerer;
+};
+
+struct _ScLobby
+{
+  GObject parent_instance;
+
+  ScMatcher *matcher;
+  ScLobbySendFunc send;
+  gpointer send_data;
+  GPtrArray *ice_servers;     /* of ScIceServer */
+
+  GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
+  GHashTable *connected;      /* ScLobbyUser set, signed in or not */
+  GHashTable *pairs;          /* call id → ScLobbyPair; owns the pairs */
+  ScLobbyStats stats;
+};
+
+G_DEFINE_FINAL_TYPE (ScLobby, sc_lobby, G_TYPE_OBJECT)
+
+static void
+user_free (ScLobbyUser *user)
+{
+  g_free (user->id);
+  g_free (user->name);
+  g_free (user);
+}
+
+static void
+pair_free (ScLobbyPair *pair)
+{
+  g_free (pair->call);
+  g_free (pair);
+}
+
+static char *
+new_id (const char *prefix)
+{
+  return g_strdup_printf ("%s%08x%08x", prefix, g_random_int (), g_random_int ());
+}
+
+static void
+send_msg (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
+{
+  self->send (user->transport, msg, self->send_data);
+}
+
+void
+sc_lobby_send_error (ScLobby *self, ScLobbyUser *user, const char *code, const char *message)
+{
+  g_autoptr(ScMessage) msg = sc_message_new_error (code, message);
+  send_msg (self, user, msg);
+}
+
+static ScLobbyUser *
+partner_of (ScLobbyUser *user)
+{
+  ScLobbyPair *pair = user->pair;
+  return pair->offerer == user ? pair->answerer : pair->offerer;
+}
+
+static void
+enter_lobby (ScLobby *self, ScLobbyUser *user)
+{
+  user->state = USER_WAITING;
+  sc_matcher_join (self->matcher, user->id);
+
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_WAITING);
+  msg->queue = sc_matcher_waiting (self->matcher);
+  send_msg (self, user, msg);
+}
+
+/* The one way a pair ends. @leaver is the user whose action ended it; the partner is
+ * told why and goes back to the lobby. The leaver is left IDLE: the caller decides
+ * where it goes next. */
+static void
+end_pair (ScLobby *self, ScLobbyUser *leaver, ScLeaveReason reason)
+{
+  if (leaver->state != USER_PAIRED || leaver->pair == NULL)
+    return;
+
+  ScLobbyPair *pair = leaver->pair;
+  ScLobbyUser *partner = partner_of (leaver);
+
+  g_info ("call %s ends: %s (%s) %s", pair->call, leaver->id, leaver->name,
+          sc_leave_reason_to_string (reason));
+
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_PEER_LEFT);
+  msg->call = g_strdup (pair->call);
+  msg->reason = reason;
+
+  leaver->pair = partner->pair = NULL;
+  leaver->state = partner->state = USER_IDLE;
+  sc_matcher_parted (self->matcher, leaver->id, partner->id);
+  g_hash_table_remove (self->pairs, msg->call);
+  self->stats.pairs_ended++;
+
+  send_msg (self, partner, msg);
+  enter_lobby (self, partner);
+}
+
+static void
+on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
+           gpointer data)
+{
+  ScLobby *self = data;
+  ScLobbyUser *offerer = g_hash_table_lookup (self->users, offerer_id);
+  ScLobbyUser *answerer = g_hash_table_lookup (self->users, answerer_id);
+
+  /* A matcher only pairs waiting users, but a shared matcher may answer late: check
+   * rather than trust. */
+  if (offerer == NULL || answerer == NULL || offerer == answerer ||
+      offerer->state != USER_WAITING || answerer->state != USER_WAITING)
+    {
+      g_warning ("matcher paired %s and %s, who cannot be paired now; ignored",
+                 offerer_id, answerer_id);
+      if (offerer && offerer->state == USER_WAITING)
+        sc_matcher_join (self->matcher, offerer->id);
+      if (answerer && answerer != offerer && answerer->state == USER_WAITING)
+        sc_matcher_join (self->matcher, answerer->id);
+      return;
+    }
+
+  ScLobbyPair *pair = g_new0 (ScLobbyPair, 1);
+  pair->call = new_id ("c");
+  pair->offerer = offerer;
+  pair->answerer = answerer;
+  g_hash_table_insert (self->pairs, pair->call, pair);
+  offerer->pair = answerer->pair = pair;
+  offerer->state = answerer->state = USER_PAIRED;
+  self->stats.matches++;
+
+  g_info ("call %s: %s (%s) offers to %s (%s)", pair->call, offerer->id, offerer->name,
+          answerer->id, answerer->name);
+
+  for (guint side = 0; side < 2; side++)
+    {
+      ScLobbyUser *me = side == 0 ? offerer : answerer;
+      ScLobbyUser *peer = side == 0 ? answerer : offerer;
+      g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_MATCHED);
+      msg->call = g_strdup (pair->call);
+      msg->role = side == 0 ? SC_ROLE_OFFERER : SC_ROLE_ANSWERER;
+      msg->peer_id = g_strdup (peer->id);
+      msg->peer_name = g_strdup (peer->name);
+      for (guint i = 0; self->ice_servers && i < self->ice_servers->len; i++)
+        g_ptr_array_add (msg->ice_servers,
+                         sc_ice_server_copy (g_ptr_array_index (self->ice_servers, i)));
+      send_msg (self, me, msg);
+    }
+}
+
+ScLobbyUser *
+sc_lobby_connect (ScLobby *self, gpointer transport)
+{
+  ScLobbyUser *user = g_new0 (ScLobbyUser, 1);
+  user->transport = transport;
+  user->state = USER_NEW;
+  g_hash_table_add (self->connected, user);
+  return user;
+}
+
+static void
+handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
+{
+  if (user->state != USER_NEW)
+    {
+      sc_lobby_send_error (self, user, "already-signed-in", "This connection is signed in already.");
+      return;
+    }
+  if (msg->version != SC_PROTOCOL_VERSION)
+    {
+      g_autofree char *text = g_strdup_printf ("This server speaks protocol version %d, not %u.",
+                                               SC_PROTOCOL_VERSION, msg->version);
+      sc_lobby_send_error (self, user, "unsupported-version", text);
+      return;
+    }
+
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = sc_text_validate_name (msg->name, &error);
+  if (name == NULL)
+    {
+      sc_lobby_send_error (self, user, "bad-name", error->message);
+      return;
+    }
+
+  user->id = new_id ("u");
+  user->name = g_steal_pointer (&name);
+  user->state = USER_IDLE;
+  g_hash_table_insert (self->users, user->id, user);
+  self->stats.sessions_signed_in++;
+  g_info ("%s signed in as \"%s\"", user->id, user->name);
+
+  g_autoptr(ScMessage) reply = sc_message_new (SC_MSG_SIGNED_IN);
+  reply->version = SC_PROTOCOL_VERSION;
+  reply->id = g_strdup (user->id);
+  reply->name = g_strdup (user->name);
+  send_msg (self, user, reply);
+
+  enter_lobby (self, user);
+}
+
+static void
+handle_relay (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
+{
+  if (user->state != USER_PAIRED || g_strcmp0 (user->pair->call, msg->call) != 0)
+    {
+      /* Normal right after a call ends: the peer's last candidates cross the
+       * peer-left message. Dropped, never forwarded to anyone. */
+      g_debug ("dropped %s from %s for call %s, which it is not in",
+               sc_message_type_to_string (msg->type), user->id, msg->call);
+      self->stats.dropped++;
+      return;
+    }
+  self->stats.relayed++;
+  send_msg (self, partner_of (user), msg);
+}
+
+void
+sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
+{
+  g_return_if_fail (SC_IS_LOBBY (self));
+
+  if (msg->type == SC_MSG_SIGN_IN)
+    {
+      handle_sign_in (self, user, msg);
+      return;
+    }
+  if (user->state == USER_NEW)
+    {
+      sc_lobby_send_error (self, user, "not-signed-in", "Sign in first.");
+      return;
+    }
+
+  switch (msg->type)
+    {
+    case SC_MSG_NEXT:
+      self->stats.nexts++;
+      if (user->state == USER_PAIRED)
+        end_pair (self, user, SC_LEAVE_NEXT);
+      if (user->state == USER_IDLE)
+        enter_lobby (self, user);
+      break;
+
+    case SC_MSG_LEAVE:
+      if (user->state == USER_PAIRED)
+        end_pair (self, user, SC_LEAVE_LEFT);
+      else if (user->state == USER_WAITING)
+        sc_matcher_leave (self->matcher, user->id);
+      user->state = USER_IDLE;
+      break;
+
+    case SC_MSG_OFFER:
+    case SC_MSG_ANSWER:
+    case SC_MSG_CANDIDATE:
+      handle_relay (self, user, msg);
+      break;
+
+    default:
+      /* The decoder only lets client-to-server types through. */
+      sc_lobby_send_error (self, user, "wrong-direction", "That message is not for the server.");
+      break;
+    }
+}
+
+void
+sc_lobby_disconnect (ScLobby *self, ScLobbyUser *user)
+{
+  g_return_if_fail (SC_IS_LOBBY (self));
+  if (!g_hash_table_steal (self->connected, user))
+    return;
+
+  if (user->state == USER_PAIRED)
+    end_pair (self, user, SC_LEAVE_LOST);
+  if (user->id != NULL)
+    {
+      sc_matcher_forget (self->matcher, user->id);
+      g_info ("%s (%s) disconnected", user->id, user->name);
+      g_hash_table_remove (self->users, user->id);   /* frees the user */
+    }
+  else
+    user_free (user);
+}
+
+const char *
+sc_lobby_user_get_id (ScLobbyUser *user)
+{
+  return user->id;
+}
+
+guint
+sc_lobby_get_n_users (ScLobby *self)
+{
+  return g_hash_table_size (self->users);
+}
+
+guint
+sc_lobby_get_n_pairs (ScLobby *self)
+{
+  return g_hash_table_size (self->pairs);
+}
+
+guint
+sc_lobby_get_n_waiting (ScLobby *self)
+{
+  return sc_matcher_waiting (self->matcher);
+}
+
+const ScLobbyStats *
+sc_lobby_get_stats (ScLobby *self)
+{
+  return &self->stats;
+}
+
+void
+sc_lobby_set_ice_servers (ScLobby *self, GPtrArray *servers)
+{
+  g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
+  if (servers)
+    self->ice_servers = g_ptr_array_ref (servers);
+}
+
+/**
+ * sc_lobby_check_invariants:
+ * Checks that the users and pairs agree: every pair has two distinct PAIRED members
+ * that point back to it, every PAIRED user is in a live pair, and the number of
+ * WAITING users is what the matcher holds. For tests and debugging.
+ */
+gboolean
+sc_lobby_check_invariants (ScLobby *self, GError **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint waiting = 0, paired = 0;
+
+  g_hash_table_iter_init (&iter, self->pairs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ScLobbyPair *pair = value;
+      if (pair->offerer == pair->answerer || pair->offerer->pair != pair ||
+          pair->answerer->pair != pair || pair->offerer->state != USER_PAIRED ||
+          pair->answerer->state != USER_PAIRED)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "pair %s is inconsistent",
+                       pair->call);
+          return FALSE;
+        }
+    }
+
+  g_hash_table_iter_init (&iter, self->users);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ScLobbyUser *user = value;
+      if (user->state == USER_WAITING)
+        waiting++;
+      if (user->state == USER_PAIRED)
+        {
+          paired++;
+          if (user->pair == NULL ||
+              g_hash_table_lookup (self->pairs, user->pair->call) != user->pair)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           "user %s is paired in no live pair", user->id);
+              return FALSE;
+            }
+        }
+      else if (user->pair != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "user %s is not paired but points to a pair", user->id);
+          return FALSE;
+        }
+    }
+
+  if (paired != 2 * g_hash_table_size (self->pairs))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%u paired users in %u pairs",
+                   paired, g_hash_table_size (self->pairs));
+      return FALSE;
+    }
+  if (waiting != sc_matcher_waiting (self->matcher))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "%u users wait but the matcher holds %u", waiting,
+                   sc_matcher_waiting (self->matcher));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+sc_lobby_dispose (GObject *object)
+{
+  ScLobby *self = SC_LOBBY (object);
+  if (self->matcher)
+    g_signal_handlers_disconnect_by_data (self->matcher, self);
+  g_clear_object (&self->matcher);
+  G_OBJECT_CLASS (sc_lobby_parent_class)->dispose (object);
+}
+
+static void
+sc_lobby_finalize (GObject *object)
+{
+  ScLobby *self = SC_LOBBY (object);
+  GHashTableIter iter;
+  gpointer user;
+
+  /* Users that never signed in are owned by the connected set only. */
+  g_hash_table_iter_init (&iter, self->connected);
+  while (g_hash_table_iter_next (&iter, &user, NULL))
+    if (((ScLobbyUser *) user)->id == NULL)
+      user_free (user);
+  g_hash_table_unref (self->connected);
+  g_hash_table_unref (self->pairs);
+  g_hash_table_unref (self->users);
+  g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
+  G_OBJECT_CLASS (sc_lobby_parent_class)->finalize (object);
+}
+
+static void
+sc_lobby_class_init (ScLobbyClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = sc_lobby_dispose;
+  object_class->finalize = sc_lobby_finalize;
+}
+
+static void
+sc_lobby_init (ScLobby *self)
+{
+  self->users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) user_free);
+  self->connected = g_hash_table_new (NULL, NULL);
+  self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pair_free);
+}
+
+ScLobby *
+sc_lobby_new (ScMatcher *matcher, ScLobbySendFunc send, gpointer user_data)
+{
+  ScLobby *self = g_object_new (SC_TYPE_LOBBY, NULL);
+  self->matcher = g_object_ref (matcher);
+  self->send = send;
+  self->send_data = user_data;
+  g_signal_connect (matcher, "paired", G_CALLBACK (on_paired), self);
+  return self;
+}

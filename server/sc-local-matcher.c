@@ -1,0 +1,238 @@
+/* sc-local-matcher.c: the in-process matcher.
+ *
+ * Joins are not paired one by one: a join schedules one matching pass at high priority,
+ * which runs after the event that caused it has been handled completely. When a call
+ * ends, both users re-enter the lobby in the same event, so the pass sees them together
+ * and can keep them apart if anyone else waits (no instant rematch).
+ *
+ * The pass takes the most constrained users first (those with a just-parted partner in
+ * the waiting set), in random order among equals, and pairs each with a partner drawn
+ * uniformly from those they may meet. Outside a burst the waiting set holds at most one
+ * user, so a pass is cheap.
+ */
+#define G_LOG_DOMAIN "showcast-server"
+
+#include "config.h"
+
+#include "sc-local-matcher.h"
+
+struct _ScLocalMatcher
+{
+  GObject parent_instance;
+
+  GPtrArray *waiting;        /* of char* user ids, in join order */
+  GHashTable *last_partner;  /* user id → id of the user they last parted from */
+  guint pass_source;
+};
+
+static void sc_local_matcher_iface_init (ScMatcherInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ScLocalMatcher, sc_local_matcher, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SC_TYPE_MATCHER,
+                                                      sc_local_matcher_iface_init))
+
+static gboolean
+just_parted (ScLocalMatcher *self, const char *a, const char *b)
+{
+  return g_strcmp0 (g_hash_table_lookup (self->last_partner, a), b) == 0 ||
+         g_strcmp0 (g_hash_table_lookup (self->last_partner, b), a) == 0;
+}
+
+static gboolean
+is_waiting (ScLocalMatcher *self, const char *user_id)
+{
+  return g_ptr_array_find_with_equal_func (self->waiting, user_id, g_str_equal, NULL);
+}
+
+typedef struct
+{
+  char *id;
+  guint constraint;   /* how many just-parted partners wait too */
+  guint32 tiebreak;
+} PassEntry;
+
+static int
+compare_entries (gconstpointer pa, gconstpointer pb)
+{
+  const PassEntry *a = pa, *b = pb;
+  if (a->constraint != b->constraint)
+    return a->constraint > b->constraint ? -1 : 1;
+  return a->tiebreak < b->tiebreak ? -1 : a->tiebreak > b->tiebreak;
+}
+
+static void
+run_pass (ScLocalMatcher *self)
+{
+  guint n = self->waiting->len;
+  if (n < 2)
+    return;
+
+  g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (PassEntry), n);
+  for (guint i = 0; i < n; i++)
+    {
+      PassEntry e = { g_ptr_array_index (self->waiting, i), 0, g_random_int () };
+      for (guint j = 0; j < n; j++)
+        if (j != i && just_parted (self, e.id, g_ptr_array_index (self->waiting, j)))
+          e.constraint++;
+      g_array_append_val (order, e);
+    }
+  g_array_sort (order, compare_entries);
+
+  /* Decide every pair first, then take them out of the waiting set and announce
+   * them, so that signal handlers never see a half-done pass. */
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *x = g_array_index (order, PassEntry, i).id;
+      if (g_hash_table_contains (taken, x))
+        continue;
+
+      guint others = 0;
+      const char *only_other = NULL;
+      g_ptr_array_set_size (candidates, 0);
+      for (guint j = 0; j < n; j++)
+        {
+          const char *y = g_ptr_array_index (self->waiting, j);
+          if (y == x || g_hash_table_contains (taken, y))
+            continue;
+          others++;
+          only_other = y;
+          if (!just_parted (self, x, y))
+            g_ptr_array_add (candidates, (gpointer) y);
+        }
+      /* A just-parted partner is acceptable only when nobody else waits. */
+      if (candidates->len == 0 && others == 1)
+        g_ptr_array_add (candidates, (gpointer) only_other);
+      if (candidates->len == 0)
+        continue;
+
+      const char *y = g_ptr_array_index (candidates,
+                                         g_random_int_range (0, (gint32) candidates->len));
+      g_hash_table_add (taken, (gpointer) x);
+      g_hash_table_add (taken, (gpointer) y);
+      /* Who offers is drawn at random too. */
+      gboolean swap = g_random_boolean ();
+      g_ptr_array_add (pairs, g_strdup (swap ? y : x));
+      g_ptr_array_add (pairs, g_strdup (swap ? x : y));
+    }
+
+  for (guint i = self->waiting->len; i > 0; i--)
+    if (g_hash_table_contains (taken, g_ptr_array_index (self->waiting, i - 1)))
+      g_ptr_array_remove_index (self->waiting, i - 1);
+  g_hash_table_remove_all (taken);   /* its keys pointed into the removed ids */
+
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    {
+      g_autofree char *a = g_ptr_array_index (pairs, i);
+      g_autofree char *b = g_ptr_array_index (pairs, i + 1);
+      sc_matcher_emit_paired (SC_MATCHER (self), a, b);
+    }
+}
+
+static gboolean
+pass_cb (gpointer data)
+{
+  ScLocalMatcher *self = data;
+  self->pass_source = 0;
+  run_pass (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_pass (ScLocalMatcher *self)
+{
+  if (self->pass_source == 0 && self->waiting->len >= 2)
+    self->pass_source = g_idle_add_full (G_PRIORITY_HIGH, pass_cb, self, NULL);
+}
+
+static void
+sc_local_matcher_join (ScMatcher *matcher, const char *user_id)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
+  if (is_waiting (self, user_id))
+    return;
+  g_ptr_array_add (self->waiting, g_strdup (user_id));
+  schedule_pass (self);
+}
+
+static void
+sc_local_matcher_leave (ScMatcher *matcher, const char *user_id)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
+  guint index;
+  if (g_ptr_array_find_with_equal_func (self->waiting, user_id, g_str_equal, &index))
+    g_ptr_array_remove_index (self->waiting, index);
+}
+
+static void
+sc_local_matcher_parted (ScMatcher *matcher, const char *a, const char *b)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
+  g_hash_table_replace (self->last_partner, g_strdup (a), g_strdup (b));
+  g_hash_table_replace (self->last_partner, g_strdup (b), g_strdup (a));
+}
+
+static void
+sc_local_matcher_forget (ScMatcher *matcher, const char *user_id)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
+  sc_local_matcher_leave (matcher, user_id);
+  g_hash_table_remove (self->last_partner, user_id);
+}
+
+static void
+sc_local_matcher_flush (ScMatcher *matcher)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
+  g_clear_handle_id (&self->pass_source, g_source_remove);
+  run_pass (self);
+}
+
+static guint
+sc_local_matcher_waiting (ScMatcher *matcher)
+{
+  return SC_LOCAL_MATCHER (matcher)->waiting->len;
+}
+
+static void
+sc_local_matcher_iface_init (ScMatcherInterface *iface)
+{
+  iface->join = sc_local_matcher_join;
+  iface->leave = sc_local_matcher_leave;
+  iface->parted = sc_local_matcher_parted;
+  iface->forget = sc_local_matcher_forget;
+  iface->flush = sc_local_matcher_flush;
+  iface->waiting = sc_local_matcher_waiting;
+}
+
+static void
+sc_local_matcher_finalize (GObject *object)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (object);
+  g_clear_handle_id (&self->pass_source, g_source_remove);
+  g_ptr_array_unref (self->waiting);
+  g_hash_table_unref (self->last_partner);
+  G_OBJECT_CLASS (sc_local_matcher_parent_class)->finalize (object);
+}
+
+static void
+sc_local_matcher_class_init (ScLocalMatcherClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sc_local_matcher_finalize;
+}
+
+static void
+sc_local_matcher_init (ScLocalMatcher *self)
+{
+  self->waiting = g_ptr_array_new_with_free_func (g_free);
+  self->last_partner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+ScMatcher *
+sc_local_matcher_new (void)
+{
+  return g_object_new (SC_TYPE_LOCAL_MATCHER, NULL);
+}

@@ -1,0 +1,74 @@
+/* sc-matcher.c: see sc-matcher.h. */
+#define G_LOG_DOMAIN "showcast-server"
+
+#include "config.h"
+
+#include "sc-matcher.h"
+
+G_DEFINE_INTERFACE (ScMatcher, sc_matcher, G_TYPE_OBJECT)
+
+enum { PAIRED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+sc_matcher_default_init (ScMatcherInterface *iface)
+{
+  /**
+   * ScMatcher::paired:
+   * @offerer: id of the user who makes the WebRTC offer
+   * @answerer: id of the other user
+   *
+   * Both users have left the waiting set when this is emitted.
+   */
+  signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_INTERFACE (iface),
+                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+void
+sc_matcher_join (ScMatcher *self, const char *user_id)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  SC_MATCHER_GET_IFACE (self)->join (self, user_id);
+}
+
+void
+sc_matcher_leave (ScMatcher *self, const char *user_id)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  SC_MATCHER_GET_IFACE (self)->leave (self, user_id);
+}
+
+void
+sc_matcher_parted (ScMatcher *self, const char *user_a, const char *user_b)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  SC_MATCHER_GET_IFACE (self)->parted (self, user_a, user_b);
+}
+
+void
+sc_matcher_forget (ScMatcher *self, const char *user_id)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  SC_MATCHER_GET_IFACE (self)->forget (self, user_id);
+}
+
+void
+sc_matcher_flush (ScMatcher *self)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  SC_MATCHER_GET_IFACE (self)->flush (self);
+}
+
+guint
+sc_matcher_waiting (ScMatcher *self)
+{
+  g_return_val_if_fail (SC_IS_MATCHER (self), 0);
+  return SC_MATCHER_GET_IFACE (self)->waiting (self);
+}
+
+void
+sc_matcher_emit_paired (ScMatcher *self, const char *offerer, const char *answerer)
+{
+  g_signal_emit (self, signals[PAIRED], 0, offerer, answerer);
+}

@@ -1,0 +1,55 @@
+/* sc-matcher.h: the lobby's matching state behind a small interface.
+ *
+ * The lobby tells the matcher who waits, who stopped waiting and who just parted; the
+ * matcher decides who is paired with whom and says so through the "paired" signal. The
+ * in-process implementation is ScLocalMatcher; a shared one (Redis) implements the same
+ * interface, which is why every call returns at once and results come as signals.
+ *
+ * Rules every implementation keeps: pairs are drawn at random; every user is in at most
+ * one pair and never paired with themself; two users who just parted are not paired
+ * again while anyone else waits; when two or more wait, they are paired at once.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define SC_TYPE_MATCHER (sc_matcher_get_type ())
+G_DECLARE_INTERFACE (ScMatcher, sc_matcher, SC, MATCHER, GObject)
+
+struct _ScMatcherInterface
+{
+  GTypeInterface parent_iface;
+
+  void  (*join)    (ScMatcher  *self,
+                    const char *user_id);
+  void  (*leave)   (ScMatcher  *self,
+                    const char *user_id);
+  void  (*parted)  (ScMatcher  *self,
+                    const char *user_a,
+                    const char *user_b);
+  void  (*forget)  (ScMatcher  *self,
+                    const char *user_id);
+  void  (*flush)   (ScMatcher  *self);
+  guint (*waiting) (ScMatcher  *self);
+};
+
+void  sc_matcher_join    (ScMatcher  *self,
+                          const char *user_id);
+void  sc_matcher_leave   (ScMatcher  *self,
+                          const char *user_id);
+void  sc_matcher_parted  (ScMatcher  *self,
+                          const char *user_a,
+                          const char *user_b);
+void  sc_matcher_forget  (ScMatcher  *self,
+                          const char *user_id);
+void  sc_matcher_flush   (ScMatcher  *self);
+guint sc_matcher_waiting (ScMatcher  *self);
+
+/* For implementations: announce a pair. The offerer is the first user. */
+void  sc_matcher_emit_paired (ScMatcher  *self,
+                              const char *offerer,
+                              const char *answerer);
+
+G_END_DECLS

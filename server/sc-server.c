@@ -1,0 +1,235 @@
+/* sc-server.c: see sc-server.h.
+ *
+ * One ServerConn per WebSocket. Its lifetime is the socket's: created in the WebSocket
+ * handler, freed when the socket closes, after the lobby has been told. Nothing here
+ * knows the lobby's rules; nothing in the lobby knows about sockets.
+ */
+#define G_LOG_DOMAIN "showcast-server"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "sc-server.h"
+
+/* Hard cap enforced by libsoup: a larger frame closes the socket (1009). Messages under
+ * it but over the protocol's limits get an error message back instead. */
+#define WS_MAX_PAYLOAD (SC_MSG_SDP_MAX_BYTES + 4096)
+
+struct _ScServer
+{
+  GObject parent_instance;
+
+  SoupServer *soup;
+  ScLobby *lobby;
+  GHashTable *conns;   /* ServerConn set */
+};
+
+G_DEFINE_FINAL_TYPE (ScServer, sc_server, G_TYPE_OBJECT)
+
+typedef struct
+{
+  ScServer *server;
+  SoupWebsocketConnection *ws;
+  ScLobbyUser *user;
+} ServerConn;
+
+static void
+lobby_send (gpointer transport, const ScMessage *msg, gpointer data)
+{
+  ServerConn *conn = transport;
+  if (soup_websocket_connection_get_state (conn->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  g_autofree char *text = sc_message_encode (msg);
+  soup_websocket_connection_send_text (conn->ws, text);
+}
+
+static void
+on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data)
+{
+  ServerConn *conn = data;
+  ScLobby *lobby = conn->server->lobby;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      sc_lobby_send_error (lobby, conn->user, "bad-message", "Messages are JSON text frames.");
+      return;
+    }
+
+  gsize len;
+  const char *text = g_bytes_get_data (bytes, &len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScMessage) msg = sc_message_decode (text, len, SC_FROM_CLIENT, &error);
+  if (msg == NULL)
+    {
+      g_debug ("bad message from %s: %s", sc_lobby_user_get_id (conn->user), error->message);
+      sc_lobby_send_error (lobby, conn->user, sc_protocol_error_code (error), error->message);
+      return;
+    }
+  sc_lobby_receive (lobby, conn->user, msg);
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
+{
+  ServerConn *conn = data;
+  ScServer *self = conn->server;
+
+  g_signal_handlers_disconnect_by_data (ws, conn);
+  g_hash_table_remove (self->conns, conn);
+  sc_lobby_disconnect (self->lobby, conn->user);
+  g_object_unref (conn->ws);
+  g_free (conn);
+}
+
+static void
+on_ws_error (SoupWebsocketConnection *ws, GError *error, gpointer data)
+{
+  g_debug ("WebSocket error: %s", error->message);
+}
+
+static void
+websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
+              SoupWebsocketConnection *ws, gpointer data)
+{
+  ScServer *self = data;
+  ServerConn *conn = g_new0 (ServerConn, 1);
+
+  conn->server = self;
+  conn->ws = g_object_ref (ws);
+  conn->user = sc_lobby_connect (self->lobby, conn);
+  g_hash_table_add (self->conns, conn);
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws, WS_MAX_PAYLOAD);
+  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), conn);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), conn);
+  g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), conn);
+}
+
+static void
+healthz_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+            gpointer data)
+{
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET &&
+      soup_server_message_get_method (msg) != SOUP_METHOD_HEAD)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok\n", 3);
+}
+
+gboolean
+sc_parse_listen_address (const char *address, GSocketAddress **out, GError **error)
+{
+  g_autoptr(GSocketConnectable) parsed = g_network_address_parse (address, 0, error);
+  if (parsed == NULL)
+    return FALSE;
+
+  const char *host = g_network_address_get_hostname (G_NETWORK_ADDRESS (parsed));
+  guint16 port = g_network_address_get_port (G_NETWORK_ADDRESS (parsed));
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (host);
+  if (inet == NULL || (port == 0 && !g_str_has_suffix (address, ":0")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not ADDRESS:PORT with an IP address, such as 127.0.0.1:8080 "
+                   "or [::1]:8080", address);
+      return FALSE;
+    }
+  *out = g_inet_socket_address_new (inet, port);
+  return TRUE;
+}
+
+gboolean
+sc_server_listen (ScServer *self, const char *address, GError **error)
+{
+  g_autoptr(GSocketAddress) sockaddr = NULL;
+  if (!sc_parse_listen_address (address, &sockaddr, error))
+    return FALSE;
+  return soup_server_listen (self->soup, sockaddr, 0, error);
+}
+
+guint
+sc_server_get_port (ScServer *self)
+{
+  GSList *listeners = soup_server_get_listeners (self->soup);
+  guint port = 0;
+  if (listeners)
+    {
+      g_autoptr(GSocketAddress) addr = g_socket_get_local_address (listeners->data, NULL);
+      if (addr)
+        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr));
+    }
+  g_slist_free (listeners);
+  return port;
+}
+
+ScLobby *
+sc_server_get_lobby (ScServer *self)
+{
+  return self->lobby;
+}
+
+void
+sc_server_set_ice_servers (ScServer *self, GPtrArray *servers)
+{
+  sc_lobby_set_ice_servers (self->lobby, servers);
+}
+
+static void
+sc_server_dispose (GObject *object)
+{
+  ScServer *self = SC_SERVER (object);
+  GHashTableIter iter;
+  gpointer conn;
+
+  if (self->soup)
+    soup_server_disconnect (self->soup);
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, &conn, NULL))
+    {
+      ServerConn *c = conn;
+      g_signal_handlers_disconnect_by_data (c->ws, c);
+      sc_lobby_disconnect (self->lobby, c->user);
+      g_object_unref (c->ws);
+      g_free (c);
+      g_hash_table_iter_remove (&iter);
+    }
+  g_clear_object (&self->soup);
+  g_clear_object (&self->lobby);
+  G_OBJECT_CLASS (sc_server_parent_class)->dispose (object);
+}
+
+static void
+sc_server_finalize (GObject *object)
+{
+  g_hash_table_unref (SC_SERVER (object)->conns);
+  G_OBJECT_CLASS (sc_server_parent_class)->finalize (object);
+}
+
+static void
+sc_server_class_init (ScServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = sc_server_dispose;
+  object_class->finalize = sc_server_finalize;
+}
+
+static void
+sc_server_init (ScServer *self)
+{
+  self->conns = g_hash_table_new (NULL, NULL);
+}
+
+ScServer *
+sc_server_new (ScMatcher *matcher)
+{
+  ScServer *self = g_object_new (SC_TYPE_SERVER, NULL);
+  self->soup = soup_server_new ("server-header", "showcast-server/" PACKAGE_VERSION, NULL);
+  self->lobby = sc_lobby_new (matcher, lobby_send, self);
+  soup_server_add_handler (self->soup, "/healthz", healthz_cb, self, NULL);
+  soup_server_add_websocket_handler (self->soup, SC_SERVER_WS_PATH, NULL, NULL,
+                                     websocket_cb, self, NULL);
+  return self;
+}

@@ -1,0 +1,30 @@
+/* sc-server.h: showcast-server's network side: HTTP and WebSocket with libsoup,
+ * decoding every frame with the shared protocol and handing it to the ScLobby. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sc-lobby.h"
+#include "sc-matcher.h"
+
+G_BEGIN_DECLS
+
+#define SC_SERVER_WS_PATH "/ws"
+
+#define SC_TYPE_SERVER (sc_server_get_type ())
+G_DECLARE_FINAL_TYPE (ScServer, sc_server, SC, SERVER, GObject)
+
+ScServer *sc_server_new              (ScMatcher   *matcher);
+void      sc_server_set_ice_servers  (ScServer    *self,
+                                      GPtrArray   *servers);
+gboolean  sc_server_listen           (ScServer    *self,
+                                      const char  *address,
+                                      GError     **error);
+guint     sc_server_get_port         (ScServer    *self);
+ScLobby  *sc_server_get_lobby        (ScServer    *self);
+
+gboolean  sc_parse_listen_address    (const char      *address,
+                                      GSocketAddress **out,
+                                      GError         **error);
+
+G_END_DECLS

@@ -1,0 +1,206 @@
+"""Process harness for showcast's end-to-end tests.
+
+Starts a real showcast-server and real headless clients, reads their JSON events with
+timeouts, and cleans up every process whatever happens. Tests run inside a network
+namespace holding only loopback (tests/netns-run), so fixed ports cannot collide.
+"""
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+BUILD = os.environ.get("SHOWCAST_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+SERVER_BIN = os.path.join(BUILD, "server", "showcast-server")
+CLIENT_BIN = os.path.join(BUILD, "showcast")
+
+# A small, cheap test picture: two cores run several clients at once.
+SMALL_VIDEO = ("videotestsrc is-live=true pattern=ball ! "
+               "video/x-raw,width=320,height=240,framerate=15/1")
+
+
+class Failure(Exception):
+    pass
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+class Server:
+    def __init__(self, port=18080, address="127.0.0.1", extra=()):
+        self.port = port
+        self.address = address
+        host = f"[{address}]" if ":" in address else address
+        self.url = f"ws://{host}:{port}"
+        self.http = f"http://{host}:{port}"
+        self.stderr_path = f"/tmp/showcast-server-{os.getpid()}-{port}.log"
+        self.stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(
+            [SERVER_BIN, "--listen", f"{host}:{port}", "-v", *extra],
+            stdout=subprocess.DEVNULL, stderr=self.stderr)
+        self.wait_healthy()
+
+    def wait_healthy(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise Failure(f"server exited with {self.proc.returncode}: {self.log_text()}")
+            try:
+                with urllib.request.urlopen(self.http + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise Failure("server did not become healthy")
+
+    def log_text(self):
+        self.stderr.flush()
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=10)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.stderr.close()
+
+
+class Client:
+    """A headless showcast client; events arrive on a queue read by a thread."""
+
+    def __init__(self, server, name, video=SMALL_VIDEO, audio="test", extra=()):
+        self.name = name
+        self.events = queue.Queue()
+        self.seen = []          # every event, in order
+        self.stderr_path = f"/tmp/showcast-client-{os.getpid()}-{name}.log"
+        self.stderr = open(self.stderr_path, "w")
+        args = [CLIENT_BIN, "--headless", "--server", server.url, "--name", name,
+                "--video-source", video, "--audio-source", audio,
+                "--video-sink", "none", "--audio-sink", "none",
+                "--ice-address", "127.0.0.1", "-v", *extra]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr, text=True, encoding="utf-8")
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            line = line.rstrip("\n")
+            try:
+                event = json.loads(line)
+            except ValueError:
+                event = {"event": "_not-json", "line": line}
+            self.events.put(event)
+        self.events.put({"event": "_eof"})
+
+    def send(self, obj):
+        line = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def next_event(self, timeout):
+        try:
+            event = self.events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        self.seen.append(event)
+        return event
+
+    def expect(self, name, timeout=10, where=None):
+        """Returns the first event called NAME (optionally matching WHERE), skipping
+        others; fails after TIMEOUT seconds or at end of output."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            event = self.next_event(left)
+            if event is None:
+                break
+            if event["event"] == name and (where is None or where(event)):
+                return event
+            if event["event"] == "_eof":
+                raise Failure(f"{self.name}: output ended while waiting for {name}; "
+                              f"seen {self.brief()}\n{self.log_tail()}")
+        raise Failure(f"{self.name}: no {name} within {timeout} s; seen {self.brief()}\n"
+                      f"{self.log_tail()}")
+
+    def brief(self):
+        return [e.get("event") for e in self.seen[-30:]]
+
+    def log_tail(self, n=25):
+        self.stderr.flush()
+        with open(self.stderr_path, errors="replace") as f:
+            return "".join(f.readlines()[-n:])
+
+    def wait_exit(self, timeout=10):
+        return self.proc.wait(timeout=timeout)
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=10)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.send({"cmd": "quit"})
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired, ValueError):
+                self.proc.kill()
+                self.proc.wait()
+        self.stderr.close()
+
+
+class Scene:
+    """Owns every process of a test and stops them all on exit."""
+
+    def __init__(self):
+        self.procs = []
+
+    def server(self, **kw):
+        s = Server(**kw)
+        self.procs.append(s)
+        return s
+
+    def client(self, server, name, **kw):
+        c = Client(server, name, **kw)
+        self.procs.append(c)
+        return c
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for p in reversed(self.procs):
+            try:
+                p.stop()
+            except Exception as e:  # keep cleaning up
+                log("cleanup:", e)
+        return False
+
+
+def run(test):
+    """Runs TEST(); exit 0 on success, 1 with the reason on failure."""
+    try:
+        test()
+    except Failure as e:
+        log("FAIL:", e)
+        sys.exit(1)
+    log("ok")
+    sys.exit(0)
