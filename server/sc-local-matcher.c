@@ -5,10 +5,13 @@
  * ends, both users re-enter the lobby in the same event, so the pass sees them together
  * and can keep them apart if anyone else waits (no instant rematch).
  *
- * The pass takes the most constrained users first (those with a just-parted partner in
- * the waiting set), in random order among equals, and pairs each with a partner drawn
- * uniformly from those they may meet. Outside a burst the waiting set holds at most one
- * user, so a pass is cheap.
+ * The rules can pull apart: one user may have just parted from everyone else who waits.
+ * Pairing comes first (two or more waiting are always paired, so at most one is left),
+ * and among the ways to do that the pass takes one with the fewest rematches of users
+ * who just parted; so a rematch happens only when no pairing of the waiting users avoids
+ * it. Up to EXACT_MAX waiting users (the normal case: outside bursts one waits) this is
+ * exact, by dynamic programming over subsets in random order; bursts beyond that are
+ * paired greedily, most constrained user first, with a trade to avoid a last rematch.
  */
 #define G_LOG_DOMAIN "showcast-server"
 
@@ -60,12 +63,139 @@ compare_entries (gconstpointer pa, gconstpointer pb)
   return a->tiebreak < b->tiebreak ? -1 : a->tiebreak > b->tiebreak;
 }
 
+/* PAIRS holds the pairs decided so far, two owned ids each. Finds one (u, v) such that
+ * (u, x) and (v, y) may meet, rewrites it so, and appends (v, y). */
+static gboolean
+trade_partners (ScLocalMatcher *self, GPtrArray *pairs, const char *x, const char *y)
+{
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    {
+      for (guint flip = 0; flip < 2; flip++)
+        {
+          const char *u = g_ptr_array_index (pairs, i + flip);
+          const char *v = g_ptr_array_index (pairs, i + 1 - flip);
+          if (just_parted (self, u, x) || just_parted (self, v, y))
+            continue;
+          char *moved = g_strdup (v);
+          g_free (g_ptr_array_index (pairs, i + 1 - flip));
+          g_ptr_array_index (pairs, i + 1 - flip) = g_strdup (x);
+          g_ptr_array_add (pairs, moved);
+          g_ptr_array_add (pairs, g_strdup (y));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+#define EXACT_MAX 12
+
+/* Exact plan for a small waiting set: of all ways to pair as many users as possible,
+ * one with the fewest rematches of just-parted users. IDS is in random order, and the
+ * first best option in that order is taken, so the choice among equals is random.
+ * best[mask] is the fewest rematches that pair up the users in MASK (at most one left
+ * over when MASK has an odd count), choice[mask] the partner of its lowest user. */
+static void
+plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
+{
+  guint full = (1u << n) - 1;
+  g_autofree gint16 *best = g_new (gint16, full + 1);
+  g_autofree gint8 *choice = g_new (gint8, full + 1);
+  gboolean rematch[EXACT_MAX][EXACT_MAX];
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      rematch[i][j] = i != j && just_parted (self, ids[i], ids[j]);
+
+  for (guint mask = 0; mask <= full; mask++)
+    {
+      if (__builtin_popcount (mask) <= 1)
+        {
+          best[mask] = 0;
+          choice[mask] = -1;
+          continue;
+        }
+      guint i = __builtin_ctz (mask);
+      guint rest = mask & ~(1u << i);
+      best[mask] = G_MAXINT16;
+      choice[mask] = -1;
+      if (__builtin_popcount (mask) % 2 == 1)
+        best[mask] = best[rest];   /* i is the one left waiting */
+      for (guint j = i + 1; j < n; j++)
+        {
+          if (!(rest & (1u << j)))
+            continue;
+          gint cost = rematch[i][j] + best[rest & ~(1u << j)];
+          if (cost < best[mask])
+            {
+              best[mask] = (gint16) cost;
+              choice[mask] = (gint8) j;
+            }
+        }
+    }
+
+  for (guint mask = full; __builtin_popcount (mask) > 1; )
+    {
+      guint i = __builtin_ctz (mask);
+      gint j = choice[mask];
+      if (j < 0)
+        {
+          mask &= ~(1u << i);
+          continue;
+        }
+      gboolean swap = g_random_boolean ();   /* who offers is random too */
+      g_ptr_array_add (pairs, g_strdup (ids[swap ? j : (gint) i]));
+      g_ptr_array_add (pairs, g_strdup (ids[swap ? (gint) i : j]));
+      mask &= ~((1u << i) | (1u << j));
+    }
+}
+
+static void plan_greedy (ScLocalMatcher *self, GPtrArray *pairs);
+
 static void
 run_pass (ScLocalMatcher *self)
 {
   guint n = self->waiting->len;
   if (n < 2)
     return;
+
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+  if (n <= EXACT_MAX)
+    {
+      char *ids[EXACT_MAX];
+      for (guint i = 0; i < n; i++)
+        ids[i] = g_ptr_array_index (self->waiting, i);
+      for (guint i = n - 1; i > 0; i--)   /* Fisher–Yates */
+        {
+          guint j = g_random_int_range (0, (gint32) i + 1);
+          char *t = ids[i];
+          ids[i] = ids[j];
+          ids[j] = t;
+        }
+      plan_exact (self, ids, n, pairs);
+    }
+  else
+    plan_greedy (self, pairs);
+
+  /* Take the pairs out of the waiting set first, then announce them, so that signal
+   * handlers never see a half-done pass. */
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < pairs->len; i++)
+    g_hash_table_add (taken, g_ptr_array_index (pairs, i));
+  for (guint i = self->waiting->len; i > 0; i--)
+    if (g_hash_table_contains (taken, g_ptr_array_index (self->waiting, i - 1)))
+      g_ptr_array_remove_index (self->waiting, i - 1);
+
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    sc_matcher_emit_paired (SC_MATCHER (self), g_ptr_array_index (pairs, i),
+                            g_ptr_array_index (pairs, i + 1));
+}
+
+/* For bursts larger than EXACT_MAX: the most constrained users first, each with a
+ * partner drawn uniformly from those it may meet. */
+static void
+plan_greedy (ScLocalMatcher *self, GPtrArray *pairs)
+{
+  guint n = self->waiting->len;
 
   g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (PassEntry), n);
   for (guint i = 0; i < n; i++)
@@ -78,10 +208,7 @@ run_pass (ScLocalMatcher *self)
     }
   g_array_sort (order, compare_entries);
 
-  /* Decide every pair first, then take them out of the waiting set and announce
-   * them, so that signal handlers never see a half-done pass. */
-  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
 
   for (guint i = 0; i < n; i++)
@@ -103,32 +230,31 @@ run_pass (ScLocalMatcher *self)
           if (!just_parted (self, x, y))
             g_ptr_array_add (candidates, (gpointer) y);
         }
-      /* A just-parted partner is acceptable only when nobody else waits. */
+      /* Only x and the user it just parted from are left. Others did wait at the start
+       * of this pass, so trade partners with a pair made in it if that keeps all four
+       * apart from whom they just left; only if no trade works (nobody else waited, in
+       * effect) do the two meet again. */
       if (candidates->len == 0 && others == 1)
-        g_ptr_array_add (candidates, (gpointer) only_other);
+        {
+          if (trade_partners (self, pairs, x, only_other))
+            {
+              g_hash_table_add (taken, g_strdup (x));
+              g_hash_table_add (taken, g_strdup (only_other));
+              continue;
+            }
+          g_ptr_array_add (candidates, (gpointer) only_other);
+        }
       if (candidates->len == 0)
         continue;
 
       const char *y = g_ptr_array_index (candidates,
                                          g_random_int_range (0, (gint32) candidates->len));
-      g_hash_table_add (taken, (gpointer) x);
-      g_hash_table_add (taken, (gpointer) y);
+      g_hash_table_add (taken, g_strdup (x));
+      g_hash_table_add (taken, g_strdup (y));
       /* Who offers is drawn at random too. */
       gboolean swap = g_random_boolean ();
       g_ptr_array_add (pairs, g_strdup (swap ? y : x));
       g_ptr_array_add (pairs, g_strdup (swap ? x : y));
-    }
-
-  for (guint i = self->waiting->len; i > 0; i--)
-    if (g_hash_table_contains (taken, g_ptr_array_index (self->waiting, i - 1)))
-      g_ptr_array_remove_index (self->waiting, i - 1);
-  g_hash_table_remove_all (taken);   /* its keys pointed into the removed ids */
-
-  for (guint i = 0; i + 1 < pairs->len; i += 2)
-    {
-      g_autofree char *a = g_ptr_array_index (pairs, i);
-      g_autofree char *b = g_ptr_array_index (pairs, i + 1);
-      sc_matcher_emit_paired (SC_MATCHER (self), a, b);
     }
 }
 

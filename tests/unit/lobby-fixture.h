@@ -1,0 +1,102 @@
+/* lobby-fixture.h: a lobby whose users are fake transports that keep every message the
+ * lobby sends them, decoded with the real protocol code. Shared by the lobby tests. */
+#pragma once
+
+#include <string.h>
+
+#include "sc-local-matcher.h"
+#include "sc-lobby.h"
+
+typedef struct
+{
+  ScLobbyUser *user;
+  GPtrArray *inbox;   /* of ScMessage, oldest first */
+  char *id;
+  gboolean gone;
+} FakeConn;
+
+G_GNUC_UNUSED static void
+fake_send (gpointer transport, const ScMessage *msg, gpointer data)
+{
+  FakeConn *conn = transport;
+  g_autofree char *text = sc_message_encode (msg);
+  g_autoptr(GError) error = NULL;
+  ScMessage *copy = sc_message_decode (text, strlen (text), SC_FROM_SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_false (conn->gone);
+  g_ptr_array_add (conn->inbox, copy);
+}
+
+G_GNUC_UNUSED static FakeConn *
+fake_connect (ScLobby *lobby)
+{
+  FakeConn *conn = g_new0 (FakeConn, 1);
+  conn->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_free);
+  conn->user = sc_lobby_connect (lobby, conn);
+  return conn;
+}
+
+G_GNUC_UNUSED static void
+fake_receive (ScLobby *lobby, FakeConn *conn, ScMessage *msg)
+{
+  sc_lobby_receive (lobby, conn->user, msg);
+  sc_message_free (msg);
+}
+
+G_GNUC_UNUSED static FakeConn *
+fake_sign_in (ScLobby *lobby, const char *name)
+{
+  FakeConn *conn = fake_connect (lobby);
+  ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+  msg->version = SC_PROTOCOL_VERSION;
+  msg->name = g_strdup (name);
+  fake_receive (lobby, conn, msg);
+  g_assert_cmpuint (conn->inbox->len, >=, 1);
+  ScMessage *reply = g_ptr_array_index (conn->inbox, 0);
+  g_assert_cmpint (reply->type, ==, SC_MSG_SIGNED_IN);
+  conn->id = g_strdup (reply->id);
+  return conn;
+}
+
+G_GNUC_UNUSED static void
+fake_send_simple (ScLobby *lobby, FakeConn *conn, ScMessageType type)
+{
+  fake_receive (lobby, conn, sc_message_new (type));
+}
+
+G_GNUC_UNUSED static void
+fake_disconnect (ScLobby *lobby, FakeConn *conn)
+{
+  sc_lobby_disconnect (lobby, conn->user);
+  conn->gone = TRUE;
+}
+
+G_GNUC_UNUSED static void
+fake_free (FakeConn *conn)
+{
+  g_ptr_array_unref (conn->inbox);
+  g_free (conn->id);
+  g_free (conn);
+}
+
+/* Messages of TYPE in the inbox since index FROM. */
+G_GNUC_UNUSED static guint
+count_type (FakeConn *conn, ScMessageType type, guint from)
+{
+  guint n = 0;
+  for (guint i = from; i < conn->inbox->len; i++)
+    n += ((ScMessage *) g_ptr_array_index (conn->inbox, i))->type == type;
+  return n;
+}
+
+G_GNUC_UNUSED static ScMessage *
+last_of (FakeConn *conn, ScMessageType type)
+{
+  for (guint i = conn->inbox->len; i > 0; i--)
+    {
+      ScMessage *m = g_ptr_array_index (conn->inbox, i - 1);
+      if (m->type == type)
+        return m;
+    }
+  return NULL;
+}

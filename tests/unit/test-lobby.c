@@ -1,0 +1,264 @@
+/* test-lobby.c: the lobby's rules, one scenario at a time, through fake transports. */
+#include "config.h"
+
+#include "lobby-fixture.h"
+
+typedef struct
+{
+  ScMatcher *matcher;
+  ScLobby *lobby;
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  f->matcher = sc_local_matcher_new ();
+  f->lobby = sc_lobby_new (f->matcher, fake_send, NULL);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sc_lobby_check_invariants (f->lobby, &error));
+  g_clear_object (&f->lobby);
+  g_clear_object (&f->matcher);
+}
+
+static void
+pair_two (Fixture *f, FakeConn **a, FakeConn **b)
+{
+  *a = fake_sign_in (f->lobby, "alice");
+  *b = fake_sign_in (f->lobby, "bob");
+  sc_matcher_flush (f->matcher);
+  ScMessage *ma = last_of (*a, SC_MSG_MATCHED), *mb = last_of (*b, SC_MSG_MATCHED);
+  g_assert_nonnull (ma);
+  g_assert_nonnull (mb);
+  g_assert_cmpstr (ma->call, ==, mb->call);
+  g_assert_cmpstr (ma->peer_id, ==, (*b)->id);
+  g_assert_cmpstr (mb->peer_id, ==, (*a)->id);
+  g_assert_cmpstr (ma->peer_name, ==, "bob");
+  g_assert_true (ma->role != mb->role);
+}
+
+static void
+test_sign_in_and_wait (Fixture *f, gconstpointer data)
+{
+  FakeConn *a = fake_sign_in (f->lobby, "  alice ");
+  ScMessage *signed_in = g_ptr_array_index (a->inbox, 0);
+  g_assert_cmpstr (signed_in->name, ==, "alice");
+  ScMessage *waiting = g_ptr_array_index (a->inbox, 1);
+  g_assert_cmpint (waiting->type, ==, SC_MSG_WAITING);
+  g_assert_cmpuint (waiting->queue, ==, 1);
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpuint (count_type (a, SC_MSG_MATCHED, 0), ==, 0);
+
+  /* Same name twice is fine: ids differ. */
+  FakeConn *b = fake_sign_in (f->lobby, "alice");
+  g_assert_cmpstr (a->id, !=, b->id);
+  fake_free (a);
+  fake_free (b);
+}
+
+static void
+test_sign_in_errors (Fixture *f, gconstpointer data)
+{
+  FakeConn *c = fake_connect (f->lobby);
+
+  fake_send_simple (f->lobby, c, SC_MSG_NEXT);
+  g_assert_cmpstr (last_of (c, SC_MSG_ERROR)->code, ==, "not-signed-in");
+
+  const char *bad_names[] = { "", "   ", "a\x1b[2Jb", "0123456789012345678901234567890123" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad_names); i++)
+    {
+      ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+      msg->version = SC_PROTOCOL_VERSION;
+      msg->name = g_strdup (bad_names[i]);
+      fake_receive (f->lobby, c, msg);
+      g_assert_cmpstr (last_of (c, SC_MSG_ERROR)->code, ==, "bad-name");
+    }
+
+  ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+  msg->version = 99;
+  msg->name = g_strdup ("x");
+  fake_receive (f->lobby, c, msg);
+  g_assert_cmpstr (last_of (c, SC_MSG_ERROR)->code, ==, "unsupported-version");
+  g_assert_cmpuint (sc_lobby_get_n_users (f->lobby), ==, 0);
+
+  FakeConn *d = fake_sign_in (f->lobby, "dora");
+  msg = sc_message_new (SC_MSG_SIGN_IN);
+  msg->version = SC_PROTOCOL_VERSION;
+  msg->name = g_strdup ("again");
+  fake_receive (f->lobby, d, msg);
+  g_assert_cmpstr (last_of (d, SC_MSG_ERROR)->code, ==, "already-signed-in");
+
+  fake_disconnect (f->lobby, c);
+  fake_free (c);
+  fake_free (d);
+}
+
+/* next, leave and disconnect each end the pair once and tell the partner once, with
+ * the right reason; the partner goes back to the lobby by itself. */
+static void
+test_every_way_of_leaving (Fixture *f, gconstpointer data)
+{
+  const struct { int how; ScLeaveReason reason; } ways[] = {
+    { 0, SC_LEAVE_NEXT }, { 1, SC_LEAVE_LEFT }, { 2, SC_LEAVE_LOST },
+  };
+
+  for (guint w = 0; w < G_N_ELEMENTS (ways); w++)
+    {
+      FakeConn *a, *b;
+      pair_two (f, &a, &b);
+      guint64 ended = sc_lobby_get_stats (f->lobby)->pairs_ended;
+      guint mark_a = a->inbox->len, mark_b = b->inbox->len;
+
+      if (ways[w].how == 0)
+        fake_send_simple (f->lobby, a, SC_MSG_NEXT);
+      else if (ways[w].how == 1)
+        fake_send_simple (f->lobby, a, SC_MSG_LEAVE);
+      else
+        fake_disconnect (f->lobby, a);
+
+      /* The same way again, and the others after it, change nothing. */
+      if (ways[w].how != 2)
+        {
+          fake_send_simple (f->lobby, a, SC_MSG_LEAVE);
+          fake_disconnect (f->lobby, a);
+          fake_disconnect (f->lobby, a);
+        }
+      else
+        fake_disconnect (f->lobby, a);
+
+      g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->pairs_ended, ==, ended + 1);
+      g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 1);
+      g_assert_cmpint (last_of (b, SC_MSG_PEER_LEFT)->reason, ==, ways[w].reason);
+      g_assert_cmpuint (count_type (a, SC_MSG_PEER_LEFT, mark_a), ==, 0);
+      g_assert_cmpuint (count_type (b, SC_MSG_WAITING, mark_b), ==, 1);
+      g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 0);
+
+      /* b waits alone now. */
+      sc_matcher_flush (f->matcher);
+      fake_disconnect (f->lobby, b);
+      fake_free (a);
+      fake_free (b);
+    }
+}
+
+static void
+test_relay (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  const char *call = last_of (a, SC_MSG_MATCHED)->call;
+
+  ScMessage *offer = sc_message_new (SC_MSG_OFFER);
+  offer->call = g_strdup (call);
+  offer->sdp = g_strdup ("v=0\r\n");
+  fake_receive (f->lobby, a, offer);
+  g_assert_cmpstr (last_of (b, SC_MSG_OFFER)->sdp, ==, "v=0\r\n");
+  g_assert_null (last_of (a, SC_MSG_OFFER));
+
+  /* Signalling for another call is dropped, not forwarded to anyone. */
+  FakeConn *c = fake_sign_in (f->lobby, "carol");
+  guint mark_a = a->inbox->len, mark_b = b->inbox->len;
+  ScMessage *cand = sc_message_new (SC_MSG_CANDIDATE);
+  cand->call = g_strdup (call);
+  cand->candidate = g_strdup ("candidate:x");
+  fake_receive (f->lobby, c, cand);   /* carol is not in that call */
+  cand = sc_message_new (SC_MSG_CANDIDATE);
+  cand->call = g_strdup ("c-made-up");
+  cand->candidate = g_strdup ("candidate:y");
+  fake_receive (f->lobby, a, cand);
+  g_assert_cmpuint (a->inbox->len, ==, mark_a);
+  g_assert_cmpuint (b->inbox->len, ==, mark_b);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->dropped, ==, 2);
+
+  /* After the call ends, its late candidates are dropped too. */
+  g_autofree char *old_call = g_strdup (call);
+  fake_send_simple (f->lobby, a, SC_MSG_NEXT);
+  sc_matcher_flush (f->matcher);
+  mark_b = b->inbox->len;
+  guint mark_c = c->inbox->len;
+  cand = sc_message_new (SC_MSG_CANDIDATE);
+  cand->call = g_strdup (old_call);
+  cand->candidate = g_strdup ("candidate:late");
+  fake_receive (f->lobby, a, cand);
+  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, mark_b), ==, 0);
+  g_assert_cmpuint (count_type (c, SC_MSG_CANDIDATE, mark_c), ==, 0);
+
+  fake_free (a);
+  fake_free (b);
+  fake_free (c);
+}
+
+/* The id of the user CONN is in a call with now, from its own messages. */
+static const char *
+current_partner (FakeConn *conn)
+{
+  for (guint i = conn->inbox->len; i > 0; i--)
+    {
+      ScMessage *m = g_ptr_array_index (conn->inbox, i - 1);
+      if (m->type == SC_MSG_MATCHED)
+        return m->peer_id;
+      if (m->type == SC_MSG_PEER_LEFT || m->type == SC_MSG_WAITING)
+        return NULL;
+    }
+  return NULL;
+}
+
+static void
+test_no_instant_rematch (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  FakeConn *c = fake_sign_in (f->lobby, "carol");
+  sc_matcher_flush (f->matcher);
+  FakeConn *all[] = { a, b, c };
+
+  /* Three users, one pair, one waiting. Whoever skips, the new pair is made with the
+   * one who was waiting: the two who just parted never meet again at once. */
+  for (guint round = 0; round < 60; round++)
+    {
+      FakeConn *waiting = NULL, *paired[2];
+      guint n = 0;
+      for (guint i = 0; i < 3; i++)
+        if (current_partner (all[i]) == NULL)
+          waiting = all[i];
+        else
+          paired[n++] = all[i];
+      g_assert_nonnull (waiting);
+      g_assert_cmpuint (n, ==, 2);
+
+      FakeConn *skipper = paired[g_test_rand_int_range (0, 2)];
+      fake_send_simple (f->lobby, skipper, SC_MSG_NEXT);
+      sc_matcher_flush (f->matcher);
+
+      g_assert_nonnull (current_partner (waiting));
+      g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
+      g_assert_cmpuint (sc_lobby_get_n_waiting (f->lobby), ==, 1);
+      const char *p0 = current_partner (paired[0]);
+      g_assert_true (p0 == NULL || g_str_equal (p0, waiting->id));
+    }
+
+  /* With only two users left, they meet again at once. */
+  fake_disconnect (f->lobby, c);
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
+  fake_free (a);
+  fake_free (b);
+  fake_free (c);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+  ADD ("/lobby/sign-in-and-wait", test_sign_in_and_wait);
+  ADD ("/lobby/sign-in-errors", test_sign_in_errors);
+  ADD ("/lobby/every-way-of-leaving", test_every_way_of_leaving);
+  ADD ("/lobby/relay", test_relay);
+  ADD ("/lobby/no-instant-rematch", test_no_instant_rematch);
+  return g_test_run ();
+}
