@@ -140,6 +140,13 @@ class Client:
         raise Failure(f"{self.name}: no {name} within {timeout} s; seen {self.brief()}\n"
                       f"{self.log_tail()}")
 
+    def has_seen_or_expect(self, name, timeout=10):
+        """Like expect, but an event NAME that was already read counts."""
+        for e in self.seen:
+            if e.get("event") == name:
+                return e
+        return self.expect(name, timeout)
+
     def brief(self):
         return [e.get("event") for e in self.seen[-30:]]
 
@@ -165,6 +172,17 @@ class Client:
                 self.proc.kill()
                 self.proc.wait()
         self.stderr.close()
+
+
+def first_of(clients, name, timeout=15):
+    """Waits until one of CLIENTS has an event NAME; returns (client, event)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for c in clients:
+            event = c.next_event(0.05)
+            if event and event["event"] == name:
+                return c, event
+    raise Failure(f"none of {[c.name for c in clients]} had {name} within {timeout} s")
 
 
 class Scene:

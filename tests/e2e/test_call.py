@@ -1,0 +1,88 @@
+"""Server and two headless clients: matched, connected and first-frame on both sides;
+chat both ways with exact text (non-ASCII included); status; a bad line is an error."""
+from harness import Failure, Scene, run
+
+
+def test():
+    with Scene() as scene:
+        server = scene.server()
+        alice = scene.client(server, "alice")
+        bob = scene.client(server, "Bób 🦊")
+
+        sa, sb = alice.expect("signed-in"), bob.expect("signed-in")
+        if sb["name"] != "Bób 🦊" or sa["id"] == sb["id"]:
+            raise Failure(f"bad signed-in events {sa} {sb}")
+        ma, mb = alice.expect("matched"), bob.expect("matched")
+        if ma["call"] != mb["call"] or ma["peer"]["id"] != sb["id"] or mb["peer"]["name"] != "alice":
+            raise Failure(f"matched events disagree: {ma} {mb}")
+        if {ma["role"], mb["role"]} != {"offerer", "answerer"}:
+            raise Failure("roles are not one offerer and one answerer")
+
+        for c in (alice, bob):
+            c.expect("connected", timeout=10)
+            ff = c.expect("first-frame", timeout=10)
+            if (ff["width"], ff["height"]) != (320, 240):
+                raise Failure(f"{c.name}: unexpected frame size {ff}")
+
+        for c in (alice, bob):
+            c.has_seen_or_expect("chat-open", timeout=10)
+
+        texts = ["hello", "Grüße, 世界! 🎉 \"quoted\" \\ back", "x" * 1000]
+        for text in texts:
+            alice.send({"cmd": "say", "text": text})
+            got = bob.expect("chat", timeout=5)
+            if got["text"] != text or got["from"] != "alice":
+                raise Failure(f"bob got {got!r}, expected {text!r}")
+        bob.send({"cmd": "say", "text": "¿qué tal? ✓"})
+        got = alice.expect("chat", timeout=5)
+        if got["text"] != "¿qué tal? ✓" or got["from"] != "Bób 🦊":
+            raise Failure(f"alice got {got!r}")
+
+        # Over the limit: refused with an error, not cut.
+        alice.send({"cmd": "say", "text": "y" * 1001})
+        err = alice.expect("error", timeout=5)
+        if err["code"] != "bad-text":
+            raise Failure(f"long message: {err}")
+
+        for line, code in [("not json", "bad-json"), ('{"cmd":"fly"}', "unknown-command"),
+                           ('{"cmd":"say"}', "bad-command"), ('{"cmd":"mute","on":"yes"}', "bad-command"),
+                           ('{"cmd":"next","x":1}', "bad-command"), ("[1,2]", "bad-json"),
+                           ("{" * 100, "bad-json")]:
+            alice.send(line)
+            err = alice.expect("error", timeout=5)
+            if err["code"] != code:
+                raise Failure(f"{line!r}: expected {code}, got {err}")
+
+        alice.send({"cmd": "mute", "on": True})
+        alice.expect("mute", where=lambda e: e["on"] is True)
+        alice.send({"cmd": "camera", "on": False})
+        alice.expect("camera", where=lambda e: e["on"] is False)
+        alice.send({"cmd": "status"})
+        st = alice.expect("status")
+        for key, want in [("state", "in-call"), ("mic_muted", True), ("camera_on", False),
+                          ("connected", True), ("chat_open", True), ("call", ma["call"])]:
+            if st.get(key) != want:
+                raise Failure(f"status {key} = {st.get(key)!r}, want {want!r}: {st}")
+        if st["peer"]["name"] != "Bób 🦊":
+            raise Failure(f"status peer: {st}")
+
+        # Events carry increasing times.
+        ts = [e["t"] for e in alice.seen if "t" in e]
+        if ts != sorted(ts):
+            raise Failure(f"event times go backwards: {ts}")
+
+        alice.send({"cmd": "quit"})
+        alice.expect("bye")
+        if alice.wait_exit() != 0:
+            raise Failure("quit did not exit 0")
+        left = bob.expect("peer-left", timeout=5)
+        if left["reason"] != "left":
+            raise Failure(f"bob was told {left}, expected reason left")
+        bob.expect("waiting", timeout=5)
+        bob.proc.stdin.close()   # EOF on stdin: leave cleanly
+        bob.expect("bye")
+        if bob.wait_exit() != 0:
+            raise Failure("EOF did not exit 0")
+
+
+run(test)

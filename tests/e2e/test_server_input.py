@@ -1,0 +1,147 @@
+"""Untrusted input to the server over a real WebSocket: bad JSON, unknown types, wrong
+fields, oversized and deeply nested messages each get an error message back, and the
+server keeps serving (a real client still signs in and gets matched afterwards).
+Also /healthz, and listening on [::1]."""
+import base64
+import json
+import os
+import socket
+import struct
+import urllib.request
+from harness import Failure, Scene, run
+
+
+class RawWebSocket:
+    """Just enough of RFC 6455 to send hostile frames: Python's standard library has
+    no WebSocket client, and the server must be hit with bytes no good client sends."""
+
+    def __init__(self, host, port):
+        self.sock = socket.create_connection((host, port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        self.sock.sendall((f"GET /ws HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\n"
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                           f"Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += self.sock.recv(1)
+        if b" 101 " not in head.split(b"\r\n")[0]:
+            raise Failure(f"no WebSocket upgrade: {head[:80]!r}")
+
+    def send(self, data, opcode=1):
+        if isinstance(data, str):
+            data = data.encode()
+        mask = os.urandom(4)
+        n = len(data)
+        if n < 126:
+            header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
+        elif n < 65536:
+            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+        else:
+            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        self.sock.sendall(header + mask + masked)
+
+    def _exact(self, n):
+        buf = b""
+        while len(buf) < n:
+            chunk = self.sock.recv(n - len(buf))
+            if not chunk:
+                raise Failure("server closed the socket")
+            buf += chunk
+        return buf
+
+    def recv(self):
+        b1, b2 = self._exact(2)
+        n = b2 & 0x7F
+        if n == 126:
+            n = struct.unpack("!H", self._exact(2))[0]
+        elif n == 127:
+            n = struct.unpack("!Q", self._exact(8))[0]
+        payload = self._exact(n)
+        if b1 & 0x0F == 8:
+            return {"_close": struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None}
+        return json.loads(payload)
+
+
+def test():
+    with Scene() as scene:
+        server = scene.server(address="::1", port=18081)
+        with urllib.request.urlopen(server.http + "/healthz", timeout=5) as r:
+            if r.status != 200:
+                raise Failure("healthz not 200")
+
+        ws = RawWebSocket("::1", 18081)
+        cases = [
+            ('{"type":"next"}', "not-signed-in"),
+            ("not json at all", "bad-json"),
+            ('{"type":"teleport"}', "unknown-type"),
+            ('{"type":"matched","call":"c"}', "wrong-direction"),
+            ('{"type":"sign-in","version":"1","name":"x"}', "bad-message"),
+            ('{"type":"sign-in","version":1,"name":"x","admin":true}', "bad-message"),
+            ('{"type":"sign-in","version":1,"name":"' + "n" * 40 + '"}', "bad-name"),
+            ('{"type":"sign-in","version":1,"name":"a\\u001b[2Jb"}', "bad-name"),
+            ('{"type":"sign-in","version":7,"name":"x"}', "unsupported-version"),
+            ('{"type":"next","x":' + "[" * 2000 + "]" * 2000 + "}", "too-deep"),
+            ('{"type":"candidate","call":"c","mline":0,"candidate":"' + "a" * 5000 + '"}', "too-large"),
+            ('{"type":"offer","call":"c","sdp":"' + "v" * 66000 + '"}', "too-large"),
+        ]
+        for text, code in cases:
+            ws.send(text)
+            reply = ws.recv()
+            if reply.get("type") != "error" or reply.get("code") != code:
+                raise Failure(f"{text[:60]!r}: expected error {code}, got {reply}")
+            if not reply.get("message"):
+                raise Failure(f"error without a message: {reply}")
+        ws.send(b"\x00\x01binary", opcode=2)
+        reply = ws.recv()
+        if reply.get("code") != "bad-message":
+            raise Failure(f"binary frame: {reply}")
+
+        # Now sign in properly on the same socket, then a real client meets us.
+        ws.send('{"type":"sign-in","version":1,"name":"  raw  "}')
+        signed = ws.recv()
+        if signed.get("type") != "signed-in" or signed.get("name") != "raw":
+            raise Failure(f"sign-in: {signed}")
+        if ws.recv().get("type") != "waiting":
+            raise Failure("no waiting after sign-in")
+
+        alice = scene.client(server, "alice")
+        m = alice.expect("matched", timeout=10)
+        if m["peer"]["name"] != "raw":
+            raise Failure(f"alice met {m['peer']}")
+        # Our raw side gets matched too, then alice's offer relayed through the server.
+        got = ws.recv()
+        if got.get("type") != "matched" or got["peer"]["name"] != "alice":
+            raise Failure(f"raw side: {got}")
+        if got["role"] == "answerer":
+            offer = ws.recv()
+            while offer.get("type") == "candidate":
+                offer = ws.recv()
+            if offer.get("type") != "offer" or not offer["sdp"].startswith("v=0"):
+                raise Failure(f"expected a relayed offer, got {offer}")
+
+        # A frame over libsoup's hard cap closes the socket with 1009 (message too big).
+        # The server closes with our unread bytes still queued, so the kernel may reset
+        # the connection before the close frame is read: either counts as closed.
+        ws.send('{"type":"offer","call":"c","sdp":"' + "v" * 80000 + '"}')
+        try:
+            while True:
+                reply = ws.recv()
+                if "_close" in reply:
+                    if reply["_close"] != 1009:
+                        raise Failure(f"closed with {reply['_close']}, expected 1009")
+                    break
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        # The raw side is gone: alice hears "lost" and the server is still healthy.
+        left = alice.expect("peer-left", timeout=10)
+        if left["reason"] != "lost":
+            raise Failure(f"alice: {left}")
+        with urllib.request.urlopen(server.http + "/healthz", timeout=5) as r:
+            if r.status != 200:
+                raise Failure("server unhealthy after hostile input")
+
+
+if __name__ == "__main__":
+    run(test)
