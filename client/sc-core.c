@@ -519,9 +519,10 @@ sc_core_next (ScCore *self, GError **error)
     case SC_CORE_IN_CALL:
       break;
     }
+  /* Tell the server first: it pairs us again while the old call is torn down. */
+  send_simple (self, SC_MSG_NEXT);
   end_call (self);
   self->state = SC_CORE_WAITING;
-  send_simple (self, SC_MSG_NEXT);
   return TRUE;
 }
 

@@ -105,6 +105,7 @@ class Client:
                 event = json.loads(line)
             except ValueError:
                 event = {"event": "_not-json", "line": line}
+            event["_rx"] = time.monotonic()   # when the harness read it
             self.events.put(event)
         self.events.put({"event": "_eof"})
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Skip benchmark: headless clients on loopback, many nexts; prints p50/p95 of
+next → matched, matched → connected, connected → first-frame and next → first-frame,
+and matched → first-frame of the first call. Run inside a loopback-only namespace:
+    tests/netns-run python3 tests/bench/bench_skip.py --nexts 100
+Times are taken where the harness reads each event (sub-millisecond after the client
+prints it)."""
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+from harness import Scene, first_of  # noqa: E402
+
+
+def pct(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--nexts", type=int, default=100)
+    ap.add_argument("--video", default="test", help="video source of every client")
+    args = ap.parse_args()
+    rng = random.Random(1)
+    series = {"next→matched": [], "matched→connected": [], "connected→first-frame": [],
+              "next→first-frame": []}
+
+    with Scene() as scene:
+        server = scene.server()
+        clients = [scene.client(server, f"c{i}", video=args.video, audio="test")
+                   for i in range(args.clients)]
+        by_id = {c.expect("signed-in")["id"]: c for c in clients}
+        partner = {}
+        first_calls = []
+        # Wait for everyone to be in a call.
+        for c in clients:
+            m = c.expect("matched", timeout=20)
+            partner[c] = by_id[m["peer"]["id"]]
+            ff = c.expect("first-frame", timeout=20)
+            first_calls.append((ff["_rx"] - m["_rx"]) * 1000)
+
+        for n in range(args.nexts):
+            skipper = rng.choice([c for c in clients if c in partner])
+            other = partner.pop(skipper)
+            partner.pop(other, None)
+            t0 = time.monotonic()
+            skipper.send({"cmd": "next"})
+            other.expect("peer-left", timeout=10)
+            m = skipper.expect("matched", timeout=20)
+            conn = skipper.expect("connected", timeout=20)
+            ff = skipper.expect("first-frame", timeout=20)
+            peer = by_id[m["peer"]["id"]]
+            partner[skipper], partner[peer] = peer, skipper
+            if peer is not other:      # the other one was matched with someone else
+                pass
+            # Let the new partner (and anyone else who was rematched) settle too.
+            peer.expect("first-frame", timeout=20)
+            series["next→matched"].append((m["_rx"] - t0) * 1000)
+            series["matched→connected"].append((conn["_rx"] - m["_rx"]) * 1000)
+            series["connected→first-frame"].append((ff["_rx"] - conn["_rx"]) * 1000)
+            series["next→first-frame"].append((ff["_rx"] - t0) * 1000)
+            if other not in partner:
+                mo = other.expect("matched", timeout=20)
+                po = by_id[mo["peer"]["id"]]
+                partner[other], partner[po] = po, other
+                other.expect("first-frame", timeout=20)
+
+    print(f"skip benchmark: {args.clients} clients, {args.nexts} nexts, video {args.video}")
+    print(f"  first call, matched→first-frame: median {statistics.median(first_calls):.0f} ms")
+    for name, values in series.items():
+        print(f"  {name:24s} p50 {pct(values, 50):7.1f} ms   p95 {pct(values, 95):7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
