@@ -31,7 +31,7 @@ def main():
     args = ap.parse_args()
     rng = random.Random(1)
     series = {"next→matched": [], "matched→connected": [], "connected→first-frame": [],
-              "next→first-frame": []}
+              "matched→first-frame": [], "next→first-frame": []}
 
     with Scene() as scene:
         server = scene.server()
@@ -59,13 +59,12 @@ def main():
             ff = skipper.expect("first-frame", timeout=20)
             peer = by_id[m["peer"]["id"]]
             partner[skipper], partner[peer] = peer, skipper
-            if peer is not other:      # the other one was matched with someone else
-                pass
             # Let the new partner (and anyone else who was rematched) settle too.
             peer.expect("first-frame", timeout=20)
             series["next→matched"].append((m["_rx"] - t0) * 1000)
             series["matched→connected"].append((conn["_rx"] - m["_rx"]) * 1000)
             series["connected→first-frame"].append((ff["_rx"] - conn["_rx"]) * 1000)
+            series["matched→first-frame"].append((ff["_rx"] - m["_rx"]) * 1000)
             series["next→first-frame"].append((ff["_rx"] - t0) * 1000)
             if other not in partner:
                 mo = other.expect("matched", timeout=20)
