@@ -213,6 +213,16 @@ on_first_frame (ScCall *call, guint width, guint height, gpointer data)
 }
 
 static void
+on_first_audio (ScCall *call, guint rate, guint channels, gpointer data)
+{
+  ScCore *self = data;
+  ScEvent *event = sc_event_new ("first-audio");
+  sc_event_set_int (event, "rate", rate);
+  sc_event_set_int (event, "channels", channels);
+  emit (self, event);
+}
+
+static void
 on_channel_open (ScCall *call, gpointer data)
 {
   emit (data, sc_event_new ("chat-open"));
@@ -319,6 +329,7 @@ handle_matched (ScCore *self, const ScMessage *msg)
       g_signal_connect (self->call, "local-candidate", G_CALLBACK (on_local_candidate), self);
       g_signal_connect (self->call, "connected", G_CALLBACK (on_call_connected), self);
       g_signal_connect (self->call, "first-frame", G_CALLBACK (on_first_frame), self);
+      g_signal_connect (self->call, "first-audio", G_CALLBACK (on_first_audio), self);
       g_signal_connect (self->call, "channel-open", G_CALLBACK (on_channel_open), self);
       g_signal_connect (self->call, "data-received", G_CALLBACK (on_data_received), self);
       g_signal_connect (self->call, "failed", G_CALLBACK (on_call_failed), self);

@@ -45,6 +45,7 @@ struct _ScCall
   GPtrArray *pending_candidates;  /* CandidateEntry, until the remote description */
   gboolean connected;
   gint first_frame_seen;          /* atomic: set on a streaming thread */
+  gint first_audio_seen;          /* atomic: set on a streaming thread */
   gint stopped;                   /* atomic: read on other threads */
 };
 
@@ -55,6 +56,7 @@ enum {
   SIG_LOCAL_CANDIDATE,
   SIG_CONNECTED,
   SIG_FIRST_FRAME,
+  SIG_FIRST_AUDIO,
   SIG_CHANNEL_OPEN,
   SIG_DATA_RECEIVED,
   SIG_FAILED,
@@ -84,6 +86,7 @@ typedef enum {
   EV_CONNECTION_STATE,
   EV_ICE_STATE,
   EV_FIRST_FRAME,
+  EV_FIRST_AUDIO,
   EV_CHANNEL,
   EV_CHANNEL_OPEN,
   EV_DATA,
@@ -165,6 +168,10 @@ dispatch_event (gpointer data)
 
     case EV_FIRST_FRAME:
       g_signal_emit (self, signals[SIG_FIRST_FRAME], 0, ev->a, ev->b);
+      break;
+
+    case EV_FIRST_AUDIO:
+      g_signal_emit (self, signals[SIG_FIRST_AUDIO], 0, ev->a, ev->b);
       break;
 
     case EV_CHANNEL:
@@ -463,6 +470,29 @@ first_frame_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_REMOVE;
 }
 
+static GstPadProbeReturn
+first_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  ScCall *self = data;
+
+  if (!g_atomic_int_compare_and_exchange (&self->first_audio_seen, 0, 1))
+    return GST_PAD_PROBE_REMOVE;
+
+  gint rate = 0, channels = 0;
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps)
+    {
+      GstStructure *s = gst_caps_get_structure (caps, 0);
+      gst_structure_get_int (s, "rate", &rate);
+      gst_structure_get_int (s, "channels", &channels);
+    }
+  CallEvent *ev = event_new (self, EV_FIRST_AUDIO);
+  ev->a = (guint) MAX (rate, 0);
+  ev->b = (guint) MAX (channels, 0);
+  post (ev);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 static void
 on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer data)
 {
@@ -503,8 +533,8 @@ on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer data)
       post_failure (self, "cannot link the received %s", video ? "video" : "audio");
       return;
     }
-  if (video)
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, first_frame_probe, self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+                     video ? first_frame_probe : first_audio_probe, self, NULL);
 }
 
 static void
@@ -974,6 +1004,9 @@ sc_call_class_init (ScCallClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIG_FIRST_FRAME] =
     g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIG_FIRST_AUDIO] =
+    g_signal_new ("first-audio", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
   signals[SIG_CHANNEL_OPEN] =
     g_signal_new ("channel-open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

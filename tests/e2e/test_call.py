@@ -1,5 +1,7 @@
 """Server and two headless clients: matched, connected and first-frame on both sides;
-chat both ways with exact text (non-ASCII included); status; a bad line is an error."""
+audio flows from the side that sends it (bob sends none and still hears alice); chat
+both ways with exact text (non-ASCII included); status; bad lines are errors; quit and
+EOF leave cleanly and the partner hears "left"."""
 from harness import Failure, Scene, run
 
 
@@ -7,7 +9,7 @@ def test():
     with Scene() as scene:
         server = scene.server()
         alice = scene.client(server, "alice")
-        bob = scene.client(server, "Bób 🦊")
+        bob = scene.client(server, "Bób 🦊", audio="none")
 
         sa, sb = alice.expect("signed-in"), bob.expect("signed-in")
         if sb["name"] != "Bób 🦊" or sa["id"] == sb["id"]:
@@ -26,6 +28,10 @@ def test():
 
         for c in (alice, bob):
             c.has_seen_or_expect("chat-open", timeout=10)
+
+        audio = bob.has_seen_or_expect("first-audio", timeout=10)
+        if audio["rate"] != 48000 or audio["channels"] < 1:
+            raise Failure(f"bob decoded odd audio: {audio}")
 
         texts = ["hello", "Grüße, 世界! 🎉 \"quoted\" \\ back", "x" * 1000]
         for text in texts:
@@ -65,6 +71,10 @@ def test():
                 raise Failure(f"status {key} = {st.get(key)!r}, want {want!r}: {st}")
         if st["peer"]["name"] != "Bób 🦊":
             raise Failure(f"status peer: {st}")
+
+        # bob sends no audio, so alice can have decoded none.
+        if any(e.get("event") == "first-audio" for e in alice.seen):
+            raise Failure("alice decoded audio from a peer that sends none")
 
         # Events carry increasing times.
         ts = [e["t"] for e in alice.seen if "t" in e]
