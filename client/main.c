@@ -4,15 +4,21 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
 #include <gst/gst.h>
 
+#include "sc-config.h"
 #include "sc-core.h"
 #include "sc-headless.h"
+#include "sc-tui.h"
 #include "sc-log.h"
 #include "sc-signalling.h"
 #include "sc-text.h"
@@ -39,12 +45,46 @@ on_signal (gpointer core)
 }
 
 static const char *
-default_video_sink (void)
+default_video_sink (gboolean headless)
 {
-  /* With a display, a window; without one (SSH), nothing until terminal video exists. */
+  /* With a display, a window; without one (SSH), the terminal — or, for scripts,
+   * nothing (frames are still decoded). */
   if (g_getenv ("DISPLAY") || g_getenv ("WAYLAND_DISPLAY"))
     return "window";
-  return "none";
+  return headless ? "none" : "terminal";
+}
+
+static gboolean
+truecolor_terminal (void)
+{
+  const char *colorterm = g_getenv ("COLORTERM");
+  return g_strcmp0 (colorterm, "truecolor") == 0 || g_strcmp0 (colorterm, "24bit") == 0;
+}
+
+/* The panel owns the screen: every log line, ours and the libraries' (GStreamer writes
+ * to stderr directly), goes to a file instead. */
+static gboolean
+redirect_logs (const char *path, gboolean verbose, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  dup2 (fd, STDERR_FILENO);
+  close (fd);
+  return sc_log_init (verbose, NULL, error);
 }
 
 int
@@ -54,7 +94,7 @@ main (int argc, char **argv)
   g_autofree char *server = NULL, *name = NULL, *log_file = NULL;
   g_autofree char *video_source = NULL, *audio_source = NULL;
   g_autofree char *video_sink = NULL, *audio_sink = NULL;
-  g_autofree char *stun = NULL, *turn = NULL;
+  g_autofree char *stun = NULL, *turn = NULL, *config_path = NULL;
   g_auto(GStrv) ice_addresses = NULL;
 
   const GOptionEntry entries[] = {
@@ -69,8 +109,8 @@ main (int argc, char **argv)
     { "audio-source", 0, 0, G_OPTION_ARG_STRING, &audio_source,
       N_("test, mic, none or a GStreamer pipeline description (default test)"), N_("SOURCE") },
     { "video-sink", 0, 0, G_OPTION_ARG_STRING, &video_sink,
-      N_("window, none or a GStreamer pipeline description (default window with a display, "
-         "else none)"), N_("SINK") },
+      N_("window, terminal, none or a GStreamer pipeline description (default window with a "
+         "display, else terminal; none with --headless)"), N_("SINK") },
     { "audio-sink", 0, 0, G_OPTION_ARG_STRING, &audio_sink,
       N_("auto, none or a GStreamer pipeline description (default auto)"), N_("SINK") },
     { "stun", 0, 0, G_OPTION_ARG_STRING, &stun,
@@ -80,15 +120,21 @@ main (int argc, char **argv)
       N_("URL") },
     { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ice_addresses,
       N_("Offer host candidates on this local address only; repeatable"), N_("ADDRESS") },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Read settings from FILE (default $XDG_CONFIG_HOME/showcast/showcast.conf)"),
+      N_("FILE") },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
-      N_("Write log lines to FILE instead of stderr"), N_("FILE") },
+      N_("Write log lines to FILE (default: stderr with --headless, else "
+         "$XDG_STATE_HOME/showcast/showcast.log)"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* SHOWCAST_LOCALEDIR: translations of an uninstalled build (the tests use it). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SHOWCAST_LOCALEDIR") ? g_getenv ("SHOWCAST_LOCALEDIR")
+                                                                    : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   /* stdout may be a pipe a script closes; that must end the program through EOF on
@@ -97,6 +143,13 @@ main (int argc, char **argv)
 
   g_autoptr(GOptionContext) context = g_option_context_new (_("— random video chat in the terminal"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, _(
+    "Keys in the terminal panel (change them in the [keys] group of the config file):\n"
+    "  Ctrl-N  next person        F1  help          Ctrl-C, Ctrl-Q  quit\n"
+    "  F2  microphone on/off      F3  camera on/off  F4  video: terminal, window, off\n"
+    "  PageUp/PageDown  scroll the chat             Ctrl-L  redraw\n"
+    "Commands typed in the input line: /next /mute /camera /video MODE /help /quit;\n"
+    "anything else is said to your peer. See showcast(1)."));
   g_option_context_add_group (context, gst_init_get_option_group ());
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -109,10 +162,43 @@ main (int argc, char **argv)
       g_print ("showcast %s (protocol %d)\n", PACKAGE_VERSION, SC_PROTOCOL_VERSION);
       return 0;
     }
-  if (!sc_log_init (verbose, log_file, &error))
+  g_autofree char *default_config = sc_config_default_path ();
+  g_autoptr(ScConfig) config = sc_config_load (config_path ? config_path : default_config,
+                                               config_path != NULL, &error);
+  if (config == NULL)
     {
       g_printerr ("showcast: %s\n", error->message);
       return 2;
+    }
+  /* The command line wins over the file, the file over the defaults. */
+#define PICK(cli, field) if (cli == NULL && config->field) cli = g_strdup (config->field)
+  PICK (server, server);
+  PICK (name, name);
+  PICK (video_source, video_source);
+  PICK (audio_source, audio_source);
+  PICK (video_sink, video_sink);
+  PICK (audio_sink, audio_sink);
+  PICK (stun, stun);
+  PICK (turn, turn);
+  PICK (log_file, log_file);
+#undef PICK
+  if (ice_addresses == NULL && config->ice_addresses)
+    ice_addresses = g_strdupv (config->ice_addresses);
+
+  if (!headless && (!isatty (STDIN_FILENO) || !isatty (STDOUT_FILENO)))
+    {
+      g_printerr ("showcast: %s\n", _("the terminal panel needs a terminal; scripts use --headless"));
+      return 2;
+    }
+  g_autoptr(ScKeymap) keymap = NULL;
+  if (!headless)
+    {
+      keymap = sc_keymap_new ();
+      if (!sc_keymap_load (keymap, config->file, "keys", &error))
+        {
+          g_printerr ("showcast: %s\n", error->message);
+          return 2;
+        }
     }
 
   g_autofree char *url = sc_signalling_normalize_url (server ? server : "ws://127.0.0.1:8080",
@@ -133,21 +219,49 @@ main (int argc, char **argv)
 #define TAKE(field, value) if (value) { g_free (media->field); media->field = g_strdup (value); }
   TAKE (video_source, video_source);
   TAKE (audio_source, audio_source);
-  TAKE (video_sink, video_sink ? video_sink : default_video_sink ());
+  TAKE (video_sink, video_sink ? video_sink : default_video_sink (headless));
   TAKE (audio_sink, audio_sink);
   TAKE (stun, stun);
   TAKE (turn, turn);
 #undef TAKE
   media->ice_addresses = g_strdupv (ice_addresses);
 
+  if (headless)
+    {
+      if (!sc_log_init (verbose, log_file, &error))
+        {
+          g_printerr ("showcast: %s\n", error->message);
+          return 2;
+        }
+    }
+  int tty_stderr = -1;
   if (!headless)
-    g_printerr ("showcast: the terminal panel is not built yet; running the headless "
-                "interface (JSON lines). Pass --headless to silence this note.\n");
+    {
+      tty_stderr = dup (STDERR_FILENO);
+      g_autofree char *default_log = g_build_filename (g_get_user_state_dir (), "showcast",
+                                                       "showcast.log", NULL);
+      if (!redirect_logs (log_file ? log_file : default_log, verbose, &error))
+        {
+          g_printerr ("showcast: %s\n", error->message);
+          return 2;
+        }
+    }
 
   g_autoptr(ScCore) core = sc_core_new (url, valid_name, media);
-  g_autoptr(GInputStream) input = g_unix_input_stream_new (0, FALSE);
-  g_autoptr(ScHeadless) frontend = sc_headless_new (core, input, stdout);
-  sc_core_set_frontend (core, SC_FRONTEND (frontend));
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(ScHeadless) headless_frontend = NULL;
+  g_autoptr(ScTui) tui = NULL;
+  if (headless)
+    {
+      input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      headless_frontend = sc_headless_new (core, input, stdout);
+      sc_core_set_frontend (core, SC_FRONTEND (headless_frontend));
+    }
+  else
+    {
+      tui = sc_tui_new (core, g_steal_pointer (&keymap), truecolor_terminal ());
+      sc_core_set_frontend (core, SC_FRONTEND (tui));
+    }
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Run run = { loop, 0 };
@@ -155,9 +269,25 @@ main (int argc, char **argv)
   guint sigint = g_unix_signal_add (SIGINT, on_signal, core);
   guint sigterm = g_unix_signal_add (SIGTERM, on_signal, core);
 
+  if (tui && !sc_tui_start (tui, &error))
+    {
+      g_printerr ("showcast: %s\n", error->message);
+      return 1;
+    }
   sc_core_start (core);
-  sc_headless_start (frontend);
+  if (headless_frontend)
+    sc_headless_start (headless_frontend);
   g_main_loop_run (loop);
+  if (tui)
+    {
+      sc_tui_stop (tui);
+      if (run.exit_code != 0 && sc_tui_get_last_error (tui) && tty_stderr >= 0)
+        {
+          g_autofree char *text = g_strdup_printf ("showcast: %s\n", sc_tui_get_last_error (tui));
+          if (write (tty_stderr, text, strlen (text)) < 0)
+            run.exit_code = 1;
+        }
+    }
 
   g_source_remove (sigint);
   g_source_remove (sigterm);

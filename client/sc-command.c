@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sc-command.h"
 
@@ -16,14 +17,19 @@ bad_args (GError **error, const char *command, const char *what)
   return FALSE;
 }
 
+/* "on": true or false; absent means "the other way round" (TOGGLE). */
 static gboolean
-get_bool (JsonObject *args, const char *command, const char *key, gboolean *out,
-          GError **error)
+get_switch (JsonObject *args, const char *command, gboolean toggle, gboolean *out,
+            GError **error)
 {
-  JsonNode *node = args ? json_object_get_member (args, key) : NULL;
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return bad_args (error, command, _("needs \"on\": true or false"));
+  JsonNode *node = args ? json_object_get_member (args, "on") : NULL;
+  if (node == NULL)
+    {
+      *out = toggle;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return bad_args (error, command, _("\"on\" must be true or false"));
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -48,7 +54,7 @@ static gboolean
 cmd_mute (ScCore *core, JsonObject *args, GError **error)
 {
   gboolean on;
-  if (!get_bool (args, "mute", "on", &on, error))
+  if (!get_switch (args, "mute", !sc_core_get_mic_muted (core), &on, error))
     return FALSE;
   sc_core_set_mic_muted (core, on);
   return TRUE;
@@ -58,9 +64,26 @@ static gboolean
 cmd_camera (ScCore *core, JsonObject *args, GError **error)
 {
   gboolean on;
-  if (!get_bool (args, "camera", "on", &on, error))
+  if (!get_switch (args, "camera", !sc_core_get_camera_on (core), &on, error))
     return FALSE;
   sc_core_set_camera_on (core, on);
+  return TRUE;
+}
+
+static gboolean
+cmd_video (ScCore *core, JsonObject *args, GError **error)
+{
+  JsonNode *node = args ? json_object_get_member (args, "mode") : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return bad_args (error, "video", _("needs \"mode\": window, terminal or off"));
+  return sc_core_set_video_mode (core, json_node_get_string (node), error);
+}
+
+static gboolean
+cmd_help (ScCore *core, JsonObject *args, GError **error)
+{
+  sc_core_report_help (core);
   return TRUE;
 }
 
@@ -81,15 +104,23 @@ cmd_quit (ScCore *core, JsonObject *args, GError **error)
 #define ARGS(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
 static const ScCommand commands[] = {
-  { "next", NULL, "{\"cmd\":\"next\"}", N_("Leave this peer and meet the next one"), cmd_next },
-  { "say", ARGS ("text"), "{\"cmd\":\"say\",\"text\":\"…\"}",
-    N_("Send a chat message to the peer"), cmd_say },
-  { "mute", ARGS ("on"), "{\"cmd\":\"mute\",\"on\":true}",
-    N_("Mute (true) or unmute (false) the microphone"), cmd_mute },
-  { "camera", ARGS ("on"), "{\"cmd\":\"camera\",\"on\":false}",
-    N_("Turn the camera on (true) or off (false)"), cmd_camera },
-  { "status", NULL, "{\"cmd\":\"status\"}", N_("Report the whole current state"), cmd_status },
-  { "quit", NULL, "{\"cmd\":\"quit\"}", N_("Leave cleanly and exit"), cmd_quit },
+  { "next", NULL, "{\"cmd\":\"next\"}", "/next", SC_TYPED_NONE,
+    N_("Leave this peer and meet the next one"), cmd_next },
+  { "say", ARGS ("text"), "{\"cmd\":\"say\",\"text\":\"…\"}", "/say TEXT (or just type)",
+    SC_TYPED_REST, N_("Send a chat message to the peer"), cmd_say },
+  { "mute", ARGS ("on"), "{\"cmd\":\"mute\",\"on\":true}", "/mute [on|off]", SC_TYPED_SWITCH,
+    N_("Mute or unmute the microphone; without an argument, switch"), cmd_mute },
+  { "camera", ARGS ("on"), "{\"cmd\":\"camera\",\"on\":false}", "/camera [on|off]",
+    SC_TYPED_SWITCH, N_("Turn the camera on or off; without an argument, switch"), cmd_camera },
+  { "video", ARGS ("mode"), "{\"cmd\":\"video\",\"mode\":\"terminal\"}",
+    "/video window|terminal|off|cycle", SC_TYPED_WORD,
+    N_("Show the peer's video in a window, in the terminal, or not at all"), cmd_video },
+  { "help", NULL, "{\"cmd\":\"help\"}", "/help", SC_TYPED_NONE,
+    N_("List the commands and keys"), cmd_help },
+  { "status", NULL, "{\"cmd\":\"status\"}", "/status", SC_TYPED_NONE,
+    N_("Report the whole current state"), cmd_status },
+  { "quit", NULL, "{\"cmd\":\"quit\"}", "/quit", SC_TYPED_NONE,
+    N_("Leave cleanly and exit"), cmd_quit },
 };
 
 const ScCommand *
@@ -154,4 +185,74 @@ sc_command_run (ScCore *core, JsonObject *request, GError **error)
         }
     }
   return command->run (core, request, error);
+}
+
+/**
+ * sc_command_parse_typed:
+ * @line: what the user typed: "/NAME [ARGUMENT]" runs a command, "//…" says a line that
+ *   starts with "/", anything else is said to the peer
+ *
+ * Returns: (transfer full): the same request a headless script would send.
+ */
+JsonObject *
+sc_command_parse_typed (const char *line, GError **error)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  if (line[0] != '/' || line[1] == '/')
+    {
+      json_object_set_string_member (request, "cmd", "say");
+      json_object_set_string_member (request, "text", line[0] == '/' ? line + 1 : line);
+      return g_steal_pointer (&request);
+    }
+
+  g_autofree char *copy = g_strdup (line + 1);
+  char *rest = copy + strcspn (copy, " \t");
+  if (*rest)
+    *rest++ = '\0';
+  g_strstrip (rest);
+
+  const ScCommand *command = sc_command_lookup (copy);
+  if (command == NULL)
+    {
+      g_set_error (error, SC_COMMAND_ERROR, SC_COMMAND_ERROR_UNKNOWN,
+                   _("Unknown command “/%.32s”; /help lists them."), copy);
+      return NULL;
+    }
+  json_object_set_string_member (request, "cmd", command->name);
+
+  switch (command->typed_kind)
+    {
+    case SC_TYPED_NONE:
+      if (*rest)
+        {
+          g_set_error (error, SC_COMMAND_ERROR, SC_COMMAND_ERROR_BAD_ARGS,
+                       _("/%s takes no argument."), command->name);
+          return NULL;
+        }
+      break;
+    case SC_TYPED_REST:
+    case SC_TYPED_WORD:
+      if (*rest == '\0' || (command->typed_kind == SC_TYPED_WORD && strpbrk (rest, " \t")))
+        {
+          g_set_error (error, SC_COMMAND_ERROR, SC_COMMAND_ERROR_BAD_ARGS,
+                       _("Usage: %s"), command->typed);
+          return NULL;
+        }
+      json_object_set_string_member (request, command->args[0], rest);
+      break;
+    case SC_TYPED_SWITCH:
+      if (g_str_equal (rest, "on") || g_str_equal (rest, "true"))
+        json_object_set_boolean_member (request, command->args[0], TRUE);
+      else if (g_str_equal (rest, "off") || g_str_equal (rest, "false"))
+        json_object_set_boolean_member (request, command->args[0], FALSE);
+      else if (*rest)
+        {
+          g_set_error (error, SC_COMMAND_ERROR, SC_COMMAND_ERROR_BAD_ARGS,
+                       _("Usage: %s"), command->typed);
+          return NULL;
+        }
+      break;
+    }
+  return g_steal_pointer (&request);
 }

@@ -21,11 +21,21 @@ typedef gboolean (*ScCommandFunc) (ScCore      *core,
                                    JsonObject  *args,
                                    GError     **error);
 
+/* How a typed command ("/video terminal") gives its argument. */
+typedef enum {
+  SC_TYPED_NONE,     /* no argument */
+  SC_TYPED_REST,     /* the rest of the line, as a string (required) */
+  SC_TYPED_WORD,     /* one word, as a string (required) */
+  SC_TYPED_SWITCH,   /* on/off, as a boolean (optional) */
+} ScTypedKind;
+
 typedef struct
 {
   const char *name;
   const char *const *args;   /* the members it takes besides "cmd" */
   const char *usage;         /* a JSON line showing the arguments */
+  const char *typed;         /* how it is typed, e.g. "/video window|terminal|off" */
+  ScTypedKind typed_kind;
   const char *summary;       /* translatable: N_() in the table */
   ScCommandFunc run;
 } ScCommand;
@@ -36,5 +46,7 @@ gboolean         sc_command_run    (ScCore      *core,
                                     JsonObject  *request,
                                     GError     **error);
 const char      *sc_command_error_code (const GError *error);
+JsonObject      *sc_command_parse_typed (const char  *line,
+                                         GError     **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sc-call.h"
+#include "sc-command.h"
 #include "sc-core.h"
 #include "sc-ice-uri.h"
 #include "sc-protocol.h"
@@ -32,6 +33,7 @@ sc_core_error_code (const GError *error)
     [SC_CORE_ERROR_CHAT_NOT_READY] = "chat-not-ready",
     [SC_CORE_ERROR_BAD_TEXT] = "bad-text",
     [SC_CORE_ERROR_CLOSING] = "closing",
+    [SC_CORE_ERROR_BAD_MODE] = "bad-command",
   };
   if (error && error->domain == SC_CORE_ERROR && error->code >= 0 &&
       (gsize) error->code < G_N_ELEMENTS (codes))
@@ -61,6 +63,9 @@ struct _ScCore
   char *peer_name;
   ScRole role;
   guint queue;
+
+  ScVideoTarget video_target;
+  gboolean have_video_target;
 
   guint close_timeout;
   int exit_code;
@@ -132,6 +137,7 @@ sc_core_report_status (ScCore *self)
     }
   sc_event_set_bool (event, "mic_muted", self->media->mic_muted);
   sc_event_set_bool (event, "camera_on", !self->media->camera_off);
+  sc_event_set_string (event, "video", sc_core_get_video_mode (self));
   emit (self, event);
 }
 
@@ -219,6 +225,28 @@ on_first_audio (ScCall *call, guint rate, guint channels, gpointer data)
   ScEvent *event = sc_event_new ("first-audio");
   sc_event_set_int (event, "rate", rate);
   sc_event_set_int (event, "channels", channels);
+  emit (self, event);
+}
+
+static void
+on_video_frame (ScCall *call, gpointer frame, gpointer data)
+{
+  ScCore *self = data;
+  if (self->frontend)
+    sc_frontend_video_frame (self->frontend, frame);
+}
+
+static void
+on_stats (ScCall *call, gpointer ptr, gpointer data)
+{
+  ScCore *self = data;
+  const ScCallStats *stats = ptr;
+  ScEvent *event = sc_event_new ("stats");
+  if (stats->rtt_ms >= 0)
+    sc_event_set_int (event, "rtt_ms", (gint64) (stats->rtt_ms + 0.5));
+  sc_event_set_int (event, "kbps_in", (gint64) (stats->kbps_in + 0.5));
+  sc_event_set_int (event, "kbps_out", (gint64) (stats->kbps_out + 0.5));
+  json_object_set_double_member (event->fields, "loss", (gint64) (stats->loss_percent * 10 + 0.5) / 10.0);
   emit (self, event);
 }
 
@@ -330,6 +358,10 @@ handle_matched (ScCore *self, const ScMessage *msg)
       g_signal_connect (self->call, "connected", G_CALLBACK (on_call_connected), self);
       g_signal_connect (self->call, "first-frame", G_CALLBACK (on_first_frame), self);
       g_signal_connect (self->call, "first-audio", G_CALLBACK (on_first_audio), self);
+      g_signal_connect (self->call, "video-frame", G_CALLBACK (on_video_frame), self);
+      g_signal_connect (self->call, "stats", G_CALLBACK (on_stats), self);
+      if (self->have_video_target)
+        sc_call_set_video_target (self->call, &self->video_target);
       g_signal_connect (self->call, "channel-open", G_CALLBACK (on_channel_open), self);
       g_signal_connect (self->call, "data-received", G_CALLBACK (on_data_received), self);
       g_signal_connect (self->call, "failed", G_CALLBACK (on_call_failed), self);
@@ -565,6 +597,9 @@ sc_core_say (ScCore *self, const char *text, GError **error)
       g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY, local->message);
       return FALSE;
     }
+  ScEvent *event = sc_event_new ("said");
+  sc_event_set_string (event, "text", text);
+  emit (self, event);
   return TRUE;
 }
 
@@ -587,6 +622,94 @@ sc_core_set_camera_on (ScCore *self, gboolean on)
     sc_call_set_camera_off (self->call, !on);
   ScEvent *event = sc_event_new ("camera");
   sc_event_set_bool (event, "on", on);
+  emit (self, event);
+}
+
+gboolean
+sc_core_get_mic_muted (ScCore *self)
+{
+  return self->media->mic_muted;
+}
+
+gboolean
+sc_core_get_camera_on (ScCore *self)
+{
+  return !self->media->camera_off;
+}
+
+/* The remote video's mode as users name it: window, terminal or off (or a custom
+ * pipeline given on the command line, shown as "custom"). */
+const char *
+sc_core_get_video_mode (ScCore *self)
+{
+  switch (sc_media_config_get_video_output (self->media))
+    {
+    case SC_VIDEO_OUTPUT_WINDOW: return "window";
+    case SC_VIDEO_OUTPUT_TERMINAL: return "terminal";
+    case SC_VIDEO_OUTPUT_NONE: return "off";
+    case SC_VIDEO_OUTPUT_PIPELINE: return "custom";
+    }
+  return "off";
+}
+
+gboolean
+sc_core_set_video_mode (ScCore *self, const char *mode, GError **error)
+{
+  static const char *const modes[] = { "window", "terminal", "off", NULL };
+  if (g_str_equal (mode, "cycle"))
+    {
+      /* terminal → window → off → terminal; a window only where there is a display. */
+      gboolean display = g_getenv ("DISPLAY") || g_getenv ("WAYLAND_DISPLAY");
+      const char *now = sc_core_get_video_mode (self);
+      if (g_str_equal (now, "terminal"))
+        mode = display ? "window" : "off";
+      else if (g_str_equal (now, "window"))
+        mode = "off";
+      else
+        mode = "terminal";
+    }
+  if (!g_strv_contains (modes, mode))
+    {
+      g_set_error (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_MODE,
+                   _("Video mode must be window, terminal or off, not “%.32s”."), mode);
+      return FALSE;
+    }
+  g_free (self->media->video_sink);
+  self->media->video_sink = g_strdup (g_str_equal (mode, "off") ? "none" : mode);
+  if (self->call)
+    sc_call_set_video_output (self->call, sc_media_config_get_video_output (self->media));
+  ScEvent *event = sc_event_new ("video");
+  sc_event_set_string (event, "mode", mode);
+  emit (self, event);
+  return TRUE;
+}
+
+void
+sc_core_set_video_target (ScCore *self, const ScVideoTarget *target)
+{
+  self->video_target = *target;
+  self->have_video_target = TRUE;
+  if (self->call)
+    sc_call_set_video_target (self->call, target);
+}
+
+/* Answered with a "help" event listing every command of the one command table. */
+void
+sc_core_report_help (ScCore *self)
+{
+  guint n;
+  const ScCommand *commands = sc_command_table (&n);
+  g_autoptr(JsonArray) list = json_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *entry = json_object_new ();
+      json_object_set_string_member (entry, "cmd", commands[i].name);
+      json_object_set_string_member (entry, "usage", commands[i].usage);
+      json_object_set_string_member (entry, "summary", _(commands[i].summary));
+      json_array_add_object_element (list, entry);
+    }
+  ScEvent *event = sc_event_new ("help");
+  json_object_set_array_member (event->fields, "commands", json_array_ref (list));
   emit (self, event);
 }
 

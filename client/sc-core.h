@@ -35,6 +35,7 @@ typedef enum {
   SC_CORE_ERROR_CHAT_NOT_READY,
   SC_CORE_ERROR_BAD_TEXT,
   SC_CORE_ERROR_CLOSING,
+  SC_CORE_ERROR_BAD_MODE,
 } ScCoreError;
 
 const char *sc_core_error_code (const GError *error);
@@ -58,6 +59,15 @@ void        sc_core_set_mic_muted  (ScCore              *self,
                                     gboolean             muted);
 void        sc_core_set_camera_on  (ScCore              *self,
                                     gboolean             on);
+gboolean    sc_core_get_mic_muted  (ScCore              *self);
+gboolean    sc_core_get_camera_on  (ScCore              *self);
+gboolean    sc_core_set_video_mode (ScCore              *self,
+                                    const char          *mode,
+                                    GError             **error);
+const char *sc_core_get_video_mode (ScCore              *self);
+void        sc_core_set_video_target (ScCore            *self,
+                                      const ScVideoTarget *target);
+void        sc_core_report_help    (ScCore              *self);
 void        sc_core_report_status  (ScCore              *self);
 void        sc_core_report_error   (ScCore              *self,
                                     const char          *code,

@@ -9,6 +9,7 @@
 #include <glib-object.h>
 
 #include "sc-event.h"
+#include "sc-video-frame.h"
 
 G_BEGIN_DECLS
 
@@ -19,11 +20,16 @@ struct _ScFrontendInterface
 {
   GTypeInterface parent_iface;
 
-  void (*handle_event) (ScFrontend    *self,
-                        const ScEvent *event);
+  void (*handle_event) (ScFrontend         *self,
+                        const ScEvent      *event);
+  /* Optional: a remote picture for terminal video, many times a second. */
+  void (*video_frame)  (ScFrontend         *self,
+                        const ScVideoFrame *frame);
 };
 
-void sc_frontend_handle_event (ScFrontend    *self,
-                               const ScEvent *event);
+void sc_frontend_handle_event (ScFrontend         *self,
+                               const ScEvent      *event);
+void sc_frontend_video_frame  (ScFrontend         *self,
+                               const ScVideoFrame *frame);
 
 G_END_DECLS

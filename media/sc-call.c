@@ -10,15 +10,42 @@
 
 #include "config.h"
 
+#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
 #include "sc-call.h"
+#include "sc-call-stats.h"
 
 #define VIDEO_PT 96
 #define AUDIO_PT 97
+#define STATS_INTERVAL_MS 1000
+
+/* One way of showing the remote video, hanging off the tee after the decoder. */
+typedef struct
+{
+  GstElement *bin;
+  GstPad *tee_pad;
+} VideoBranch;
+
+static void
+video_branch_free (VideoBranch *branch)
+{
+  g_clear_object (&branch->bin);
+  g_clear_object (&branch->tee_pad);
+  g_free (branch);
+}
+
+/* Running totals from webrtcbin's statistics. */
+typedef struct
+{
+  guint64 bytes_in, bytes_out, packets_in;
+  gint64 packets_lost;
+  double rtt_ms;
+  gint64 at_us;
+} StatsTotals;
 
 G_DEFINE_QUARK (sc-call-error-quark, sc_call_error)
 
@@ -37,6 +64,19 @@ struct _ScCall
   GstElement *mic_volume;         /* NULL without an audio source */
   GstElement *camera_balance;
   GSource *bus_source;
+
+  GstElement *video_tee;          /* main context only, like the branch */
+  VideoBranch *video_branch;
+  ScVideoOutput video_output;
+  ScVideoTarget video_target;
+  GstElement *terminal_caps;      /* the terminal branch's capsfilter */
+
+  GMutex frame_lock;              /* guards the two below, shared with the appsink thread */
+  GstSample *latest_frame;
+  gboolean frame_posted;
+
+  guint stats_source;
+  StatsTotals last_stats;
 
   GstWebRTCDataChannel *channel;  /* main context only */
   gboolean channel_open;
@@ -57,6 +97,8 @@ enum {
   SIG_CONNECTED,
   SIG_FIRST_FRAME,
   SIG_FIRST_AUDIO,
+  SIG_VIDEO_FRAME,
+  SIG_STATS,
   SIG_CHANNEL_OPEN,
   SIG_DATA_RECEIVED,
   SIG_FAILED,
@@ -87,6 +129,10 @@ typedef enum {
   EV_ICE_STATE,
   EV_FIRST_FRAME,
   EV_FIRST_AUDIO,
+  EV_VIDEO_TEE,
+  EV_VIDEO_FRAME,
+  EV_BRANCH_DETACHED,
+  EV_STATS,
   EV_CHANNEL,
   EV_CHANNEL_OPEN,
   EV_DATA,
@@ -101,6 +147,9 @@ typedef struct
   char *text2;
   guint a, b;
   GstWebRTCDataChannel *channel;
+  GstElement *element;
+  VideoBranch *branch;
+  StatsTotals stats;
 } CallEvent;
 
 static void
@@ -111,6 +160,8 @@ call_event_free (gpointer data)
   g_free (ev->text);
   g_free (ev->text2);
   g_clear_object (&ev->channel);
+  g_clear_object (&ev->element);
+  g_clear_pointer (&ev->branch, video_branch_free);
   g_free (ev);
 }
 
@@ -123,6 +174,10 @@ force_keyframe (ScCall *self)
 }
 
 static void create_offer (ScCall *self);
+static void attach_video_output (ScCall *self);
+static void deliver_frame (ScCall *self);
+static void start_stats (ScCall *self);
+static void report_stats (ScCall *self, const StatsTotals *now);
 
 static gboolean
 dispatch_event (gpointer data)
@@ -155,6 +210,7 @@ dispatch_event (gpointer data)
           /* Senders were held until DTLS was up: the encoder's first keyframe is stale
            * or lost. Ask for a fresh one so the peer's first frame comes at once. */
           force_keyframe (self);
+          start_stats (self);
           g_signal_emit (self, signals[SIG_CONNECTED], 0);
         }
       else if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
@@ -172,6 +228,28 @@ dispatch_event (gpointer data)
 
     case EV_FIRST_AUDIO:
       g_signal_emit (self, signals[SIG_FIRST_AUDIO], 0, ev->a, ev->b);
+      break;
+
+    case EV_VIDEO_TEE:
+      if (self->video_tee == NULL)
+        {
+          self->video_tee = g_steal_pointer (&ev->element);
+          attach_video_output (self);
+        }
+      break;
+
+    case EV_VIDEO_FRAME:
+      deliver_frame (self);
+      break;
+
+    case EV_BRANCH_DETACHED:
+      gst_element_set_state (ev->branch->bin, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (self->pipeline), ev->branch->bin);
+      gst_element_release_request_pad (self->video_tee, ev->branch->tee_pad);
+      break;
+
+    case EV_STATS:
+      report_stats (self, &ev->stats);
       break;
 
     case EV_CHANNEL:
@@ -505,36 +583,53 @@ on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer data)
   if (!video && !g_str_has_prefix (media, "audio/"))
     return;
 
+  if (video)
+    {
+      /* The decoded picture goes to a tee; how it is shown (window, terminal, nothing)
+       * hangs off it and can change during the call. */
+      GstElement *tee = gst_element_factory_make ("tee", NULL);
+      g_object_set (tee, "allow-not-linked", TRUE, NULL);
+      gst_bin_add (GST_BIN (self->pipeline), tee);
+      gst_element_sync_state_with_parent (tee);
+      g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
+      if (gst_pad_link (pad, tee_sink) != GST_PAD_LINK_OK)
+        {
+          post_failure (self, "cannot link the received video");
+          return;
+        }
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, first_frame_probe, self, NULL);
+      CallEvent *ev = event_new (self, EV_VIDEO_TEE);
+      ev->element = gst_object_ref (tee);
+      post (ev);
+      return;
+    }
+
   g_autoptr(GError) error = NULL;
-  GstElement *sink = video ? make_sink (self->config->video_sink, "autovideosink", &error)
-                           : make_sink (self->config->audio_sink, "autoaudiosink", &error);
+  GstElement *sink = make_sink (self->config->audio_sink, "autoaudiosink", &error);
   if (sink == NULL)
     {
-      post_failure (self, "cannot make the %s sink: %s", video ? "video" : "audio",
+      post_failure (self, "cannot make the audio sink: %s",
                     error ? error->message : "missing element");
       return;
     }
 
   GstElement *queue = gst_element_factory_make ("queue", NULL);
-  GstElement *convert = gst_element_factory_make (video ? "videoconvert" : "audioconvert", NULL);
-  GstElement *last = video ? NULL : gst_element_factory_make ("audioresample", NULL);
-  gst_bin_add_many (GST_BIN (self->pipeline), queue, convert, sink, last, NULL);
-  gboolean linked = last ? gst_element_link_many (queue, convert, last, sink, NULL)
-                         : gst_element_link_many (queue, convert, sink, NULL);
+  GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
+  GstElement *resample = gst_element_factory_make ("audioresample", NULL);
+  gst_bin_add_many (GST_BIN (self->pipeline), queue, convert, resample, sink, NULL);
+  gboolean linked = gst_element_link_many (queue, convert, resample, sink, NULL);
   gst_element_sync_state_with_parent (sink);
-  if (last)
-    gst_element_sync_state_with_parent (last);
+  gst_element_sync_state_with_parent (resample);
   gst_element_sync_state_with_parent (convert);
   gst_element_sync_state_with_parent (queue);
 
   g_autoptr(GstPad) queue_pad = gst_element_get_static_pad (queue, "sink");
   if (!linked || gst_pad_link (pad, queue_pad) != GST_PAD_LINK_OK)
     {
-      post_failure (self, "cannot link the received %s", video ? "video" : "audio");
+      post_failure (self, "cannot link the received audio");
       return;
     }
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
-                     video ? first_frame_probe : first_audio_probe, self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, first_audio_probe, self, NULL);
 }
 
 static void
@@ -551,6 +646,304 @@ on_incoming_pad (GstElement *webrtc, GstPad *pad, gpointer data)
   g_autoptr(GstPad) sink = gst_element_get_static_pad (decodebin, "sink");
   if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
     post_failure (self, "cannot link an incoming stream");
+}
+
+/* ---- Remote video outputs (main context) ------------------------------------------ */
+
+static GstFlowReturn
+on_terminal_sample (GstAppSink *sink, gpointer data)
+{
+  ScCall *self = data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  if (sample == NULL)
+    return GST_FLOW_OK;
+
+  /* Keep only the newest picture: a slow terminal skips frames, it never queues them. */
+  g_mutex_lock (&self->frame_lock);
+  g_clear_pointer (&self->latest_frame, gst_sample_unref);
+  self->latest_frame = sample;
+  gboolean need_post = !self->frame_posted;
+  self->frame_posted = TRUE;
+  g_mutex_unlock (&self->frame_lock);
+
+  if (need_post)
+    post (event_new (self, EV_VIDEO_FRAME));
+  return GST_FLOW_OK;
+}
+
+static void
+deliver_frame (ScCall *self)
+{
+  g_mutex_lock (&self->frame_lock);
+  g_autoptr(GstSample) sample = g_steal_pointer (&self->latest_frame);
+  self->frame_posted = FALSE;
+  g_mutex_unlock (&self->frame_lock);
+  if (sample == NULL || self->video_output != SC_VIDEO_OUTPUT_TERMINAL)
+    return;
+
+  GstVideoInfo info;
+  GstMapInfo map;
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
+      !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+
+  ScVideoFrame frame = {
+    .width = GST_VIDEO_INFO_WIDTH (&info),
+    .height = GST_VIDEO_INFO_HEIGHT (&info),
+    .stride = GST_VIDEO_INFO_PLANE_STRIDE (&info, 0),
+    .format = GST_VIDEO_INFO_FORMAT (&info) == GST_VIDEO_FORMAT_RGB8P ? SC_VIDEO_FORMAT_CUBE6
+                                                                     : SC_VIDEO_FORMAT_RGB,
+  };
+  gsize size = MIN (map.size, (gsize) frame.stride * frame.height);
+  frame.data = g_bytes_new (map.data, size);
+  gst_buffer_unmap (buffer, &map);
+  if (size == (gsize) frame.stride * frame.height)
+    g_signal_emit (self, signals[SIG_VIDEO_FRAME], 0, &frame);
+  g_bytes_unref (frame.data);
+}
+
+static char *
+terminal_caps_string (const ScVideoTarget *target)
+{
+  /* Square pixels: a cell is two pixels high with half blocks, and about twice as high
+   * as wide, so videoscale's borders keep the picture's aspect ratio. RGB8P is a 6×6×6
+   * colour cube, the same as xterm's colours 16–231. */
+  return g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,pixel-aspect-ratio=1/1",
+                          target->truecolor ? "RGB" : "RGB8P",
+                          MAX (target->width, 2), MAX (target->height, 2));
+}
+
+static void
+attach_video_output (ScCall *self)
+{
+  g_autofree char *description = NULL;
+
+  if (self->video_tee == NULL || self->video_branch != NULL)
+    return;
+  switch (self->video_output)
+    {
+    case SC_VIDEO_OUTPUT_NONE:
+      return;
+    case SC_VIDEO_OUTPUT_WINDOW:
+      description = g_strdup ("queue max-size-buffers=3 leaky=downstream ! videoconvert "
+                              "! autovideosink");
+      break;
+    case SC_VIDEO_OUTPUT_TERMINAL:
+      {
+        g_autofree char *caps = terminal_caps_string (&self->video_target);
+        description = g_strdup_printf (
+          "queue max-size-buffers=1 leaky=downstream ! videoscale add-borders=true "
+          "! videoconvert dither=none ! capsfilter name=terminalcaps caps=\"%s\" "
+          "! appsink name=terminalsink max-buffers=1 drop=true sync=false", caps);
+        break;
+      }
+    case SC_VIDEO_OUTPUT_PIPELINE:
+      description = g_strdup (self->config->video_sink);
+      break;
+    }
+
+  g_autoptr(GError) error = NULL;
+  GstElement *bin = gst_parse_bin_from_description (description, TRUE, &error);
+  if (bin == NULL)
+    {
+      g_signal_emit (self, signals[SIG_FAILED], 0, error->message);
+      return;
+    }
+  gst_bin_add (GST_BIN (self->pipeline), bin);
+
+  VideoBranch *branch = g_new0 (VideoBranch, 1);
+  branch->bin = gst_object_ref (bin);
+  branch->tee_pad = gst_element_request_pad_simple (self->video_tee, "src_%u");
+  g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (bin, "sink");
+  if (sink_pad == NULL || gst_pad_link (branch->tee_pad, sink_pad) != GST_PAD_LINK_OK)
+    g_warning ("cannot link the video output “%s”", description);
+
+  if (self->video_output == SC_VIDEO_OUTPUT_TERMINAL)
+    {
+      g_autoptr(GstElement) appsink = gst_bin_get_by_name (GST_BIN (bin), "terminalsink");
+      GstAppSinkCallbacks callbacks = { .new_sample = on_terminal_sample };
+      gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
+      self->terminal_caps = gst_bin_get_by_name (GST_BIN (bin), "terminalcaps");
+    }
+  gst_element_sync_state_with_parent (bin);
+  self->video_branch = branch;
+}
+
+static GstPadProbeReturn
+detach_probe (GstPad *tee_pad, GstPadProbeInfo *info, gpointer data)
+{
+  CallEvent *ev = data;
+  g_autoptr(GstPad) peer = gst_pad_get_peer (tee_pad);
+  if (peer)
+    gst_pad_unlink (tee_pad, peer);
+  post (ev);   /* the rest happens on the main context */
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+detach_video_output (ScCall *self)
+{
+  VideoBranch *branch = g_steal_pointer (&self->video_branch);
+  if (branch == NULL)
+    return;
+  g_clear_object (&self->terminal_caps);
+
+  /* Unlink when no buffer is passing, then stop and drop the branch. */
+  CallEvent *ev = event_new (self, EV_BRANCH_DETACHED);
+  ev->branch = branch;
+  gst_pad_add_probe (branch->tee_pad, GST_PAD_PROBE_TYPE_IDLE, detach_probe, ev, NULL);
+}
+
+/**
+ * sc_call_set_video_output:
+ * Switches how the remote video is shown, during the call too. A window closes when it
+ * is switched away from.
+ */
+void
+sc_call_set_video_output (ScCall *self, ScVideoOutput output)
+{
+  g_return_if_fail (SC_IS_CALL (self));
+  if (output == self->video_output)
+    return;
+  self->video_output = output;
+  if (g_atomic_int_get (&self->stopped))
+    return;
+  detach_video_output (self);
+  attach_video_output (self);
+}
+
+/**
+ * sc_call_set_video_target:
+ * The size (and colour depth) of the terminal picture; the scaler follows at once.
+ */
+void
+sc_call_set_video_target (ScCall *self, const ScVideoTarget *target)
+{
+  g_return_if_fail (SC_IS_CALL (self));
+  if (target->width == self->video_target.width && target->height == self->video_target.height &&
+      target->truecolor == self->video_target.truecolor)
+    return;
+  self->video_target = *target;
+  if (self->terminal_caps)
+    {
+      g_autofree char *text = terminal_caps_string (target);
+      g_autoptr(GstCaps) caps = gst_caps_from_string (text);
+      g_object_set (self->terminal_caps, "caps", caps, NULL);
+    }
+}
+
+/* ---- Statistics --------------------------------------------------------------------- */
+
+static double
+stat_number (const GstStructure *s, const char *field)
+{
+  const GValue *v = gst_structure_get_value (s, field);
+  if (v == NULL)
+    return 0;
+  switch (G_VALUE_TYPE (v))
+    {
+    case G_TYPE_UINT64: return (double) g_value_get_uint64 (v);
+    case G_TYPE_INT64: return (double) g_value_get_int64 (v);
+    case G_TYPE_UINT: return g_value_get_uint (v);
+    case G_TYPE_INT: return g_value_get_int (v);
+    case G_TYPE_DOUBLE: return g_value_get_double (v);
+    default: return 0;
+    }
+}
+
+static gboolean
+add_stat (GQuark field, const GValue *value, gpointer data)
+{
+  StatsTotals *totals = data;
+  GstWebRTCStatsType type;
+
+  if (!GST_VALUE_HOLDS_STRUCTURE (value))
+    return TRUE;
+  const GstStructure *s = gst_value_get_structure (value);
+  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+    return TRUE;
+
+  switch (type)
+    {
+    case GST_WEBRTC_STATS_INBOUND_RTP:
+      totals->bytes_in += (guint64) stat_number (s, "bytes-received");
+      totals->packets_in += (guint64) stat_number (s, "packets-received");
+      totals->packets_lost += (gint64) stat_number (s, "packets-lost");
+      break;
+    case GST_WEBRTC_STATS_OUTBOUND_RTP:
+      totals->bytes_out += (guint64) stat_number (s, "bytes-sent");
+      break;
+    case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
+      if (gst_structure_has_field (s, "round-trip-time"))
+        totals->rtt_ms = MAX (totals->rtt_ms, stat_number (s, "round-trip-time") * 1000.0);
+      break;
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+static void
+on_stats (GstPromise *promise, gpointer data)
+{
+  g_autoptr(ScCall) self = g_weak_ref_get (data);
+  if (self == NULL || g_atomic_int_get (&self->stopped) ||
+      gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return;
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  if (reply == NULL)
+    return;
+
+  CallEvent *ev = event_new (self, EV_STATS);
+  ev->stats.rtt_ms = -1;
+  ev->stats.at_us = g_get_monotonic_time ();
+  gst_structure_foreach (reply, add_stat, &ev->stats);
+  post (ev);
+}
+
+static gboolean
+stats_tick (gpointer data)
+{
+  ScCall *self = data;
+  GstPromise *promise = gst_promise_new_with_change_func (on_stats, weak_ref_new (self),
+                                                          weak_ref_free);
+  g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_stats (ScCall *self)
+{
+  if (self->stats_source)
+    return;
+  GSource *source = g_timeout_source_new (STATS_INTERVAL_MS);
+  g_source_set_callback (source, stats_tick, self, NULL);
+  self->stats_source = g_source_attach (source, self->context);
+  g_source_unref (source);
+  stats_tick (self);
+}
+
+static void
+report_stats (ScCall *self, const StatsTotals *now)
+{
+  StatsTotals last = self->last_stats;
+  self->last_stats = *now;
+  if (last.at_us == 0)
+    return;   /* the first reading only sets the baseline */
+
+  double seconds = (now->at_us - last.at_us) / 1e6;
+  if (seconds <= 0)
+    return;
+  double lost = MAX (0, (double) (now->packets_lost - last.packets_lost));
+  double got = now->packets_in >= last.packets_in ? (double) (now->packets_in - last.packets_in) : 0;
+  ScCallStats stats = {
+    .rtt_ms = now->rtt_ms,
+    .kbps_in = now->bytes_in >= last.bytes_in ? (now->bytes_in - last.bytes_in) * 8 / seconds / 1000 : 0,
+    .kbps_out = now->bytes_out >= last.bytes_out ? (now->bytes_out - last.bytes_out) * 8 / seconds / 1000 : 0,
+    .loss_percent = lost + got > 0 ? 100.0 * lost / (lost + got) : 0,
+  };
+  g_signal_emit (self, signals[SIG_STATS], 0, &stats);
 }
 
 /* ---- Bus (main context) ----------------------------------------------------------- */
@@ -719,6 +1112,7 @@ sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_nam
   self->config = sc_media_config_copy (config);
   self->offerer = offerer;
   self->title = g_strdup_printf ("showcast — %s", peer_name ? peer_name : "");
+  self->video_output = sc_media_config_get_video_output (config);
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new ("call"));
   self->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
@@ -958,6 +1352,13 @@ sc_call_stop (ScCall *self)
       g_source_destroy (self->bus_source);
       g_clear_pointer (&self->bus_source, g_source_unref);
     }
+  if (self->stats_source)
+    {
+      GSource *source = g_main_context_find_source_by_id (self->context, self->stats_source);
+      if (source)
+        g_source_destroy (source);
+      self->stats_source = 0;
+    }
 }
 
 static void
@@ -967,6 +1368,9 @@ sc_call_dispose (GObject *object)
   if (self->pipeline)
     sc_call_stop (self);
   g_clear_object (&self->channel);
+  g_clear_pointer (&self->video_branch, video_branch_free);
+  g_clear_object (&self->terminal_caps);
+  g_clear_object (&self->video_tee);
   g_clear_object (&self->video_encoder);
   g_clear_object (&self->camera_balance);
   g_clear_object (&self->mic_volume);
@@ -980,6 +1384,8 @@ sc_call_finalize (GObject *object)
 {
   ScCall *self = SC_CALL (object);
   g_ptr_array_unref (self->pending_candidates);
+  g_clear_pointer (&self->latest_frame, gst_sample_unref);
+  g_mutex_clear (&self->frame_lock);
   g_clear_pointer (&self->config, sc_media_config_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->title);
@@ -1008,6 +1414,14 @@ sc_call_class_init (ScCallClass *klass)
   signals[SIG_FIRST_AUDIO] =
     g_signal_new ("first-audio", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* ScCall::video-frame: (ScVideoFrame *), valid during the emission; terminal output */
+  signals[SIG_VIDEO_FRAME] =
+    g_signal_new ("video-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* ScCall::stats: (ScCallStats *), every second once connected */
+  signals[SIG_STATS] =
+    g_signal_new ("stats", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIG_CHANNEL_OPEN] =
     g_signal_new ("channel-open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -1023,4 +1437,6 @@ static void
 sc_call_init (ScCall *self)
 {
   self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_entry_free);
+  g_mutex_init (&self->frame_lock);
+  self->video_target = (ScVideoTarget) { 80, 48, FALSE };
 }

@@ -10,7 +10,9 @@
 
 #include <glib-object.h>
 
+#include "sc-call-stats.h"
 #include "sc-media-config.h"
+#include "sc-video-frame.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +51,10 @@ void      sc_call_set_mic_muted          (ScCall              *self,
                                           gboolean             muted);
 void      sc_call_set_camera_off         (ScCall              *self,
                                           gboolean             off);
+void      sc_call_set_video_output       (ScCall              *self,
+                                          ScVideoOutput        output);
+void      sc_call_set_video_target       (ScCall              *self,
+                                          const ScVideoTarget *target);
 void      sc_call_stop                   (ScCall              *self);
 
 gboolean  sc_call_is_connected           (ScCall              *self);

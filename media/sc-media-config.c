@@ -46,3 +46,24 @@ sc_media_config_free (ScMediaConfig *config)
   g_free (config->turn);
   g_free (config);
 }
+
+ScVideoOutput
+sc_media_config_get_video_output (const ScMediaConfig *config)
+{
+  if (g_str_equal (config->video_sink, "window"))
+    return SC_VIDEO_OUTPUT_WINDOW;
+  if (g_str_equal (config->video_sink, "terminal"))
+    return SC_VIDEO_OUTPUT_TERMINAL;
+  if (g_str_equal (config->video_sink, "none") || g_str_equal (config->video_sink, "off"))
+    return SC_VIDEO_OUTPUT_NONE;
+  return SC_VIDEO_OUTPUT_PIPELINE;
+}
+
+void
+sc_video_frame_free (ScVideoFrame *frame)
+{
+  if (frame == NULL)
+    return;
+  g_clear_pointer (&frame->data, g_bytes_unref);
+  g_free (frame);
+}

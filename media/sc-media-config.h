@@ -4,13 +4,15 @@
 
 #include <glib.h>
 
+#include "sc-video-frame.h"
+
 G_BEGIN_DECLS
 
 typedef struct
 {
   char *video_source;   /* "test", "camera" or a gst-launch description */
   char *audio_source;   /* "test", "mic", "none" or a gst-launch description */
-  char *video_sink;     /* "window", "none" or a gst-launch description */
+  char *video_sink;     /* "window", "terminal", "none" or a gst-launch description */
   char *audio_sink;     /* "auto", "none" or a gst-launch description */
   GStrv ice_addresses;  /* local addresses for host candidates; NULL: all */
   char *stun;           /* overrides the server's STUN servers */
@@ -22,6 +24,7 @@ typedef struct
 ScMediaConfig *sc_media_config_new  (void);
 ScMediaConfig *sc_media_config_copy (const ScMediaConfig *config);
 void           sc_media_config_free (ScMediaConfig       *config);
+ScVideoOutput  sc_media_config_get_video_output (const ScMediaConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScMediaConfig, sc_media_config_free)
 
 G_END_DECLS

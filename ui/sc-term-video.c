@@ -1,0 +1,158 @@
+/* sc-term-video.c: see sc-term-video.h. */
+#define G_LOG_DOMAIN "showcast-ui"
+
+#include "config.h"
+
+#include "sc-term-video.h"
+
+/* A cell's colours: 24-bit RGB, or a 256-colour index with this bit set. */
+#define INDEXED 0x1000000u
+#define UNKNOWN 0xFFFFFFFFu
+
+typedef struct
+{
+  guint32 fg, bg;
+} Cell;
+
+struct _ScTermVideo
+{
+  guint top, left, cols, rows;
+  Cell *cells;       /* what the terminal shows now, cols × rows */
+};
+
+ScTermVideo *
+sc_term_video_new (void)
+{
+  return g_new0 (ScTermVideo, 1);
+}
+
+void
+sc_term_video_free (ScTermVideo *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->cells);
+  g_free (self);
+}
+
+void
+sc_term_video_invalidate (ScTermVideo *self)
+{
+  for (guint i = 0; i < self->cols * self->rows; i++)
+    self->cells[i] = (Cell) { UNKNOWN, UNKNOWN };
+}
+
+void
+sc_term_video_set_area (ScTermVideo *self, guint top, guint left, guint cols, guint rows)
+{
+  self->top = top;
+  self->left = left;
+  if (cols != self->cols || rows != self->rows)
+    {
+      g_free (self->cells);
+      self->cells = g_new (Cell, (gsize) cols * rows);
+      self->cols = cols;
+      self->rows = rows;
+    }
+  sc_term_video_invalidate (self);
+}
+
+static guint32
+pixel (const ScVideoFrame *frame, const guint8 *data, guint x, guint y)
+{
+  if (x >= frame->width || y >= frame->height)
+    return frame->format == SC_VIDEO_FORMAT_RGB ? 0 : INDEXED | 16;   /* black border */
+  const guint8 *p = data + (gsize) y * frame->stride;
+  if (frame->format == SC_VIDEO_FORMAT_RGB)
+    {
+      p += (gsize) x * 3;
+      return ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
+    }
+  return INDEXED | (16u + MIN (p[x], 215u));   /* xterm's 6×6×6 cube starts at 16 */
+}
+
+static void
+append_colour (GString *out, gboolean background, guint32 colour)
+{
+  if (colour & INDEXED)
+    g_string_append_printf (out, "\033[%d;5;%um", background ? 48 : 38, colour & 0xFF);
+  else
+    g_string_append_printf (out, "\033[%d;2;%u;%u;%um", background ? 48 : 38,
+                            (colour >> 16) & 0xFF, (colour >> 8) & 0xFF, colour & 0xFF);
+}
+
+/* Paints every cell whose colours differ from what the terminal shows. FRAME may be
+ * NULL: black. A frame of another size (during a resize) is centred and cut. */
+static guint
+render (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
+{
+  gsize size = 0;
+  const guint8 *data = frame ? g_bytes_get_data (frame->data, &size) : NULL;
+  guint frame_cols = frame ? frame->width : 0;
+  guint frame_rows = frame ? (frame->height + 1) / 2 : 0;
+  gint off_x = ((gint) self->cols - (gint) frame_cols) / 2;
+  gint off_y = ((gint) self->rows - (gint) frame_rows) / 2;
+  guint32 black = frame && frame->format == SC_VIDEO_FORMAT_RGB ? 0 : INDEXED | 16;
+  guint32 fg = UNKNOWN, bg = UNKNOWN;
+  gboolean started = FALSE;
+  guint changed = 0;
+
+  for (guint row = 0; row < self->rows; row++)
+    {
+      gboolean positioned = FALSE;
+      for (guint col = 0; col < self->cols; col++)
+        {
+          gint fx = (gint) col - off_x, fy = ((gint) row - off_y) * 2;
+          Cell want = { black, black };
+          if (frame && fx >= 0 && fy >= 0 && (guint) fx < frame->width && (guint) fy < frame->height)
+            want = (Cell) { pixel (frame, data, fx, fy), pixel (frame, data, fx, fy + 1) };
+
+          Cell *have = &self->cells[row * self->cols + col];
+          if (have->fg == want.fg && have->bg == want.bg)
+            {
+              positioned = FALSE;
+              continue;
+            }
+          if (!started)
+            {
+              g_string_append (out, "\0337");   /* save cursor and attributes */
+              started = TRUE;
+            }
+          if (!positioned)
+            {
+              g_string_append_printf (out, "\033[%u;%uH", self->top + row + 1, self->left + col + 1);
+              positioned = TRUE;
+            }
+          if (want.fg != fg)
+            append_colour (out, FALSE, fg = want.fg);
+          if (want.bg != bg)
+            append_colour (out, TRUE, bg = want.bg);
+          g_string_append (out, "▀");
+          *have = want;
+          changed++;
+        }
+    }
+  if (started)
+    g_string_append (out, "\033[0m\0338");   /* restore what ncurses expects */
+  return changed;
+}
+
+guint
+sc_term_video_render (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
+{
+  if (self->cells == NULL || frame == NULL)
+    return 0;
+  gsize size = g_bytes_get_size (frame->data);
+  gsize bpp = frame->format == SC_VIDEO_FORMAT_RGB ? 3 : 1;
+  if (frame->stride < frame->width * bpp || size < (gsize) frame->stride * frame->height)
+    return 0;   /* malformed: never read past the data */
+  return render (self, frame, out);
+}
+
+guint
+sc_term_video_render_blank (ScTermVideo *self, GString *out)
+{
+  if (self->cells == NULL)
+    return 0;
+  return render (self, NULL, out);
+}

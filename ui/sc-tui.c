@@ -1,0 +1,792 @@
+/* sc-tui.c: see sc-tui.h.
+ *
+ * Screen layout, top to bottom: the status bar; the main area (the peer's video on the
+ * left when it is shown in the terminal, the chat on the right or across); a line of key
+ * hints; the input line. Everything is redrawn from the model on each change and
+ * ncurses sends only what changed. The video area is never drawn by ncurses: the video
+ * renderer paints it around ncurses (sc-term-video.h).
+ */
+#define G_LOG_DOMAIN "showcast-ui"
+
+#include "config.h"
+
+#include <curses.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <wchar.h>
+
+#include "sc-chat-view.h"
+#include "sc-command.h"
+#include "sc-input-line.h"
+#include "sc-term-video.h"
+#include "sc-terminal-guard.h"
+#include "sc-text.h"
+#include "sc-text-width.h"
+#include "sc-tui.h"
+
+enum {
+  PAIR_STATUS = 1,
+  PAIR_SYSTEM,
+  PAIR_ERROR,
+  PAIR_SELF,
+  PAIR_PEER,
+  PAIR_SEPARATOR,
+  PAIR_HINT,
+  PAIR_VIDEO,
+};
+
+struct _ScTui
+{
+  GObject parent_instance;
+
+  ScCore *core;                 /* unowned: the program owns both */
+  ScKeymap *keymap;
+  gboolean truecolor;
+  ScChatView *chat;
+  ScInputLine *input;
+  ScTermVideo *video;
+  gboolean started;
+
+  guint stdin_watch;
+  guint winch_watch;
+  guint tick;
+
+  /* What the status bar shows. */
+  char *state_text;
+  char *peer_name;              /* sanitised */
+  gint64 state_since_us;
+  gboolean show_clock;
+  char *quality;
+  gboolean mic_muted;
+  gboolean camera_on;
+  char *video_mode;
+
+  guint scroll;                 /* chat rows scrolled back from the bottom */
+  gboolean repaint;             /* ncurses repaints the whole screen at the next refresh */
+  gboolean help_visible;
+  gboolean too_small;
+  gboolean have_video_area;
+  guint video_top, video_left, video_cols, video_rows;
+  ScVideoFrame *last_frame;
+  char *last_error;             /* shown on the real stderr after the screen is restored */
+};
+
+static void sc_tui_frontend_init (ScFrontendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ScTui, sc_tui, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SC_TYPE_FRONTEND, sc_tui_frontend_init))
+
+/* ---- Drawing helpers ---------------------------------------------------------------- */
+
+/* The next refresh repaints every cell, the video area's too: the renderer must then
+ * draw the whole picture again. */
+static void
+force_repaint (ScTui *self)
+{
+  clearok (curscr, TRUE);
+  self->repaint = TRUE;
+}
+
+/* Draws UTF-8 @text at (@y, @x), cut to @cols cells. */
+static void
+put (int y, int x, const char *text, guint cols)
+{
+  gsize fit = sc_text_fit (text, cols);
+  g_autofree char *cut = g_strndup (text, fit);
+  mvaddstr (y, x, cut);
+}
+
+static void
+fill_row (int y, int x, guint cols)
+{
+  move (y, x);
+  for (guint i = 0; i < cols; i++)
+    addch (' ');
+}
+
+static char *
+format_clock (gint64 since_us)
+{
+  gint64 s = (g_get_monotonic_time () - since_us) / G_USEC_PER_SEC;
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60), (int) (s % 60));
+  return g_strdup_printf ("%02d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+static void
+draw_status (ScTui *self)
+{
+  g_autofree char *clock = self->show_clock ? format_clock (self->state_since_us) : NULL;
+  g_autofree char *left = clock ? g_strdup_printf (" showcast │ %s │ %s", self->state_text, clock)
+                                : g_strdup_printf (" showcast │ %s", self->state_text);
+  g_autofree char *devices = g_strdup_printf ("%s │ %s │ %s ",
+                                              self->mic_muted ? _("mic off") : _("mic on"),
+                                              self->camera_on ? _("camera on") : _("camera off"),
+                                              self->video_mode);
+  /* The state comes first; connection quality only where it fits. */
+  g_autofree char *right = self->quality ? g_strdup_printf ("%s │ %s", self->quality, devices)
+                                         : g_strdup (devices);
+  guint left_cols = sc_text_width (left);
+  if (left_cols + 1 + sc_text_width (right) > (guint) COLS)
+    {
+      g_free (right);
+      right = g_strdup (devices);
+    }
+  guint right_cols = sc_text_width (right);
+  if (left_cols + 1 + right_cols > (guint) COLS)
+    right_cols = 0;
+
+  attron (COLOR_PAIR (PAIR_STATUS) | A_BOLD);
+  fill_row (0, 0, COLS);
+  put (0, 0, left, COLS - right_cols);
+  if (right_cols)
+    put (0, COLS - right_cols, right, right_cols);
+  attroff (COLOR_PAIR (PAIR_STATUS) | A_BOLD);
+}
+
+static void
+draw_chat (ScTui *self, int top, int left, guint cols, guint rows)
+{
+  GPtrArray *lines = sc_chat_view_layout (self->chat, cols);
+  guint max_scroll = lines->len > rows ? lines->len - rows : 0;
+  if (self->scroll > max_scroll)
+    self->scroll = max_scroll;
+  guint end = lines->len - self->scroll;
+  guint start = end > rows ? end - rows : 0;
+
+  for (guint i = start; i < end; i++)
+    {
+      ScChatRow *row = g_ptr_array_index (lines, i);
+      int y = top + (int) (i - start) + (int) (rows - MIN (rows, end - start));
+      int pair = row->kind == SC_CHAT_SYSTEM ? PAIR_SYSTEM : row->kind == SC_CHAT_ERROR ? PAIR_ERROR
+                 : row->kind == SC_CHAT_SEPARATOR ? PAIR_SEPARATOR : 0;
+      if (pair)
+        attron (COLOR_PAIR (pair));
+      if (row->prefix_len > 0 && (row->kind == SC_CHAT_PEER || row->kind == SC_CHAT_SELF))
+        {
+          g_autofree char *prefix = g_strndup (row->text, row->prefix_len);
+          int name_pair = row->kind == SC_CHAT_SELF ? PAIR_SELF : PAIR_PEER;
+          attron (COLOR_PAIR (name_pair) | A_BOLD);
+          put (y, left, prefix, cols);
+          attroff (COLOR_PAIR (name_pair) | A_BOLD);
+          put (y, left + (int) sc_text_width (prefix), row->text + row->prefix_len,
+               cols - MIN (cols, sc_text_width (prefix)));
+        }
+      else
+        put (y, left, row->text, cols);
+      if (pair)
+        attroff (COLOR_PAIR (pair));
+    }
+  if (self->scroll > 0)
+    {
+      g_autofree char *more = g_strdup_printf (_(" ↓ %u more "), self->scroll);
+      attron (A_REVERSE);
+      put (top + (int) rows - 1, left + (int) cols - (int) MIN (cols, sc_text_width (more)), more, cols);
+      attroff (A_REVERSE);
+    }
+}
+
+static char *
+hints_text (ScTui *self)
+{
+  /* Built from the keymap, so rebinding shows here too. */
+  static const char *const wanted[] = { "next", "help", "mute", "camera", "video cycle", "quit" };
+  static const char *const labels[] = { N_("next"), N_("help"), N_("mic"), N_("camera"),
+                                        N_("video"), N_("quit") };
+  GString *out = g_string_new (" ");
+  GPtrArray *list = sc_keymap_list (self->keymap);
+  for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
+    for (guint i = 0; i < list->len; i++)
+      {
+        ScBinding *b = g_ptr_array_index (list, i);
+        if (g_str_equal (b->command, wanted[w]))
+          {
+            g_string_append_printf (out, "%s %s  ", b->key, _(labels[w]));
+            break;
+          }
+      }
+  return g_string_free (out, FALSE);
+}
+
+static void
+draw_help (ScTui *self)
+{
+  guint n;
+  const ScCommand *commands = sc_command_table (&n);
+  GPtrArray *keys = sc_keymap_list (self->keymap);
+  guint rows = MIN ((guint) LINES - 2, keys->len + n + 9);
+  guint cols = MIN ((guint) COLS - 4, 76);
+  int top = (LINES - (int) rows) / 2, left = (COLS - (int) cols) / 2;
+
+  attron (A_REVERSE);
+  for (guint r = 0; r < rows; r++)
+    fill_row (top + (int) r, left, cols);
+  int y = top + 1;
+  put (y++, left + 2, _("showcast — keys and commands (any key closes this)"), cols - 4);
+  y++;
+  for (guint i = 0; i < keys->len && y < top + (int) rows - 1; i++)
+    {
+      ScBinding *b = g_ptr_array_index (keys, i);
+      g_autofree char *line = g_strdup_printf ("%-10s %s", b->key, b->command);
+      put (y++, left + 2, line, cols - 4);
+    }
+  put (y++, left + 2, _("Arrows, Home, End, Backspace, Delete edit the line; Up/Down: history"),
+       cols - 4);
+  y++;
+  for (guint i = 0; i < n && y < top + (int) rows - 1; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%-26s %s", commands[i].typed, _(commands[i].summary));
+      put (y++, left + 2, line, cols - 4);
+    }
+  attroff (A_REVERSE);
+}
+
+/* Writes video escape sequences through stdout's buffer, after ncurses' own output. */
+static void
+write_video (GString *out)
+{
+  if (out->len == 0)
+    return;
+  fwrite (out->str, 1, out->len, stdout);
+  fflush (stdout);
+}
+
+static void
+paint_video (ScTui *self)
+{
+  if (!self->have_video_area || self->help_visible || self->too_small)
+    return;
+  g_autoptr(GString) out = g_string_new (NULL);
+  if (self->last_frame)
+    sc_term_video_render (self->video, self->last_frame, out);
+  else
+    sc_term_video_render_blank (self->video, out);
+  write_video (out);
+}
+
+static void
+request_video_size (ScTui *self)
+{
+  ScVideoTarget target = { self->video_cols, self->video_rows * 2, self->truecolor };
+  sc_core_set_video_target (self->core, &target);
+}
+
+static void
+redraw (ScTui *self)
+{
+  if (!self->started)
+    return;
+  erase ();
+  self->too_small = COLS < SC_TUI_MIN_COLS || LINES < SC_TUI_MIN_ROWS;
+  if (self->too_small)
+    {
+      g_autofree char *text = g_strdup_printf (_("showcast needs a terminal of at least %d×%d "
+                                                 "(this one is %d×%d)."),
+                                               SC_TUI_MIN_COLS, SC_TUI_MIN_ROWS, COLS, LINES);
+      g_autoptr(ScChatView) wrap = sc_chat_view_new (1);
+      sc_chat_view_add (wrap, SC_CHAT_PLAIN, NULL, text);
+      GPtrArray *rows = sc_chat_view_layout (wrap, MAX (COLS, 10));
+      for (guint i = 0; i < rows->len; i++)
+        put (LINES / 2 - 1 + (int) i, 0, ((ScChatRow *) g_ptr_array_index (rows, i))->text, COLS);
+      refresh ();
+      return;
+    }
+
+  draw_status (self);
+
+  int main_top = 1;
+  guint main_rows = LINES - 3;
+  gboolean video = g_strcmp0 (self->video_mode, "terminal") == 0;
+  guint video_cols = video ? (guint) COLS * 11 / 20 : 0;   /* 55 % */
+  if (video)
+    {
+      /* Keep to the area the renderer knows; a change of area repaints all of it. */
+      if (!self->have_video_area || self->video_cols != video_cols || self->video_rows != main_rows ||
+          self->video_top != (guint) main_top)
+        {
+          self->video_top = main_top;
+          self->video_left = 0;
+          self->video_cols = video_cols;
+          self->video_rows = main_rows;
+          sc_term_video_set_area (self->video, main_top, 0, video_cols, main_rows);
+          request_video_size (self);
+          force_repaint (self);
+        }
+      self->have_video_area = TRUE;
+      /* ncurses believes the video area holds black half blocks, which it never needs
+       * to change: so it never writes there, nor clears there to save bytes. */
+      attron (COLOR_PAIR (PAIR_VIDEO));
+      for (guint r = 0; r < main_rows; r++)
+        for (guint c = 0; c < video_cols; c++)
+          mvaddstr (main_top + (int) r, (int) c, "▀");
+      attroff (COLOR_PAIR (PAIR_VIDEO));
+      for (guint r = 0; r < main_rows; r++)
+        mvaddstr (main_top + (int) r, video_cols, "│");
+    }
+  else if (self->have_video_area)
+    {
+      self->have_video_area = FALSE;
+      force_repaint (self);   /* ncurses repaints the cells the video used */
+    }
+
+  guint chat_left = video ? video_cols + 2 : 1;
+  draw_chat (self, main_top, chat_left, COLS - chat_left - 1, main_rows);
+
+  g_autofree char *hints = hints_text (self);
+  attron (COLOR_PAIR (PAIR_HINT));
+  fill_row (LINES - 2, 0, COLS);
+  put (LINES - 2, 0, hints, COLS);
+  attroff (COLOR_PAIR (PAIR_HINT));
+
+  guint cursor_col = 0;
+  g_autofree char *visible = sc_input_line_visible (self->input, COLS - 3, &cursor_col);
+  attron (A_BOLD);
+  mvaddstr (LINES - 1, 0, "› ");
+  attroff (A_BOLD);
+  put (LINES - 1, 2, visible, COLS - 3);
+
+  if (self->help_visible)
+    draw_help (self);
+
+  move (LINES - 1, 2 + (int) cursor_col);
+  refresh ();
+  if (self->repaint)
+    {
+      self->repaint = FALSE;
+      sc_term_video_invalidate (self->video);
+    }
+  if (video)
+    paint_video (self);
+}
+
+/* ---- Events ------------------------------------------------------------------------ */
+
+static void
+set_state (ScTui *self, const char *text, gboolean clock)
+{
+  g_free (self->state_text);
+  self->state_text = g_strdup (text);
+  self->state_since_us = g_get_monotonic_time ();
+  self->show_clock = clock;
+}
+
+static void
+system_line (ScTui *self, ScChatKind kind, const char *text)
+{
+  sc_chat_view_add (self->chat, kind, NULL, text);
+}
+
+static const char *
+reason_text (const char *reason)
+{
+  if (g_strcmp0 (reason, "next") == 0)
+    return _("skipped to the next person");
+  if (g_strcmp0 (reason, "left") == 0)
+    return _("left");
+  return _("lost the connection");
+}
+
+static void
+sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
+{
+  ScTui *self = SC_TUI (frontend);
+  const char *name = event->name;
+  JsonObject *f = event->fields;
+
+  if (g_str_equal (name, "signed-in"))
+    {
+      g_autofree char *me = sc_text_sanitize (sc_event_get_string (event, "name"), SC_NAME_MAX_CHARS);
+      g_autofree char *text = g_strdup_printf (_("Signed in as %s."), me);
+      set_state (self, _("signed in"), FALSE);
+      system_line (self, SC_CHAT_SYSTEM, text);
+    }
+  else if (g_str_equal (name, "waiting"))
+    {
+      g_autofree char *text = g_strdup_printf (_("waiting in the lobby (%d waiting)"),
+                                               (int) json_object_get_int_member (f, "queue"));
+      gboolean was_waiting = self->peer_name == NULL && self->show_clock && self->state_text &&
+                             g_str_has_prefix (self->state_text, _("waiting"));
+      gint64 since = self->state_since_us;
+      set_state (self, text, TRUE);
+      if (was_waiting)
+        self->state_since_us = since;   /* the queue changed; the wait did not restart */
+      g_clear_pointer (&self->quality, g_free);
+    }
+  else if (g_str_equal (name, "matched"))
+    {
+      JsonObject *peer = json_object_get_object_member (f, "peer");
+      g_free (self->peer_name);
+      self->peer_name = sc_text_sanitize (json_object_get_string_member (peer, "name"),
+                                          SC_NAME_MAX_CHARS);
+      g_autofree char *state = g_strdup_printf (_("matched with %s · connecting"), self->peer_name);
+      g_autofree char *text = g_strdup_printf (_("You are now talking to %s. Say hi!"), self->peer_name);
+      set_state (self, state, FALSE);
+      sc_chat_view_add (self->chat, SC_CHAT_SEPARATOR, NULL, self->peer_name);
+      system_line (self, SC_CHAT_SYSTEM, text);
+      g_clear_pointer (&self->last_frame, sc_video_frame_free);
+      sc_term_video_invalidate (self->video);
+      self->scroll = 0;
+    }
+  else if (g_str_equal (name, "connected"))
+    {
+      g_autofree char *state = g_strdup_printf (_("in call with %s"), self->peer_name ? self->peer_name : "?");
+      set_state (self, state, TRUE);
+    }
+  else if (g_str_equal (name, "chat"))
+    {
+      sc_chat_view_add (self->chat, SC_CHAT_PEER, sc_event_get_string (event, "from"),
+                        sc_event_get_string (event, "text"));
+      self->scroll = 0;
+    }
+  else if (g_str_equal (name, "said"))
+    {
+      sc_chat_view_add (self->chat, SC_CHAT_SELF, _("you"), sc_event_get_string (event, "text"));
+      self->scroll = 0;
+    }
+  else if (g_str_equal (name, "peer-left"))
+    {
+      g_autofree char *text = g_strdup_printf (_("%s %s."), self->peer_name ? self->peer_name : _("Your peer"),
+                                               reason_text (sc_event_get_string (event, "reason")));
+      system_line (self, SC_CHAT_SYSTEM, text);
+      g_clear_pointer (&self->peer_name, g_free);
+      g_clear_pointer (&self->last_frame, sc_video_frame_free);
+      g_clear_pointer (&self->quality, g_free);
+    }
+  else if (g_str_equal (name, "stats"))
+    {
+      g_free (self->quality);
+      if (json_object_has_member (f, "rtt_ms"))
+        self->quality = g_strdup_printf (_("RTT %d ms ↓%d ↑%d kb/s loss %.1f%%"),
+                                         (int) json_object_get_int_member (f, "rtt_ms"),
+                                         (int) json_object_get_int_member (f, "kbps_in"),
+                                         (int) json_object_get_int_member (f, "kbps_out"),
+                                         json_object_get_double_member (f, "loss"));
+      else
+        self->quality = g_strdup_printf (_("↓%d ↑%d kb/s loss %.1f%%"),
+                                         (int) json_object_get_int_member (f, "kbps_in"),
+                                         (int) json_object_get_int_member (f, "kbps_out"),
+                                         json_object_get_double_member (f, "loss"));
+    }
+  else if (g_str_equal (name, "mute"))
+    {
+      self->mic_muted = json_object_get_boolean_member (f, "on");
+      system_line (self, SC_CHAT_SYSTEM, self->mic_muted ? _("Microphone muted.") : _("Microphone on."));
+    }
+  else if (g_str_equal (name, "camera"))
+    {
+      self->camera_on = json_object_get_boolean_member (f, "on");
+      system_line (self, SC_CHAT_SYSTEM, self->camera_on ? _("Camera on.") : _("Camera off: your peer sees black."));
+    }
+  else if (g_str_equal (name, "video"))
+    {
+      g_free (self->video_mode);
+      self->video_mode = g_strdup (sc_event_get_string (event, "mode"));
+    }
+  else if (g_str_equal (name, "help"))
+    self->help_visible = TRUE;
+  else if (g_str_equal (name, "error"))
+    {
+      g_autofree char *text = g_strdup_printf (_("Error: %s"), sc_event_get_string (event, "message"));
+      system_line (self, SC_CHAT_ERROR, text);
+      g_free (self->last_error);
+      self->last_error = sc_text_sanitize (sc_event_get_string (event, "message"), 0);
+    }
+  else if (g_str_equal (name, "reconnecting"))
+    system_line (self, SC_CHAT_SYSTEM, _("Reconnecting to the server…"));
+  else
+    return;   /* first-frame, status, bye…: nothing to draw */
+
+  redraw (self);
+}
+
+static void
+sc_tui_video_frame (ScFrontend *frontend, const ScVideoFrame *frame)
+{
+  ScTui *self = SC_TUI (frontend);
+  if (!self->started)
+    return;
+  g_clear_pointer (&self->last_frame, sc_video_frame_free);
+  self->last_frame = g_new0 (ScVideoFrame, 1);
+  *self->last_frame = *frame;
+  self->last_frame->data = g_bytes_ref (frame->data);
+  paint_video (self);
+}
+
+static void
+sc_tui_frontend_init (ScFrontendInterface *iface)
+{
+  iface->handle_event = sc_tui_handle_event;
+  iface->video_frame = sc_tui_video_frame;
+}
+
+/* ---- Input --------------------------------------------------------------------------- */
+
+static void
+run_request (ScTui *self, JsonObject *request)
+{
+  g_autoptr(GError) error = NULL;
+  if (!sc_command_run (self->core, request, &error))
+    system_line (self, SC_CHAT_ERROR, error->message);
+}
+
+/* A bound command line: the panel's own (scroll, redraw) or one of the command table. */
+static void
+run_binding (ScTui *self, const char *command)
+{
+  if (g_str_equal (command, "scroll up") || g_str_equal (command, "scroll down"))
+    {
+      guint page = MAX (1, LINES - 5);
+      if (g_str_equal (command, "scroll up"))
+        self->scroll += page;
+      else
+        self->scroll = self->scroll > page ? self->scroll - page : 0;
+      return;
+    }
+  if (g_str_equal (command, "redraw"))
+    {
+      force_repaint (self);
+      return;
+    }
+  g_autofree char *line = g_strconcat ("/", command, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = sc_command_parse_typed (line, &error);
+  if (request == NULL)
+    system_line (self, SC_CHAT_ERROR, error->message);
+  else
+    run_request (self, request);
+}
+
+static void
+submit_line (ScTui *self)
+{
+  g_autofree char *line = sc_input_line_text (self->input);
+  if (*line == '\0')
+    return;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = sc_command_parse_typed (line, &error);
+  if (request == NULL || !sc_command_run (self->core, request, &error))
+    {
+      /* Refused (too long, not in a call…): say why and keep the line to edit. */
+      system_line (self, SC_CHAT_ERROR, error->message);
+      return;
+    }
+  sc_input_line_commit (self->input);
+}
+
+static void
+handle_key (ScTui *self, int result, wint_t ch)
+{
+  gboolean is_key = result == KEY_CODE_YES;
+
+  if (is_key && ch == KEY_RESIZE)
+    return;
+  if (self->help_visible)
+    {
+      self->help_visible = FALSE;
+      force_repaint (self);
+      return;
+    }
+
+  ScKey key = { (int) ch, is_key };
+  const char *command = sc_keymap_lookup (self->keymap, key);
+  if (command)
+    {
+      run_binding (self, command);
+      return;
+    }
+
+  if (is_key)
+    switch (ch)
+      {
+      case KEY_LEFT: sc_input_line_left (self->input); return;
+      case KEY_RIGHT: sc_input_line_right (self->input); return;
+      case KEY_HOME: sc_input_line_home (self->input); return;
+      case KEY_END: sc_input_line_end (self->input); return;
+      case KEY_BACKSPACE: sc_input_line_backspace (self->input); return;
+      case KEY_DC: sc_input_line_delete (self->input); return;
+      case KEY_UP: sc_input_line_history_up (self->input); return;
+      case KEY_DOWN: sc_input_line_history_down (self->input); return;
+      case KEY_ENTER: submit_line (self); return;
+      default: return;
+      }
+
+  switch (ch)
+    {
+    case '\r':
+    case '\n':
+      submit_line (self);
+      return;
+    case 127:
+    case 8:
+      sc_input_line_backspace (self->input);
+      return;
+    case 1:  /* C-a and C-e, as in a shell, unless rebound above */
+      sc_input_line_home (self->input);
+      return;
+    case 5:
+      sc_input_line_end (self->input);
+      return;
+    default:
+      if (ch >= 32 && g_unichar_validate (ch) && !sc_input_line_insert (self->input, ch))
+        beep ();
+    }
+}
+
+static gboolean
+on_stdin (gint fd, GIOCondition condition, gpointer data)
+{
+  ScTui *self = data;
+  wint_t ch;
+  int result;
+  gboolean any = FALSE;
+
+  while ((result = get_wch (&ch)) != ERR)
+    {
+      handle_key (self, result, ch);
+      any = TRUE;
+      if (!self->started)
+        return G_SOURCE_REMOVE;
+    }
+  if (any)
+    redraw (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_winch (gpointer data)
+{
+  ScTui *self = data;
+  /* Let ncurses learn the new size, then lay everything out again. */
+  endwin ();
+  refresh ();
+  self->have_video_area = FALSE;
+  force_repaint (self);
+  redraw (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  ScTui *self = data;
+  if (self->show_clock && !self->too_small && !self->help_visible)
+    redraw (self);
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+sc_tui_start (ScTui *self, GError **error)
+{
+  sc_terminal_guard_install (STDOUT_FILENO);
+  if (initscr () == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot start the terminal interface."));
+      return FALSE;
+    }
+  raw ();                 /* Ctrl-C and Ctrl-Q are keys here, not signals */
+  noecho ();
+  nonl ();
+  keypad (stdscr, TRUE);
+  nodelay (stdscr, TRUE);
+  /* No terminal scrolling or line insertion: they would move the video's cells, which
+   * ncurses does not know about. */
+  idlok (stdscr, FALSE);
+  scrollok (stdscr, FALSE);
+  set_escdelay (25);
+  if (has_colors ())
+    {
+      start_color ();
+      use_default_colors ();
+      init_pair (PAIR_STATUS, COLOR_BLACK, COLOR_CYAN);
+      init_pair (PAIR_SYSTEM, COLOR_CYAN, -1);
+      init_pair (PAIR_ERROR, COLOR_RED, -1);
+      init_pair (PAIR_SELF, COLOR_GREEN, -1);
+      init_pair (PAIR_PEER, COLOR_YELLOW, -1);
+      init_pair (PAIR_SEPARATOR, COLOR_MAGENTA, -1);
+      init_pair (PAIR_HINT, COLOR_WHITE, COLOR_BLUE);
+      init_pair (PAIR_VIDEO, COLOR_BLACK, COLOR_BLACK);
+    }
+  self->started = TRUE;
+  self->stdin_watch = g_unix_fd_add (STDIN_FILENO, G_IO_IN, on_stdin, self);
+  self->winch_watch = g_unix_signal_add (SIGWINCH, on_winch, self);
+  self->tick = g_timeout_add_seconds (1, on_tick, self);
+  redraw (self);
+  return TRUE;
+}
+
+const char *
+sc_tui_get_last_error (ScTui *self)
+{
+  return self->last_error;
+}
+
+/* Gives the terminal back as it was. Idempotent. */
+void
+sc_tui_stop (ScTui *self)
+{
+  if (!self->started)
+    return;
+  self->started = FALSE;
+  g_clear_handle_id (&self->stdin_watch, g_source_remove);
+  g_clear_handle_id (&self->winch_watch, g_source_remove);
+  g_clear_handle_id (&self->tick, g_source_remove);
+  endwin ();
+}
+
+static void
+sc_tui_dispose (GObject *object)
+{
+  ScTui *self = SC_TUI (object);
+  sc_tui_stop (self);
+  G_OBJECT_CLASS (sc_tui_parent_class)->dispose (object);
+}
+
+static void
+sc_tui_finalize (GObject *object)
+{
+  ScTui *self = SC_TUI (object);
+  sc_keymap_free (self->keymap);
+  sc_chat_view_free (self->chat);
+  sc_input_line_free (self->input);
+  sc_term_video_free (self->video);
+  g_clear_pointer (&self->last_frame, sc_video_frame_free);
+  g_free (self->state_text);
+  g_free (self->peer_name);
+  g_free (self->quality);
+  g_free (self->video_mode);
+  g_free (self->last_error);
+  G_OBJECT_CLASS (sc_tui_parent_class)->finalize (object);
+}
+
+static void
+sc_tui_class_init (ScTuiClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = sc_tui_dispose;
+  object_class->finalize = sc_tui_finalize;
+}
+
+static void
+sc_tui_init (ScTui *self)
+{
+  self->chat = sc_chat_view_new (1000);
+  self->input = sc_input_line_new ();
+  self->video = sc_term_video_new ();
+  self->state_text = g_strdup (_("connecting"));
+  self->state_since_us = g_get_monotonic_time ();
+}
+
+ScTui *
+sc_tui_new (ScCore *core, ScKeymap *keymap, gboolean truecolor)
+{
+  ScTui *self = g_object_new (SC_TYPE_TUI, NULL);
+  self->core = core;
+  self->keymap = keymap;
+  self->truecolor = truecolor;
+  self->mic_muted = sc_core_get_mic_muted (core);
+  self->camera_on = sc_core_get_camera_on (core);
+  self->video_mode = g_strdup (sc_core_get_video_mode (core));
+  return self;
+}
