@@ -1,0 +1,86 @@
+"""Drives the real terminal panel inside tmux: start it, type keys, read the screen.
+
+Each Panel runs its own tmux server (-L NAME, no user config) so tests never touch a
+user's tmux and can run in parallel. The pane stays after the client exits
+(remain-on-exit) so a test can still read the screen and the exit status.
+"""
+
+import os
+import re
+import subprocess
+import time
+
+from harness import CLIENT_BIN, Failure
+
+TMUX = "tmux"
+
+
+class Panel:
+    def __init__(self, server, name, width=120, height=36, env=None, extra=(), video="test"):
+        self.name = name
+        self.socket = f"sc-{os.getpid()}-{abs(hash(name)) % 100000}"
+        self.log = f"/tmp/showcast-panel-{os.getpid()}-{abs(hash(name)) % 100000}.log"
+        environment = {"LANG": "C.UTF-8", "TERM": "screen-256color"}
+        environment.update(env or {})
+        args = [CLIENT_BIN, "--server", server.url, "--name", name, "--audio-sink", "none",
+                "--ice-address", "127.0.0.1", "--log-file", self.log, "-v", *extra]
+        if video == "test":
+            args += ["--video-source", "videotestsrc is-live=true pattern=ball ! "
+                     "video/x-raw,width=320,height=240,framerate=15/1"]
+        command = " ".join(_quote(a) for a in args)
+        self._tmux("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height),
+                   *sum((["-e", f"{k}={v}"] for k, v in environment.items()), []),
+                   command)
+        self._tmux("set-option", "-g", "remain-on-exit", "on")
+
+    def _tmux(self, *args, check=True):
+        r = subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise Failure(f"tmux {' '.join(args[:2])}: {r.stderr.strip()}")
+        return r.stdout
+
+    def screen(self, escapes=False):
+        return self._tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "0")
+
+    def rows(self):
+        return self.screen().split("\n")
+
+    def title(self):
+        return self._tmux("display-message", "-p", "-t", "0", "#{pane_title}").strip()
+
+    def info(self, fmt):
+        return self._tmux("display-message", "-p", "-t", "0", fmt).strip()
+
+    def keys(self, *keys):
+        self._tmux("send-keys", "-t", "0", *keys)
+
+    def type(self, text):
+        self._tmux("send-keys", "-t", "0", "-l", text)
+
+    def resize(self, width, height):
+        self._tmux("resize-window", "-t", "0", "-x", str(width), "-y", str(height))
+
+    def wait_for(self, pattern, timeout=15):
+        """Waits until the screen matches PATTERN (a regular expression)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if re.search(pattern, text):
+                return text
+            time.sleep(0.1)
+        raise Failure(f"panel {self.name}: {pattern!r} not on screen within {timeout} s:\n"
+                      f"{self.screen()}\n--- log ---\n{self.log_tail()}")
+
+    def log_tail(self, n=20):
+        try:
+            with open(self.log, errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self):
+        self._tmux("kill-server", check=False)
+
+
+def _quote(arg):
+    return "'" + arg.replace("'", "'\\''") + "'"
