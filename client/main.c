@@ -13,13 +13,13 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
-#include <gst/gst.h>
 
 #include "sc-config.h"
 #include "sc-core.h"
 #include "sc-headless.h"
 #include "sc-tui.h"
 #include "sc-log.h"
+#include "sc-media.h"
 #include "sc-signalling.h"
 #include "sc-text.h"
 
@@ -150,8 +150,13 @@ main (int argc, char **argv)
     "  PageUp/PageDown  scroll the chat             Ctrl-L  redraw\n"
     "Commands typed in the input line: /next /mute /camera /video MODE /help /quit;\n"
     "anything else is said to your peer. See showcast(1)."));
-  g_option_context_add_group (context, gst_init_get_option_group ());
   g_autoptr(GError) error = NULL;
+  /* GStreamer first: it takes its own --gst-* options out of argv. */
+  if (!sc_media_init (&argc, &argv, &error))
+    {
+      g_printerr ("showcast: %s\n", error->message);
+      return 1;
+    }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("showcast: %s\n", error->message);

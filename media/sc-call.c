@@ -703,6 +703,20 @@ deliver_frame (ScCall *self)
   g_bytes_unref (frame.data);
 }
 
+/* The video sink for a window, from the session type. autovideosink would try sinks by
+ * rank, kmssink among them, which takes over the whole display and fails inside a
+ * desktop session. ximagesink works on every X server (xvimagesink needs the Xv
+ * extension, which virtual and remote displays often lack). */
+static const char *
+window_sink_name (void)
+{
+  if (g_getenv ("WAYLAND_DISPLAY") && !g_getenv ("DISPLAY"))
+    return "waylandsink";
+  if (g_getenv ("DISPLAY"))
+    return "ximagesink";
+  return "autovideosink";
+}
+
 static char *
 terminal_caps_string (const ScVideoTarget *target)
 {
@@ -726,8 +740,8 @@ attach_video_output (ScCall *self)
     case SC_VIDEO_OUTPUT_NONE:
       return;
     case SC_VIDEO_OUTPUT_WINDOW:
-      description = g_strdup ("queue max-size-buffers=3 leaky=downstream ! videoconvert "
-                              "! autovideosink");
+      description = g_strdup_printf ("queue max-size-buffers=3 leaky=downstream ! videoconvert "
+                                     "! videoscale ! %s", window_sink_name ());
       break;
     case SC_VIDEO_OUTPUT_TERMINAL:
       {

@@ -1,0 +1,104 @@
+"""--video-sink window under Xvfb: the remote test pattern shows in a window whose title
+holds the peer's name, and a screenshot of it is not uniform. When the peer leaves, the
+window goes; the next peer's window never shows the previous peer's picture."""
+import os
+import struct
+import subprocess
+import time
+
+from harness import Failure, Scene, run
+
+DISPLAY = ":42"
+
+
+def windows():
+    """{window id: title} of the top-level windows."""
+    out = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
+                         env={**os.environ, "DISPLAY": DISPLAY}).stdout
+    found = {}
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("0x") and '"' in line:
+            wid, rest = line.split(" ", 1)
+            found[wid] = rest.split('"')[1]
+    return found
+
+
+def wait_window(needle, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for wid, title in windows().items():
+            if needle in title:
+                return wid, title
+        time.sleep(0.1)
+    raise Failure(f"no window titled with {needle!r}; windows: {windows()}")
+
+
+def screenshot(wid):
+    """The window's pixels as a set of distinct (r, g, b), from xwd's ZPixmap dump."""
+    data = subprocess.run(["xwd", "-id", wid, "-silent"], capture_output=True,
+                          env={**os.environ, "DISPLAY": DISPLAY}, check=True).stdout
+    h = struct.unpack(">25I", data[:100])
+    header_size, bpp, bytes_per_line = h[0], h[11], h[12]
+    width, height, byte_order, ncolors = h[4], h[5], h[7], h[19]
+    masks = h[14:17]
+    if bpp != 32:
+        raise Failure(f"unexpected xwd depth {bpp}")
+    pixels = data[header_size + ncolors * 12:]
+    fmt = "<I" if byte_order == 0 else ">I"
+    colours = set()
+    for y in range(0, height, 4):
+        row = pixels[y * bytes_per_line:(y + 1) * bytes_per_line]
+        for x in range(0, width, 4):
+            (p,) = struct.unpack_from(fmt, row, x * 4)
+            colours.add(tuple((p & m) >> (m & -m).bit_length() - 1 for m in masks))
+    return colours
+
+
+def test():
+    with Scene() as scene:
+        xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "800x600x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.5)
+            os.environ["DISPLAY"] = DISPLAY
+            server = scene.server()
+            viewer = scene.client(server, "viewer", extra=["--video-sink", "window"])
+            # (harness passes --video-sink none first; the later option wins)
+            first = scene.client(server, "Wínd🦊w ✓", video=(
+                "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=320,height=240,framerate=15/1"))
+            viewer.expect("first-frame", timeout=15)
+            wid, title = wait_window("Wínd🦊w ✓")
+            time.sleep(1.0)
+            colours = screenshot(wid)
+            if len(colours) < 5:
+                raise Failure(f"the window is nearly uniform: {sorted(colours)[:10]}")
+            print(f"window {title!r}: {len(colours)} distinct colours")
+
+            # The peer leaves: the window goes.
+            first.send({"cmd": "quit"})
+            viewer.expect("peer-left", timeout=10)
+            deadline = time.monotonic() + 5
+            while any("Wínd🦊w" in t for t in windows().values()) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if any("Wínd🦊w" in t for t in windows().values()):
+                raise Failure("the first peer's window stayed after they left")
+
+            # The next peer sends plain red: its window must never show the bars.
+            scene.client(server, "Redd", video=(
+                "videotestsrc is-live=true pattern=red ! video/x-raw,width=320,height=240,framerate=15/1"))
+            viewer.expect("first-frame", timeout=15)
+            wid, title = wait_window("Redd")
+            for _ in range(10):
+                colours = screenshot(wid)
+                stale = [c for c in colours if not (c[0] > 200 and c[1] < 60 and c[2] < 60)
+                         and c != (0, 0, 0)]
+                if stale:
+                    raise Failure(f"the new peer's window shows other colours: {stale[:5]}")
+                time.sleep(0.1)
+        finally:
+            xvfb.terminate()
+            xvfb.wait()
+
+
+run(test)
