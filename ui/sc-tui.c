@@ -58,6 +58,7 @@ struct _ScTui
   char *peer_name;              /* sanitised */
   gint64 state_since_us;
   gboolean show_clock;
+  gboolean waiting;             /* in the lobby: the clock counts the wait */
   char *quality;
   gboolean mic_muted;
   gboolean camera_on;
@@ -366,6 +367,7 @@ redraw (ScTui *self)
 static void
 set_state (ScTui *self, const char *text, gboolean clock)
 {
+  self->waiting = FALSE;
   g_free (self->state_text);
   self->state_text = g_strdup (text);
   self->state_since_us = g_get_monotonic_time ();
@@ -378,14 +380,15 @@ system_line (ScTui *self, ScChatKind kind, const char *text)
   sc_chat_view_add (self->chat, kind, NULL, text);
 }
 
-static const char *
-reason_text (const char *reason)
+/* Whole sentences, so that translations can order their words. */
+static char *
+peer_left_text (const char *peer, const char *reason)
 {
   if (g_strcmp0 (reason, "next") == 0)
-    return _("skipped to the next person");
+    return g_strdup_printf (_("%s skipped to the next person."), peer);
   if (g_strcmp0 (reason, "left") == 0)
-    return _("left");
-  return _("lost the connection");
+    return g_strdup_printf (_("%s left."), peer);
+  return g_strdup_printf (_("%s lost the connection."), peer);
 }
 
 static void
@@ -406,10 +409,10 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
     {
       g_autofree char *text = g_strdup_printf (_("waiting in the lobby (%d waiting)"),
                                                (int) json_object_get_int_member (f, "queue"));
-      gboolean was_waiting = self->peer_name == NULL && self->show_clock && self->state_text &&
-                             g_str_has_prefix (self->state_text, _("waiting"));
       gint64 since = self->state_since_us;
+      gboolean was_waiting = self->waiting;
       set_state (self, text, TRUE);
+      self->waiting = TRUE;
       if (was_waiting)
         self->state_since_us = since;   /* the queue changed; the wait did not restart */
       g_clear_pointer (&self->quality, g_free);
@@ -447,8 +450,8 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
     }
   else if (g_str_equal (name, "peer-left"))
     {
-      g_autofree char *text = g_strdup_printf (_("%s %s."), self->peer_name ? self->peer_name : _("Your peer"),
-                                               reason_text (sc_event_get_string (event, "reason")));
+      g_autofree char *text = peer_left_text (self->peer_name ? self->peer_name : _("Your peer"),
+                                              sc_event_get_string (event, "reason"));
       system_line (self, SC_CHAT_SYSTEM, text);
       g_clear_pointer (&self->peer_name, g_free);
       g_clear_pointer (&self->last_frame, sc_video_frame_free);
