@@ -35,6 +35,14 @@ sc_terminal_guard_restore (void)
 static void
 on_fatal_signal (int sig)
 {
+  /* Say so in the log (stderr is the log file while the panel runs). */
+  char note[] = "showcast: fatal signal 00\n";
+  note[sizeof note - 4] = (char) ('0' + sig / 10 % 10);
+  note[sizeof note - 3] = (char) ('0' + sig % 10);
+  if (write (STDERR_FILENO, note, sizeof note - 1) < 0)
+    {
+      /* nothing more can be done */
+    }
   sc_terminal_guard_restore ();
   signal (sig, SIG_DFL);
   raise (sig);

@@ -16,18 +16,27 @@ TMUX = "tmux"
 
 
 class Panel:
-    def __init__(self, server, name, width=120, height=36, env=None, extra=(), video="test"):
+    def __init__(self, server, name, width=120, height=36, env=None, extra=(), video="test",
+                 no_name=False):
         self.name = name
         self.socket = f"sc-{os.getpid()}-{abs(hash(name)) % 100000}"
         self.log = f"/tmp/showcast-panel-{os.getpid()}-{abs(hash(name)) % 100000}.log"
         environment = {"LANG": "C.UTF-8", "TERM": "screen-256color"}
         environment.update(env or {})
-        args = [CLIENT_BIN, "--server", server.url, "--name", name, "--audio-sink", "none",
+        args = [CLIENT_BIN, "--server", server.url, *([] if no_name else ["--name", name]),
+                "--audio-sink", "none",
                 "--ice-address", "127.0.0.1", "--log-file", self.log, "-v", *extra]
         if video == "test":
             args += ["--video-source", "videotestsrc is-live=true pattern=ball ! "
                      "video/x-raw,width=320,height=240,framerate=15/1"]
-        command = " ".join(_quote(a) for a in args)
+        # Under a shell, as a user runs it. The shell writes the client's exit status to
+        # a file: tmux's own #{pane_dead_status} is not reliable (it does not always
+        # reap the pane's process).
+        self.status_file = self.log + ".status"
+        if os.path.exists(self.status_file):
+            os.unlink(self.status_file)
+        command = "sh -c " + _quote(" ".join(_quote(a) for a in args) +
+                                    f"; echo $? > {_quote(self.status_file)}")
         self._tmux("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height),
                    *sum((["-e", f"{k}={v}"] for k, v in environment.items()), []),
                    command)
@@ -70,6 +79,28 @@ class Panel:
             time.sleep(0.1)
         raise Failure(f"panel {self.name}: {pattern!r} not on screen within {timeout} s:\n"
                       f"{self.screen()}\n--- log ---\n{self.log_tail()}")
+
+    def client_pid(self):
+        """The showcast process (the pane's shell runs it)."""
+        shell = self.info("#{pane_pid}")
+        out = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+        if not out:
+            raise Failure(f"panel {self.name}: the client is not running")
+        return int(out[0])
+
+    def wait_exit(self, timeout=10):
+        """The client's exit status, once it has exited."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with open(self.status_file) as f:
+                    text = f.read().strip()
+                if text:
+                    return int(text)
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise Failure(f"panel {self.name}: no exit status within {timeout} s")
 
     def log_tail(self, n=20):
         try:

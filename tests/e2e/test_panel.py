@@ -88,11 +88,9 @@ def test():
         left = peer.expect("peer-left", timeout=10)
         if left["reason"] != "left":
             raise Failure(f"Ctrl-Q gave the peer {left}")
-        deadline = time.monotonic() + 10
-        while panel.info("#{pane_dead}") != "1" and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if panel.info("#{pane_dead_status}") != "0":
-            raise Failure(f"exit status {panel.info('#{pane_dead_status}')}")
+        status = panel.wait_exit()
+        if status != 0:
+            raise Failure(f"exit status {status}")
         if panel.info("#{alternate_on}") != "0":
             raise Failure("the terminal was left on the alternate screen")
 
