@@ -3,17 +3,12 @@
 
 Everything runs on loopback (inside a network namespace of its own when ./run can make
 one). The bots are ordinary headless showcast clients with a test picture; they greet
-whoever they meet and echo what is said to them. You drive your own client:
-
-  type a line and Enter   say it to your peer
-  /next                   skip to the next random peer
-  /mute, /unmute          microphone
-  /camera on|off          camera
-  /status                 show the whole state
-  /quit (or Ctrl-D)       leave
+whoever they meet and echo what is said to them. You get the real terminal panel:
+type to chat, Ctrl-N for the next bot, F1 for help, Ctrl-Q to quit.
 
 With --tour (used by the test suite, and when stdin is not a terminal) the demo plays
-itself: match, chat, next, match again, quit, and exits 0 only if all of it happened.
+itself with a headless client: match, chat, next, match again, quit, and exits 0 only
+if all of it happened.
 """
 
 import argparse
@@ -119,7 +114,8 @@ def describe(event):
 def main():
     parser = argparse.ArgumentParser(description="showcast demo on loopback")
     parser.add_argument("--tour", action="store_true", help="play the demo by itself")
-    parser.add_argument("--video-sink", default=None, help="your client's video sink")
+    parser.add_argument("--video-sink", default=None,
+                        help="your client's video sink (default: window with a display, else terminal)")
     args = parser.parse_args()
     tour = args.tour or not sys.stdin.isatty()
 
@@ -129,26 +125,29 @@ def main():
     server = subprocess.Popen([SERVER, "--listen", f"127.0.0.1:{PORT}"], stderr=server_log)
     time.sleep(0.3)
     try:
-        sink = args.video_sink or ("none" if tour or not (os.environ.get("DISPLAY") or
-                                                          os.environ.get("WAYLAND_DISPLAY"))
-                                   else "window")
-        me = Proc("you", [CLIENT, "--headless", "--server", URL, "--name", "you",
-                          "--video-source", "test", "--audio-source", "test",
-                          "--video-sink", sink, "--audio-sink", "none" if tour else "auto",
-                          "--ice-address", "127.0.0.1"],
-                  lambda p, e: events.put(e))
-        procs.append(me)
+        me = None
+        if tour:
+            me = Proc("you", [CLIENT, "--headless", "--server", URL, "--name", "you",
+                              "--video-source", "test", "--audio-source", "test",
+                              "--video-sink", args.video_sink or "none", "--audio-sink", "none",
+                              "--ice-address", "127.0.0.1"],
+                      lambda p, e: events.put(e))
+            procs.append(me)
         for name, pattern in zip(BOTS, ("ball", "smpte")):
             procs.append(Proc(name, [CLIENT, "--headless", "--server", URL, "--name", name,
                                      "--video-source", BOT_VIDEO.format(pattern),
                                      "--audio-source", "test", "--video-sink", "none",
                                      "--audio-sink", "none", "--ice-address", "127.0.0.1"],
                               bot_behaviour))
-        print(f"showcast demo: lobby on {URL}, bots ballbot and barbot, your video: {sink}",
-              flush=True)
         if tour:
+            print(f"showcast demo: lobby on {URL}, bots ballbot and barbot", flush=True)
             return run_tour(me, events)
-        return run_interactive(me, events)
+        # You: the real panel, in this terminal.
+        panel = [CLIENT, "--server", URL, "--name", os.environ.get("USER") or "you",
+                 "--ice-address", "127.0.0.1", "--log-file", "/tmp/showcast-demo-you.log"]
+        if args.video_sink:
+            panel += ["--video-sink", args.video_sink]
+        return subprocess.call(panel)
     finally:
         for p in reversed(procs):
             p.stop()
@@ -198,36 +197,6 @@ def run_tour(me, events):
     me.send({"cmd": "quit"})
     wait_for(events, "bye")
     print("demo tour: sign-in, lobby, match, video, chat and next all worked", flush=True)
-    return 0
-
-
-def run_interactive(me, events):
-    def printer():
-        while True:
-            event = events.get()
-            print("  " + describe(event), flush=True)
-            if event.get("event") == "bye":
-                os._exit(0)
-    threading.Thread(target=printer, daemon=True).start()
-    print(__doc__.split("\n\n")[2], flush=True)
-    for line in sys.stdin:
-        line = line.rstrip("\n")
-        if not line:
-            continue
-        if line == "/next":
-            me.send({"cmd": "next"})
-        elif line in ("/mute", "/unmute"):
-            me.send({"cmd": "mute", "on": line == "/mute"})
-        elif line.startswith("/camera"):
-            me.send({"cmd": "camera", "on": line.endswith("on")})
-        elif line == "/status":
-            me.send({"cmd": "status"})
-        elif line == "/quit":
-            break
-        else:
-            me.send({"cmd": "say", "text": line})
-    me.send({"cmd": "quit"})
-    time.sleep(1)
     return 0
 
 
