@@ -71,6 +71,8 @@ struct _ScTui
   gboolean have_video_area;
   guint video_top, video_left, video_cols, video_rows;
   ScVideoFrame *last_frame;
+  guint frames_painted;         /* for the log line that benchmarks read */
+  gint64 frames_since_us;
   char *last_error;             /* shown on the real stderr after the screen is restored */
 };
 
@@ -261,10 +263,24 @@ paint_video (ScTui *self)
     return;
   g_autoptr(GString) out = g_string_new (NULL);
   if (self->last_frame)
-    sc_term_video_render (self->video, self->last_frame, out);
+    {
+      sc_term_video_render (self->video, self->last_frame, out);
+      self->frames_painted++;
+    }
   else
     sc_term_video_render_blank (self->video, out);
   write_video (out);
+
+  gint64 now = g_get_monotonic_time ();
+  if (self->frames_since_us == 0)
+    self->frames_since_us = now;
+  else if (now - self->frames_since_us >= 5 * G_USEC_PER_SEC)
+    {
+      g_debug ("terminal video: %.1f fps at %ux%u cells", self->frames_painted * 1e6 /
+               (now - self->frames_since_us), self->video_cols, self->video_rows);
+      self->frames_painted = 0;
+      self->frames_since_us = now;
+    }
 }
 
 static void

@@ -26,7 +26,7 @@ class Panel:
         args = [CLIENT_BIN, "--server", server.url, *([] if no_name else ["--name", name]),
                 "--audio-sink", "none",
                 "--ice-address", "127.0.0.1", "--log-file", self.log, "-v", *extra]
-        if video == "test":
+        if video == "test":  # None: the client default (640x480@30)
             args += ["--video-source", "videotestsrc is-live=true pattern=ball ! "
                      "video/x-raw,width=320,height=240,framerate=15/1"]
         # Under a shell, as a user runs it. The shell writes the client's exit status to
