@@ -740,8 +740,10 @@ attach_video_output (ScCall *self)
     case SC_VIDEO_OUTPUT_NONE:
       return;
     case SC_VIDEO_OUTPUT_WINDOW:
+      /* async=false: this sink joins a pipeline that is already playing, and must not
+       * make it wait for a preroll. */
       description = g_strdup_printf ("queue max-size-buffers=3 leaky=downstream ! videoconvert "
-                                     "! videoscale ! %s", window_sink_name ());
+                                     "! videoscale ! %s async=false", window_sink_name ());
       break;
     case SC_VIDEO_OUTPUT_TERMINAL:
       {
@@ -749,7 +751,7 @@ attach_video_output (ScCall *self)
         description = g_strdup_printf (
           "queue max-size-buffers=1 leaky=downstream ! videoscale add-borders=true "
           "! videoconvert dither=none ! capsfilter name=terminalcaps caps=\"%s\" "
-          "! appsink name=terminalsink max-buffers=1 drop=true sync=false", caps);
+          "! appsink name=terminalsink max-buffers=1 drop=true sync=false async=false", caps);
         break;
       }
     case SC_VIDEO_OUTPUT_PIPELINE:
@@ -766,13 +768,6 @@ attach_video_output (ScCall *self)
     }
   gst_bin_add (GST_BIN (self->pipeline), bin);
 
-  VideoBranch *branch = g_new0 (VideoBranch, 1);
-  branch->bin = gst_object_ref (bin);
-  branch->tee_pad = gst_element_request_pad_simple (self->video_tee, "src_%u");
-  g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (bin, "sink");
-  if (sink_pad == NULL || gst_pad_link (branch->tee_pad, sink_pad) != GST_PAD_LINK_OK)
-    g_warning ("cannot link the video output “%s”", description);
-
   if (self->video_output == SC_VIDEO_OUTPUT_TERMINAL)
     {
       g_autoptr(GstElement) appsink = gst_bin_get_by_name (GST_BIN (bin), "terminalsink");
@@ -780,7 +775,17 @@ attach_video_output (ScCall *self)
       gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
       self->terminal_caps = gst_bin_get_by_name (GST_BIN (bin), "terminalcaps");
     }
+
+  /* The branch reaches the pipeline's state before it is linked: a buffer pushed into a
+   * branch still in NULL comes back FLUSHING, which the tee would pass upstream, and
+   * that stops the decoder's streaming thread for the rest of the call. */
   gst_element_sync_state_with_parent (bin);
+  VideoBranch *branch = g_new0 (VideoBranch, 1);
+  branch->bin = gst_object_ref (bin);
+  branch->tee_pad = gst_element_request_pad_simple (self->video_tee, "src_%u");
+  g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (bin, "sink");
+  if (sink_pad == NULL || gst_pad_link (branch->tee_pad, sink_pad) != GST_PAD_LINK_OK)
+    g_warning ("cannot link the video output “%s”", description);
   self->video_branch = branch;
 }
 

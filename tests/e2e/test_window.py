@@ -57,7 +57,10 @@ def screenshot(wid):
 
 def test():
     with Scene() as scene:
-        xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "800x600x24", "-nolisten", "tcp"],
+        # -noreset: an X server resets when its last client leaves, dropping every
+        # connection; the short-lived xwininfo clients below would trigger that.
+        xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "800x600x24", "-nolisten", "tcp",
+                                 "-noreset"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(0.5)
