@@ -68,7 +68,10 @@ test_chat_wrap (void)
       assert_rows_fit (r, width);
       GString *all = g_string_new (NULL);
       for (guint i = 0; i < r->len; i++)
-        g_string_append (all, g_strstrip (g_strdup (((ScChatRow *) g_ptr_array_index (r, i))->text)));
+        {
+          g_autofree char *row = g_strdup (((ScChatRow *) g_ptr_array_index (r, i))->text);
+          g_string_append (all, g_strstrip (row));
+        }
       g_assert_nonnull (strstr (all->str, "🦊"));
       g_string_free (all, TRUE);
     }
