@@ -54,6 +54,40 @@ def test():
         if panel.info("#{alternate_on}") != "1" or panel.info("#{cursor_y}") != str(36 - 1):
             raise Failure("the peer moved the cursor or left the alternate screen")
 
+        # F1: the help overlay lists the keys and commands; any key closes it.
+        panel.keys("F1")
+        panel.wait_for(r"keys and commands")
+        panel.wait_for(r"C-n\s+next")
+        panel.keys("Escape")
+        deadline = time.monotonic() + 5
+        while "keys and commands" in panel.screen() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if "keys and commands" in panel.screen():
+            raise Failure("the help overlay did not close")
+
+        # Typed commands run through the command table.
+        panel.type("/mute")
+        panel.keys("Enter")
+        panel.wait_for(r"mic off")
+        panel.type("/mute off")
+        panel.keys("Enter")
+        panel.wait_for(r"mic on")
+
+        # Too long: refused with a message, kept in the line, never sent.
+        panel.type("z" * 1001)
+        panel.keys("Enter")
+        panel.wait_for(r"longer than 1000 characters")
+        input_row = [r for r in panel.rows() if r.startswith("›")]
+        if not input_row or "zzz" not in input_row[-1]:
+            raise Failure(f"the refused line was not kept: {input_row!r}")
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            e = peer.next_event(0.1)
+            if e and e["event"] == "chat":
+                raise Failure("an over-long message reached the peer")
+        for _ in range(11):   # clear the line again
+            panel.keys(*(["BSpace"] * 100))
+
         # Resize to 80x24: everything still in its place, nothing wider than the pane.
         panel.resize(80, 24)
         time.sleep(0.5)
