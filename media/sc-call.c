@@ -512,13 +512,32 @@ on_data_channel (GstElement *webrtc, GstWebRTCDataChannel *channel, gpointer dat
 /* ---- Receive branches: built on the streaming thread that found the pad ----------- */
 
 static GstElement *
-make_sink (const char *choice, const char *auto_name, GError **error)
+make_audio_sink (const char *choice, GError **error)
 {
   if (g_str_equal (choice, "none"))
     return gst_element_factory_make ("fakesink", NULL);
-  if (g_str_equal (choice, "window") || g_str_equal (choice, "auto"))
-    return gst_element_factory_make (auto_name, NULL);
+  if (g_str_equal (choice, "auto"))
+    return gst_element_factory_make ("autoaudiosink", NULL);
   return gst_parse_bin_from_description (choice, TRUE, error);
+}
+
+/* Posts @kind with two integer fields of the pad's current caps (0 when absent). */
+static void
+post_caps_fields (ScCall *self, GstPad *pad, EventKind kind, const char *field_a,
+                  const char *field_b)
+{
+  gint a = 0, b = 0;
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps)
+    {
+      GstStructure *s = gst_caps_get_structure (caps, 0);
+      gst_structure_get_int (s, field_a, &a);
+      gst_structure_get_int (s, field_b, &b);
+    }
+  CallEvent *ev = event_new (self, kind);
+  ev->a = (guint) MAX (a, 0);
+  ev->b = (guint) MAX (b, 0);
+  post (ev);
 }
 
 static GstPadProbeReturn
@@ -532,19 +551,7 @@ first_frame_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   /* Window sinks take their title from the stream's title tag. */
   GstTagList *tags = gst_tag_list_new (GST_TAG_TITLE, self->title, NULL);
   gst_pad_push_event (pad, gst_event_new_tag (tags));
-
-  gint width = 0, height = 0;
-  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
-  if (caps)
-    {
-      GstStructure *s = gst_caps_get_structure (caps, 0);
-      gst_structure_get_int (s, "width", &width);
-      gst_structure_get_int (s, "height", &height);
-    }
-  CallEvent *ev = event_new (self, EV_FIRST_FRAME);
-  ev->a = (guint) MAX (width, 0);
-  ev->b = (guint) MAX (height, 0);
-  post (ev);
+  post_caps_fields (self, pad, EV_FIRST_FRAME, "width", "height");
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -553,21 +560,8 @@ first_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   ScCall *self = data;
 
-  if (!g_atomic_int_compare_and_exchange (&self->first_audio_seen, 0, 1))
-    return GST_PAD_PROBE_REMOVE;
-
-  gint rate = 0, channels = 0;
-  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
-  if (caps)
-    {
-      GstStructure *s = gst_caps_get_structure (caps, 0);
-      gst_structure_get_int (s, "rate", &rate);
-      gst_structure_get_int (s, "channels", &channels);
-    }
-  CallEvent *ev = event_new (self, EV_FIRST_AUDIO);
-  ev->a = (guint) MAX (rate, 0);
-  ev->b = (guint) MAX (channels, 0);
-  post (ev);
+  if (g_atomic_int_compare_and_exchange (&self->first_audio_seen, 0, 1))
+    post_caps_fields (self, pad, EV_FIRST_AUDIO, "rate", "channels");
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -605,7 +599,7 @@ on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer data)
     }
 
   g_autoptr(GError) error = NULL;
-  GstElement *sink = make_sink (self->config->audio_sink, "autoaudiosink", &error);
+  GstElement *sink = make_audio_sink (self->config->audio_sink, &error);
   if (sink == NULL)
     {
       post_failure (self, "cannot make the audio sink: %s",
