@@ -410,6 +410,7 @@ on_remote_description_set (GstPromise *promise, gpointer data)
                                                              weak_ref_new (self),
                                                              weak_ref_free);
       g_signal_emit_by_name (self->webrtc, "create-answer", NULL, answer);
+      gst_promise_unref (answer);
     }
 }
 
@@ -421,6 +422,7 @@ create_offer (ScCall *self)
                                                           weak_ref_new (self),
                                                           weak_ref_free);
   g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
+  gst_promise_unref (promise);   /* webrtcbin holds its own reference while it works */
 }
 
 /* ---- webrtcbin callbacks (any thread) -------------------------------------------- */
@@ -922,6 +924,7 @@ stats_tick (gpointer data)
   GstPromise *promise = gst_promise_new_with_change_func (on_stats, weak_ref_new (self),
                                                           weak_ref_free);
   g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
+  gst_promise_unref (promise);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1260,6 +1263,7 @@ sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
                                                           weak_ref_new (self),
                                                           weak_ref_free);
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
+  gst_promise_unref (promise);
   gst_webrtc_session_description_free (desc);
   self->remote_requested = TRUE;
 
