@@ -16,6 +16,12 @@
  * it but over the protocol's limits get an error message back instead. */
 #define WS_MAX_PAYLOAD (SC_MSG_SDP_MAX_BYTES + 4096)
 
+/* Heartbeats: the server pings every PING_INTERVAL_S; a connection from which nothing
+ * came (no message, no pong) for SILENCE_TIMEOUT_S is lost. libsoup 3.2 sends the pings
+ * but has no pong timeout, so the silence is measured here. */
+#define PING_INTERVAL_S 5
+#define SILENCE_TIMEOUT_S 15
+
 struct _ScServer
 {
   GObject parent_instance;
@@ -23,6 +29,8 @@ struct _ScServer
   SoupServer *soup;
   ScLobby *lobby;
   GHashTable *conns;   /* ServerConn set */
+  guint silence_check;
+  guint silence_timeout_s;
 };
 
 G_DEFINE_FINAL_TYPE (ScServer, sc_server, G_TYPE_OBJECT)
@@ -32,6 +40,7 @@ typedef struct
   ScServer *server;
   SoupWebsocketConnection *ws;
   ScLobbyUser *user;
+  gint64 last_heard_us;
 } ServerConn;
 
 static void
@@ -50,6 +59,9 @@ on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer d
   ServerConn *conn = data;
   ScLobby *lobby = conn->server->lobby;
 
+  conn->last_heard_us = g_get_monotonic_time ();
+  if (conn->user == NULL)
+    return;   /* already lost: nothing it says counts */
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       sc_lobby_send_error (lobby, conn->user, "bad-message", "Messages are JSON text frames.");
@@ -77,9 +89,45 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
 
   g_signal_handlers_disconnect_by_data (ws, conn);
   g_hash_table_remove (self->conns, conn);
-  sc_lobby_disconnect (self->lobby, conn->user);
+  if (conn->user)
+    sc_lobby_disconnect (self->lobby, conn->user);
   g_object_unref (conn->ws);
   g_free (conn);
+}
+
+static void
+on_ws_pong (SoupWebsocketConnection *ws, GBytes *payload, gpointer data)
+{
+  ServerConn *conn = data;
+  conn->last_heard_us = g_get_monotonic_time ();
+}
+
+/* Once a second: a connection silent for too long is lost now. The lobby hears of it at
+ * once (the partner is told "lost"); the socket's own close follows and finds nothing
+ * left to do, because leaving the lobby happens once. */
+static gboolean
+check_silence (gpointer data)
+{
+  ScServer *self = data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      ServerConn *conn = key;
+      if (now - conn->last_heard_us < (gint64) self->silence_timeout_s * G_USEC_PER_SEC)
+        continue;
+      if (conn->user == NULL ||
+          soup_websocket_connection_get_state (conn->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+        continue;
+      g_info ("%s silent for %u s: lost", sc_lobby_user_get_id (conn->user) ?
+              sc_lobby_user_get_id (conn->user) : "a connection", self->silence_timeout_s);
+      sc_lobby_disconnect (self->lobby, g_steal_pointer (&conn->user));
+      soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent");
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -98,9 +146,12 @@ websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
   conn->server = self;
   conn->ws = g_object_ref (ws);
   conn->user = sc_lobby_connect (self->lobby, conn);
+  conn->last_heard_us = g_get_monotonic_time ();
   g_hash_table_add (self->conns, conn);
 
   soup_websocket_connection_set_max_incoming_payload_size (ws, WS_MAX_PAYLOAD);
+  soup_websocket_connection_set_keepalive_interval (ws, PING_INTERVAL_S);
+  g_signal_connect (ws, "pong", G_CALLBACK (on_ws_pong), conn);
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), conn);
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), conn);
@@ -184,6 +235,7 @@ sc_server_dispose (GObject *object)
   GHashTableIter iter;
   gpointer conn;
 
+  g_clear_handle_id (&self->silence_check, g_source_remove);
   if (self->soup)
     soup_server_disconnect (self->soup);
   g_hash_table_iter_init (&iter, self->conns);
@@ -191,7 +243,8 @@ sc_server_dispose (GObject *object)
     {
       ServerConn *c = conn;
       g_signal_handlers_disconnect_by_data (c->ws, c);
-      sc_lobby_disconnect (self->lobby, c->user);
+      if (c->user)
+        sc_lobby_disconnect (self->lobby, c->user);
       g_object_unref (c->ws);
       g_free (c);
       g_hash_table_iter_remove (&iter);
@@ -220,6 +273,8 @@ static void
 sc_server_init (ScServer *self)
 {
   self->conns = g_hash_table_new (NULL, NULL);
+  self->silence_timeout_s = SILENCE_TIMEOUT_S;
+  self->silence_check = g_timeout_add_seconds (1, check_silence, self);
 }
 
 ScServer *
