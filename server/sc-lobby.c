@@ -10,7 +10,10 @@
 #include "config.h"
 
 #include "sc-lobby.h"
+#include "sc-rate-limit.h"
 #include "sc-text.h"
+
+#define MAX_TRACKED_ADDRESSES 10000
 
 typedef enum {
   USER_NEW,
@@ -24,10 +27,15 @@ typedef struct _ScLobbyPair ScLobbyPair;
 struct _ScLobbyUser
 {
   gpointer transport;
+  char *address;
   char *id;
   char *name;
   UserState state;
   ScLobbyPair *pair;
+  ScTokenBucket messages;
+  ScTokenBucket nexts;
+  guint refusals;            /* refused in a row */
+  gint64 last_refusal_note_us;
 };
 
 struct _ScLobbyPair
@@ -44,6 +52,11 @@ struct _ScLobby
   ScMatcher *matcher;
   ScLobbySendFunc send;
   gpointer send_data;
+  ScLobbyCloseFunc close;
+  gpointer close_data;
+  ScLobbyClockFunc clock;
+  gpointer clock_data;
+  GHashTable *sign_ins;       /* address → ScTokenBucket */
   GPtrArray *ice_servers;     /* of ScIceServer */
 
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
@@ -57,6 +70,7 @@ G_DEFINE_FINAL_TYPE (ScLobby, sc_lobby, G_TYPE_OBJECT)
 static void
 user_free (ScLobbyUser *user)
 {
+  g_free (user->address);
   g_free (user->id);
   g_free (user->name);
   g_free (user);
@@ -185,14 +199,82 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
     }
 }
 
+static gint64
+now_us (ScLobby *self)
+{
+  return self->clock ? self->clock (self->clock_data) : g_get_monotonic_time ();
+}
+
 ScLobbyUser *
-sc_lobby_connect (ScLobby *self, gpointer transport)
+sc_lobby_connect (ScLobby *self, gpointer transport, const char *address)
 {
   ScLobbyUser *user = g_new0 (ScLobbyUser, 1);
+  gint64 now = now_us (self);
   user->transport = transport;
+  user->address = g_strdup (address);
   user->state = USER_NEW;
+  sc_token_bucket_init (&user->messages, SC_LIMIT_MESSAGE_BURST, SC_LIMIT_MESSAGE_PER_SECOND, now);
+  sc_token_bucket_init (&user->nexts, SC_LIMIT_NEXT_BURST, SC_LIMIT_NEXT_PER_SECOND, now);
   g_hash_table_add (self->connected, user);
   return user;
+}
+
+static void
+close_for_abuse (ScLobby *self, ScLobbyUser *user, const char *reason)
+{
+  g_message ("closing %s (%s): %s", user->id ? user->id : "a connection",
+             user->address ? user->address : "?", reason);
+  self->stats.closed_for_abuse++;
+  if (self->close)
+    self->close (user->transport, reason, self->close_data);
+}
+
+/* Over a limit: say so (at most once a second), and close the connection only when
+ * the client goes on regardless. Returns FALSE: the message is not handled. */
+static gboolean
+refuse (ScLobby *self, ScLobbyUser *user, const char *what)
+{
+  gint64 now = now_us (self);
+  self->stats.rate_limited++;
+  if (++user->refusals >= SC_LIMIT_ABUSE_REFUSALS)
+    {
+      close_for_abuse (self, user, "went on past the rate limit");
+      return FALSE;
+    }
+  if (now - user->last_refusal_note_us >= G_USEC_PER_SEC)
+    {
+      g_autofree char *text = g_strdup_printf ("Too many %s; slow down (the connection is "
+                                               "closed if this goes on).", what);
+      sc_lobby_send_error (self, user, "rate-limited", text);
+      user->last_refusal_note_us = now;
+    }
+  return FALSE;
+}
+
+/* Sign-ins from one address; the table forgets addresses whose bucket is full again. */
+static gboolean
+sign_in_allowed (ScLobby *self, const char *address)
+{
+  if (address == NULL)
+    return TRUE;
+  gint64 now = now_us (self);
+  ScTokenBucket *bucket = g_hash_table_lookup (self->sign_ins, address);
+  if (bucket == NULL)
+    {
+      if (g_hash_table_size (self->sign_ins) >= MAX_TRACKED_ADDRESSES)
+        {
+          GHashTableIter iter;
+          gpointer value;
+          g_hash_table_iter_init (&iter, self->sign_ins);
+          while (g_hash_table_iter_next (&iter, NULL, &value))
+            if (sc_token_bucket_full (value, now))
+              g_hash_table_iter_remove (&iter);
+        }
+      bucket = g_new (ScTokenBucket, 1);
+      sc_token_bucket_init (bucket, SC_LIMIT_SIGN_IN_BURST, SC_LIMIT_SIGN_IN_PER_SECOND, now);
+      g_hash_table_insert (self->sign_ins, g_strdup (address), bucket);
+    }
+  return sc_token_bucket_take (bucket, now);
 }
 
 static void
@@ -201,6 +283,14 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
   if (user->state != USER_NEW)
     {
       sc_lobby_send_error (self, user, "already-signed-in", "This connection is signed in already.");
+      return;
+    }
+  if (!sign_in_allowed (self, user->address))
+    {
+      sc_lobby_send_error (self, user, "rate-limited",
+                           "Too many sign-ins from your address; try again in a little while.");
+      self->stats.rate_limited++;
+      close_for_abuse (self, user, "too many sign-ins from one address");
       return;
     }
   if (msg->version != SC_PROTOCOL_VERSION)
@@ -255,6 +345,19 @@ void
 sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 {
   g_return_if_fail (SC_IS_LOBBY (self));
+
+  gint64 now = now_us (self);
+  if (!sc_token_bucket_take (&user->messages, now))
+    {
+      refuse (self, user, "messages");
+      return;
+    }
+  if (msg->type == SC_MSG_NEXT && !sc_token_bucket_take (&user->nexts, now))
+    {
+      refuse (self, user, "nexts");
+      return;
+    }
+  user->refusals = 0;
 
   if (msg->type == SC_MSG_SIGN_IN)
     {
@@ -345,6 +448,20 @@ const ScLobbyStats *
 sc_lobby_get_stats (ScLobby *self)
 {
   return &self->stats;
+}
+
+void
+sc_lobby_set_close_func (ScLobby *self, ScLobbyCloseFunc close, gpointer user_data)
+{
+  self->close = close;
+  self->close_data = user_data;
+}
+
+void
+sc_lobby_set_clock (ScLobby *self, ScLobbyClockFunc clock, gpointer user_data)
+{
+  self->clock = clock;
+  self->clock_data = user_data;
 }
 
 void
@@ -448,6 +565,7 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_unref (self->connected);
   g_hash_table_unref (self->pairs);
   g_hash_table_unref (self->users);
+  g_hash_table_unref (self->sign_ins);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   G_OBJECT_CLASS (sc_lobby_parent_class)->finalize (object);
 }
@@ -466,6 +584,7 @@ sc_lobby_init (ScLobby *self)
   self->users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) user_free);
   self->connected = g_hash_table_new (NULL, NULL);
   self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pair_free);
+  self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 ScLobby *

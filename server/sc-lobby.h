@@ -19,6 +19,20 @@ typedef struct _ScLobbyUser ScLobbyUser;
 typedef void (*ScLobbySendFunc) (gpointer         transport,
                                  const ScMessage *msg,
                                  gpointer         user_data);
+/* Asks the transport to close (abuse); the transport then calls sc_lobby_disconnect. */
+typedef void (*ScLobbyCloseFunc) (gpointer        transport,
+                                  const char     *reason,
+                                  gpointer        user_data);
+typedef gint64 (*ScLobbyClockFunc) (gpointer      user_data);
+
+/* Limits (issue #4): a session's nexts and messages, and sign-ins from one address. */
+#define SC_LIMIT_NEXT_BURST          5
+#define SC_LIMIT_NEXT_PER_SECOND     1.0
+#define SC_LIMIT_MESSAGE_BURST       20
+#define SC_LIMIT_MESSAGE_PER_SECOND  10.0
+#define SC_LIMIT_SIGN_IN_BURST       10
+#define SC_LIMIT_SIGN_IN_PER_SECOND  0.5
+#define SC_LIMIT_ABUSE_REFUSALS      20   /* refused in a row: the connection is closed */
 
 typedef struct
 {
@@ -28,6 +42,8 @@ typedef struct
   guint64 nexts;
   guint64 relayed;
   guint64 dropped;
+  guint64 rate_limited;
+  guint64 closed_for_abuse;
 } ScLobbyStats;
 
 #define SC_TYPE_LOBBY (sc_lobby_get_type ())
@@ -39,8 +55,16 @@ ScLobby     *sc_lobby_new            (ScMatcher        *matcher,
 void         sc_lobby_set_ice_servers (ScLobby         *self,
                                        GPtrArray       *servers);
 
+void         sc_lobby_set_close_func (ScLobby         *self,
+                                      ScLobbyCloseFunc close,
+                                      gpointer         user_data);
+void         sc_lobby_set_clock      (ScLobby          *self,
+                                      ScLobbyClockFunc  clock,
+                                      gpointer          user_data);
+/* @address: (nullable): where the connection comes from, for per-address limits */
 ScLobbyUser *sc_lobby_connect        (ScLobby          *self,
-                                      gpointer          transport);
+                                      gpointer          transport,
+                                      const char       *address);
 void         sc_lobby_receive        (ScLobby          *self,
                                       ScLobbyUser      *user,
                                       const ScMessage  *msg);

@@ -53,6 +53,19 @@ lobby_send (gpointer transport, const ScMessage *msg, gpointer data)
   soup_websocket_connection_send_text (conn->ws, text);
 }
 
+/* The lobby asks for a connection to be closed (abuse): close it with "policy violation";
+ * the lobby has already let the user go. */
+static void
+lobby_close (gpointer transport, const char *reason, gpointer data)
+{
+  ServerConn *conn = transport;
+  ScServer *self = conn->server;
+  if (conn->user)
+    sc_lobby_disconnect (self->lobby, g_steal_pointer (&conn->user));
+  if (soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, reason);
+}
+
 static void
 on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data)
 {
@@ -145,7 +158,12 @@ websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
 
   conn->server = self;
   conn->ws = g_object_ref (ws);
-  conn->user = sc_lobby_connect (self->lobby, conn);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  g_autofree char *address = NULL;
+  if (remote && G_IS_INET_SOCKET_ADDRESS (remote))
+    address = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  conn->user = sc_lobby_connect (self->lobby, conn, address);
   conn->last_heard_us = g_get_monotonic_time ();
   g_hash_table_add (self->conns, conn);
 
@@ -283,6 +301,7 @@ sc_server_new (ScMatcher *matcher)
   ScServer *self = g_object_new (SC_TYPE_SERVER, NULL);
   self->soup = soup_server_new ("server-header", "showcast-server/" PACKAGE_VERSION, NULL);
   self->lobby = sc_lobby_new (matcher, lobby_send, self);
+  sc_lobby_set_close_func (self->lobby, lobby_close, self);
   soup_server_add_handler (self->soup, "/healthz", healthz_cb, self, NULL);
   soup_server_add_websocket_handler (self->soup, SC_SERVER_WS_PATH, NULL, NULL,
                                      websocket_cb, self, NULL);

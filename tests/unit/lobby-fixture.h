@@ -15,6 +15,17 @@ typedef struct
   gboolean gone;
 } FakeConn;
 
+/* The lobby's clock in tests: behavioural helpers move it a second on per message, so
+ * rate limits never interfere; the rate-limit tests move it themselves. */
+static gint64 fake_now_us = 1000000;
+static gboolean fake_clock_auto = TRUE;
+
+G_GNUC_UNUSED static gint64
+fake_clock (gpointer data)
+{
+  return fake_now_us;
+}
+
 G_GNUC_UNUSED static void
 fake_send (gpointer transport, const ScMessage *msg, gpointer data)
 {
@@ -32,13 +43,15 @@ fake_connect (ScLobby *lobby)
 {
   FakeConn *conn = g_new0 (FakeConn, 1);
   conn->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_free);
-  conn->user = sc_lobby_connect (lobby, conn);
+  conn->user = sc_lobby_connect (lobby, conn, NULL);
   return conn;
 }
 
 G_GNUC_UNUSED static void
 fake_receive (ScLobby *lobby, FakeConn *conn, ScMessage *msg)
 {
+  if (fake_clock_auto)
+    fake_now_us += G_USEC_PER_SEC;
   sc_lobby_receive (lobby, conn->user, msg);
   sc_message_free (msg);
 }

@@ -14,6 +14,8 @@ setup (Fixture *f, gconstpointer data)
 {
   f->matcher = sc_local_matcher_new ();
   f->lobby = sc_lobby_new (f->matcher, fake_send, NULL);
+  sc_lobby_set_clock (f->lobby, fake_clock, NULL);
+  fake_clock_auto = TRUE;
 }
 
 static void
@@ -250,6 +252,138 @@ test_no_instant_rematch (Fixture *f, gconstpointer data)
   fake_free (c);
 }
 
+static void
+on_close (gpointer transport, const char *reason, gpointer data)
+{
+  FakeConn *conn = transport;
+  ScLobby *lobby = data;
+  sc_lobby_disconnect (lobby, conn->user);
+  conn->gone = TRUE;
+}
+
+static ScMessage *
+candidate_for (const char *call)
+{
+  ScMessage *m = sc_message_new (SC_MSG_CANDIDATE);
+  m->call = g_strdup (call);
+  m->candidate = g_strdup ("candidate:1 1 UDP 1 127.0.0.1 1 typ host");
+  return m;
+}
+
+/* next: a burst of 5, then one a second; over it an error, not a disconnect. */
+static void
+test_rate_limit_next (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  fake_clock_auto = FALSE;
+  guint64 nexts_before = sc_lobby_get_stats (f->lobby)->nexts;
+
+  for (int i = 0; i < 6; i++)
+    {
+      fake_send_simple (f->lobby, a, SC_MSG_NEXT);
+      sc_matcher_flush (f->matcher);
+    }
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 5);
+  g_assert_cmpstr (last_of (a, SC_MSG_ERROR)->code, ==, "rate-limited");
+  g_assert_false (a->gone);
+
+  fake_now_us += G_USEC_PER_SEC;   /* one more a second later */
+  fake_send_simple (f->lobby, a, SC_MSG_NEXT);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 6);
+  fake_send_simple (f->lobby, a, SC_MSG_NEXT);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 6);
+  fake_free (a);
+  fake_free (b);
+}
+
+/* Messages: a burst of 20, then 10 a second; one error note a second, and the
+ * connection closed only if the client keeps going. */
+static void
+test_rate_limit_messages (Fixture *f, gconstpointer data)
+{
+  sc_lobby_set_close_func (f->lobby, on_close, f->lobby);
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  const char *call = last_of (a, SC_MSG_MATCHED)->call;
+  fake_clock_auto = FALSE;
+  fake_now_us += 10 * G_USEC_PER_SEC;   /* a full bucket */
+
+  guint b_before = count_type (b, SC_MSG_CANDIDATE, 0);
+  for (int i = 0; i < 20; i++)
+    fake_receive (f->lobby, a, candidate_for (call));
+  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, 20);
+  guint errors_before = count_type (a, SC_MSG_ERROR, 0);
+  fake_receive (f->lobby, a, candidate_for (call));
+  fake_receive (f->lobby, a, candidate_for (call));
+  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, 20);
+  g_assert_cmpuint (count_type (a, SC_MSG_ERROR, 0) - errors_before, ==, 1);   /* one note */
+  g_assert_false (a->gone);
+
+  /* Slowing down is enough: 100 ms later one more goes through. */
+  fake_now_us += 100 * 1000;
+  fake_receive (f->lobby, a, candidate_for (call));
+  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, 21);
+
+  /* Going on regardless: closed after 20 refusals in a row; the partner hears "lost". */
+  for (int i = 0; i < SC_LIMIT_ABUSE_REFUSALS && !a->gone; i++)
+    fake_receive (f->lobby, a, candidate_for (call));
+  g_assert_true (a->gone);
+  g_assert_cmpint (last_of (b, SC_MSG_PEER_LEFT)->reason, ==, SC_LEAVE_LOST);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->closed_for_abuse, ==, 1);
+  fake_free (a);
+  fake_free (b);
+}
+
+static FakeConn *
+connect_from (ScLobby *lobby, const char *address)
+{
+  FakeConn *conn = g_new0 (FakeConn, 1);
+  conn->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_free);
+  conn->user = sc_lobby_connect (lobby, conn, address);
+  return conn;
+}
+
+/* Sign-ins from one address: a burst of 10, then one every 2 s; others are unaffected. */
+static void
+test_rate_limit_sign_in (Fixture *f, gconstpointer data)
+{
+  sc_lobby_set_close_func (f->lobby, on_close, f->lobby);
+  fake_clock_auto = FALSE;
+  GPtrArray *conns = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_free);
+  for (int i = 0; i < 11; i++)
+    {
+      FakeConn *c = connect_from (f->lobby, "192.0.2.7");
+      g_ptr_array_add (conns, c);
+      ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+      msg->version = SC_PROTOCOL_VERSION;
+      msg->name = g_strdup ("flood");
+      fake_receive (f->lobby, c, msg);
+      if (i < 10)
+        g_assert_cmpint (((ScMessage *) g_ptr_array_index (c->inbox, 0))->type, ==, SC_MSG_SIGNED_IN);
+      else
+        {
+          g_assert_cmpstr (last_of (c, SC_MSG_ERROR)->code, ==, "rate-limited");
+          g_assert_true (c->gone);
+        }
+    }
+  FakeConn *other = connect_from (f->lobby, "198.51.100.1");
+  g_ptr_array_add (conns, other);
+  ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+  msg->version = SC_PROTOCOL_VERSION;
+  msg->name = g_strdup ("someone else");
+  fake_receive (f->lobby, other, msg);
+  g_assert_cmpint (((ScMessage *) g_ptr_array_index (other->inbox, 0))->type, ==, SC_MSG_SIGNED_IN);
+
+  for (guint i = 0; i < conns->len; i++)
+    {
+      FakeConn *c = g_ptr_array_index (conns, i);
+      if (!c->gone)
+        fake_disconnect (f->lobby, c);
+    }
+  g_ptr_array_unref (conns);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,5 +394,8 @@ main (int argc, char **argv)
   ADD ("/lobby/every-way-of-leaving", test_every_way_of_leaving);
   ADD ("/lobby/relay", test_relay);
   ADD ("/lobby/no-instant-rematch", test_no_instant_rematch);
+  ADD ("/lobby/rate-limit-next", test_rate_limit_next);
+  ADD ("/lobby/rate-limit-messages", test_rate_limit_messages);
+  ADD ("/lobby/rate-limit-sign-in", test_rate_limit_sign_in);
   return g_test_run ();
 }
