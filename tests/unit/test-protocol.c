@@ -78,6 +78,7 @@ test_roundtrip (void)
 
   g_autoptr(ScMessage) next = sc_message_new (SC_MSG_NEXT);
   g_autoptr(ScMessage) n = roundtrip (next, SC_FROM_CLIENT);
+  g_assert_cmpint (n->type, ==, SC_MSG_NEXT);
 }
 
 typedef struct
@@ -180,6 +181,7 @@ test_limits (void)
   const char *quoted = "{\"type\":\"sign-in\",\"version\":1,\"name\":\"[[[[[[[[{{{{\"}";
   g_autoptr(ScMessage) q = sc_message_decode (quoted, strlen (quoted), SC_FROM_CLIENT, &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (q->name, ==, "[[[[[[[[{{{{");
 }
 
 static void
