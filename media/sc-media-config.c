@@ -58,12 +58,3 @@ sc_media_config_get_video_output (const ScMediaConfig *config)
     return SC_VIDEO_OUTPUT_NONE;
   return SC_VIDEO_OUTPUT_PIPELINE;
 }
-
-void
-sc_video_frame_free (ScVideoFrame *frame)
-{
-  if (frame == NULL)
-    return;
-  g_clear_pointer (&frame->data, g_bytes_unref);
-  g_free (frame);
-}
