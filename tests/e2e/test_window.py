@@ -8,7 +8,7 @@ import time
 
 from harness import Failure, Scene, run
 
-DISPLAY = ":42"
+DISPLAY = None   # set when Xvfb has started
 
 
 def windows():
@@ -59,9 +59,19 @@ def test():
     with Scene() as scene:
         # -noreset: an X server resets when its last client leaves, dropping every
         # connection; the short-lived xwininfo clients below would trigger that.
-        xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "800x600x24", "-nolisten", "tcp",
-                                 "-noreset"],
+        # -displayfd: the server picks a free display (lock files in /tmp are shared with
+        # every other network namespace) and writes its number to the pipe.
+        read_end, write_end = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "800x600x24",
+                                 "-nolisten", "tcp", "-noreset"], pass_fds=(write_end,),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise Failure("Xvfb did not start")
+        global DISPLAY
+        DISPLAY = f":{number}"
         try:
             time.sleep(0.5)
             os.environ["DISPLAY"] = DISPLAY
