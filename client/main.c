@@ -90,7 +90,7 @@ redirect_logs (const char *path, gboolean verbose, GError **error)
 int
 main (int argc, char **argv)
 {
-  gboolean headless = FALSE, verbose = FALSE, version = FALSE;
+  gboolean headless = FALSE, verbose = FALSE, version = FALSE, whoami = FALSE, guest = FALSE;
   g_autofree char *server = NULL, *name = NULL, *log_file = NULL;
   g_autofree char *video_source = NULL, *audio_source = NULL;
   g_autofree char *video_sink = NULL, *audio_sink = NULL;
@@ -120,6 +120,10 @@ main (int argc, char **argv)
       N_("URL") },
     { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ice_addresses,
       N_("Offer host candidates on this local address only; repeatable"), N_("ADDRESS") },
+    { "guest", 0, 0, G_OPTION_ARG_NONE, &guest,
+      N_("Sign in as a guest, without your key"), NULL },
+    { "whoami", 0, 0, G_OPTION_ARG_NONE, &whoami,
+      N_("Print your id (your key's fingerprint, made on first use) and exit"), NULL },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       N_("Read settings from FILE (default $XDG_CONFIG_HOME/showcast/showcast.conf)"),
       N_("FILE") },
@@ -167,6 +171,23 @@ main (int argc, char **argv)
       g_print ("showcast %s (protocol %d)\n", PACKAGE_VERSION, SC_PROTOCOL_VERSION);
       return 0;
     }
+  g_autofree char *key_path = sc_identity_default_path ();
+  g_autoptr(ScIdentity) identity = NULL;
+  if (whoami || !guest)
+    {
+      identity = sc_identity_load (key_path, TRUE, &error);
+      if (identity == NULL)
+        {
+          g_printerr ("showcast: %s\n", error->message);
+          return 2;
+        }
+    }
+  if (whoami)
+    {
+      g_print ("%s\n", sc_identity_fingerprint (identity));
+      return 0;
+    }
+
   g_autofree char *default_config = sc_config_default_path ();
   g_autoptr(ScConfig) config = sc_config_load (config_path ? config_path : default_config,
                                                config_path != NULL, &error);
@@ -252,7 +273,7 @@ main (int argc, char **argv)
         }
     }
 
-  g_autoptr(ScCore) core = sc_core_new (url, valid_name, media);
+  g_autoptr(ScCore) core = sc_core_new (url, valid_name, media, g_steal_pointer (&identity));
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(ScHeadless) headless_frontend = NULL;
   g_autoptr(ScTui) tui = NULL;

@@ -49,6 +49,7 @@ struct _ScCore
   ScCoreState state;
   char *server_url;
   char *wanted_name;
+  ScIdentity *identity;          /* NULL: a guest */
   ScMediaConfig *media;
   ScFrontend *frontend;          /* unowned: the program owns both */
   ScSignalling *signalling;
@@ -416,6 +417,22 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
 
   switch (msg->type)
     {
+    case SC_MSG_HELLO:
+      if (self->state == SC_CORE_SIGNING_IN)
+        {
+          g_autoptr(ScMessage) sign_in = sc_message_new (SC_MSG_SIGN_IN);
+          sign_in->version = SC_PROTOCOL_VERSION;
+          sign_in->name = g_strdup (self->wanted_name);
+          if (self->identity)
+            {
+              sign_in->key = sc_identity_public_key (self->identity);
+              sign_in->signature = sc_identity_sign_in (self->identity, msg->nonce,
+                                                        self->wanted_name);
+            }
+          sc_signalling_send (self->signalling, sign_in);
+        }
+      break;
+
     case SC_MSG_SIGNED_IN:
       {
         g_free (self->id);
@@ -520,14 +537,9 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
 
+  /* Signing in waits for the server's hello, which carries the nonce to sign. */
   if (self->state == SC_CORE_CONNECTING)
-    {
-      self->state = SC_CORE_SIGNING_IN;
-      g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_SIGN_IN);
-      msg->version = SC_PROTOCOL_VERSION;
-      msg->name = g_strdup (self->wanted_name);
-      sc_signalling_send (self->signalling, msg);
-    }
+    self->state = SC_CORE_SIGNING_IN;
   g_object_unref (self);
 }
 
@@ -782,6 +794,7 @@ sc_core_finalize (GObject *object)
   g_free (self->id);
   g_free (self->name);
   sc_media_config_free (self->media);
+  sc_identity_free (self->identity);
   G_OBJECT_CLASS (sc_core_parent_class)->finalize (object);
 }
 
@@ -811,9 +824,11 @@ sc_core_init (ScCore *self)
 }
 
 ScCore *
-sc_core_new (const char *server_url, const char *name, const ScMediaConfig *media)
+sc_core_new (const char *server_url, const char *name, const ScMediaConfig *media,
+             ScIdentity *identity)
 {
   ScCore *self = g_object_new (SC_TYPE_CORE, NULL);
+  self->identity = identity;
   self->server_url = g_strdup (server_url);
   self->wanted_name = g_strdup (name);
   self->media = sc_media_config_copy (media);

@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "sc-frontend.h"
+#include "sc-identity.h"
 #include "sc-media-config.h"
 
 G_BEGIN_DECLS
@@ -43,9 +44,11 @@ const char *sc_core_error_code (const GError *error);
 #define SC_TYPE_CORE (sc_core_get_type ())
 G_DECLARE_FINAL_TYPE (ScCore, sc_core, SC, CORE, GObject)
 
+/* @identity: (nullable) (transfer full): NULL signs in as a guest */
 ScCore     *sc_core_new            (const char          *server_url,
                                     const char          *name,
-                                    const ScMediaConfig *media);
+                                    const ScMediaConfig *media,
+                                    ScIdentity          *identity);
 void        sc_core_set_frontend   (ScCore              *self,
                                     ScFrontend          *frontend);
 void        sc_core_start          (ScCore              *self);

@@ -105,6 +105,9 @@ sc_message_free (ScMessage *msg)
   g_free (msg->candidate);
   g_free (msg->code);
   g_free (msg->message);
+  g_free (msg->nonce);
+  g_free (msg->key);
+  g_free (msg->signature);
   g_free (msg);
 }
 
@@ -174,6 +177,18 @@ read_uint (JsonObject *o, const char *member, guint max, guint *out, GError **er
 }
 
 static gboolean
+read_bool (JsonObject *o, const char *member, gboolean *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  if (node == NULL)
+    return bad (error, member, "is missing");
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return bad (error, member, "must be true or false");
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
 read_enum (JsonObject *o, const char *member, const char *const *names, guint *out,
            GError **error)
 {
@@ -212,12 +227,37 @@ check_members (JsonObject *o, const char *const *allowed, GError **error)
 /* ---- Per-type decoders and encoders ---------------------------------------------- */
 
 static gboolean
+decode_hello (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_uint (o, "version", G_MAXUINT16, &m->version, error) &&
+         read_string (o, "nonce", 1, 64, &m->nonce, error) &&
+         read_bool (o, "guests", &m->guests, error);
+}
+
+static void
+encode_hello (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, m->version);
+  json_builder_set_member_name (b, "nonce");
+  json_builder_add_string_value (b, m->nonce);
+  json_builder_set_member_name (b, "guests");
+  json_builder_add_boolean_value (b, m->guests);
+}
+
+static gboolean
 decode_sign_in (JsonObject *o, ScMessage *m, GError **error)
 {
   /* The name is checked for printability by the server (sc_text_validate_name), which
-   * can then say exactly what is wrong with it. */
-  return read_uint (o, "version", G_MAXUINT16, &m->version, error) &&
-         read_string (o, "name", 0, 256, &m->name, error);
+   * can then say exactly what is wrong with it; key and signature by sc-auth. */
+  if (!read_uint (o, "version", G_MAXUINT16, &m->version, error) ||
+      !read_string (o, "name", 0, 256, &m->name, error) ||
+      !read_optional_string (o, "key", 64, &m->key, error) ||
+      !read_optional_string (o, "signature", 128, &m->signature, error))
+    return FALSE;
+  if ((m->key == NULL) != (m->signature == NULL))
+    return bad (error, m->key ? "signature" : "key", "must come with the other");
+  return TRUE;
 }
 
 static void
@@ -227,7 +267,17 @@ encode_sign_in (const ScMessage *m, JsonBuilder *b)
   json_builder_add_int_value (b, m->version);
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, m->name);
+  if (m->key && m->signature)
+    {
+      json_builder_set_member_name (b, "key");
+      json_builder_add_string_value (b, m->key);
+      json_builder_set_member_name (b, "signature");
+      json_builder_add_string_value (b, m->signature);
+    }
 }
+
+static void
+encode_signed_in (const ScMessage *m, JsonBuilder *b);
 
 static gboolean
 decode_signed_in (JsonObject *o, ScMessage *m, GError **error)
@@ -240,7 +290,10 @@ decode_signed_in (JsonObject *o, ScMessage *m, GError **error)
 static void
 encode_signed_in (const ScMessage *m, JsonBuilder *b)
 {
-  encode_sign_in (m, b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, m->version);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, m->name);
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, m->id);
 }
@@ -457,8 +510,11 @@ typedef struct {
 #define MEMBERS(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
 static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
+  [SC_MSG_HELLO] = { "hello", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
+                     MEMBERS ("version", "nonce", "guests"), decode_hello, encode_hello },
   [SC_MSG_SIGN_IN] = { "sign-in", SC_FROM_CLIENT, SC_MSG_MAX_BYTES,
-                       MEMBERS ("version", "name"), decode_sign_in, encode_sign_in },
+                       MEMBERS ("version", "name", "key", "signature"),
+                       decode_sign_in, encode_sign_in },
   [SC_MSG_SIGNED_IN] = { "signed-in", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                          MEMBERS ("version", "id", "name"), decode_signed_in, encode_signed_in },
   [SC_MSG_WAITING] = { "waiting", SC_FROM_SERVER, SC_MSG_MAX_BYTES,

@@ -42,7 +42,8 @@ typedef enum {
 } ScDirection;
 
 typedef enum {
-  SC_MSG_SIGN_IN,    /* client → server: version, name */
+  SC_MSG_HELLO,      /* server → client, first: version, nonce, guests */
+  SC_MSG_SIGN_IN,    /* client → server: version, name [, key, signature] */
   SC_MSG_SIGNED_IN,  /* server → client: version, id, name */
   SC_MSG_WAITING,    /* server → client: queue */
   SC_MSG_MATCHED,    /* server → client: call, peer_id, peer_name, role, ice_servers */
@@ -97,6 +98,10 @@ typedef struct {
   ScLeaveReason reason;
   char *code;               /* error */
   char *message;            /* error */
+  char *nonce;              /* hello */
+  gboolean guests;          /* hello: guest sign-in allowed */
+  char *key;                /* sign-in: base64 Ed25519 public key; NULL for a guest */
+  char *signature;          /* sign-in: base64 signature of the sign-in payload */
 } ScMessage;
 
 ScMessage  *sc_message_new    (ScMessageType    type);

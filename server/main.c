@@ -24,7 +24,7 @@ main (int argc, char **argv)
 {
   g_autofree char *listen = NULL;
   g_auto(GStrv) stun = NULL;
-  gboolean verbose = FALSE, version = FALSE;
+  gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
   g_autofree char *log_file = NULL;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
@@ -32,6 +32,8 @@ main (int argc, char **argv)
       N_("ADDRESS:PORT") },
     { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &stun,
       N_("Hand this STUN server (stun:HOST:PORT) to matched clients; repeatable"), N_("URL") },
+    { "allow-guests", 0, 0, G_OPTION_ARG_NONE, &allow_guests,
+      N_("Let users sign in without a key, as guests (keys only without it)"), NULL },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
       N_("Write log lines to FILE instead of stderr"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
@@ -79,6 +81,7 @@ main (int argc, char **argv)
   g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
   g_autoptr(ScServer) server = sc_server_new (matcher);
   sc_server_set_ice_servers (server, ice_servers);
+  sc_server_set_allow_guests (server, allow_guests);
   const char *address = listen ? listen : "127.0.0.1:8080";
   if (!sc_server_listen (server, address, &error))
     {

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "sc-auth.h"
 #include "sc-lobby.h"
 #include "sc-rate-limit.h"
 #include "sc-text.h"
@@ -28,6 +29,7 @@ struct _ScLobbyUser
 {
   gpointer transport;
   char *address;
+  char *nonce;               /* sent in hello, signed in a key sign-in */
   char *id;
   char *name;
   UserState state;
@@ -57,6 +59,7 @@ struct _ScLobby
   ScLobbyClockFunc clock;
   gpointer clock_data;
   GHashTable *sign_ins;       /* address → ScTokenBucket */
+  gboolean allow_guests;
   GPtrArray *ice_servers;     /* of ScIceServer */
 
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
@@ -71,6 +74,7 @@ static void
 user_free (ScLobbyUser *user)
 {
   g_free (user->address);
+  g_free (user->nonce);
   g_free (user->id);
   g_free (user->name);
   g_free (user);
@@ -215,16 +219,23 @@ sc_lobby_connect (ScLobby *self, gpointer transport, const char *address)
   user->state = USER_NEW;
   sc_token_bucket_init (&user->messages, SC_LIMIT_MESSAGE_BURST, SC_LIMIT_MESSAGE_PER_SECOND, now);
   sc_token_bucket_init (&user->nexts, SC_LIMIT_NEXT_BURST, SC_LIMIT_NEXT_PER_SECOND, now);
+  user->nonce = sc_auth_new_nonce ();
   g_hash_table_add (self->connected, user);
+
+  /* The first thing a client hears: the nonce a key sign-in signs. */
+  g_autoptr(ScMessage) hello = sc_message_new (SC_MSG_HELLO);
+  hello->version = SC_PROTOCOL_VERSION;
+  hello->nonce = g_strdup (user->nonce);
+  hello->guests = self->allow_guests;
+  send_msg (self, user, hello);
   return user;
 }
 
 static void
-close_for_abuse (ScLobby *self, ScLobbyUser *user, const char *reason)
+close_connection (ScLobby *self, ScLobbyUser *user, const char *reason)
 {
   g_message ("closing %s (%s): %s", user->id ? user->id : "a connection",
              user->address ? user->address : "?", reason);
-  self->stats.closed_for_abuse++;
   if (self->close)
     self->close (user->transport, reason, self->close_data);
 }
@@ -238,7 +249,8 @@ refuse (ScLobby *self, ScLobbyUser *user, const char *what)
   self->stats.rate_limited++;
   if (++user->refusals >= SC_LIMIT_ABUSE_REFUSALS)
     {
-      close_for_abuse (self, user, "went on past the rate limit");
+      self->stats.closed_for_abuse++;
+      close_connection (self, user, "went on past the rate limit");
       return FALSE;
     }
   if (now - user->last_refusal_note_us >= G_USEC_PER_SEC)
@@ -290,7 +302,8 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       sc_lobby_send_error (self, user, "rate-limited",
                            "Too many sign-ins from your address; try again in a little while.");
       self->stats.rate_limited++;
-      close_for_abuse (self, user, "too many sign-ins from one address");
+      self->stats.closed_for_abuse++;
+      close_connection (self, user, "too many sign-ins from one address");
       return;
     }
   if (msg->version != SC_PROTOCOL_VERSION)
@@ -309,7 +322,39 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       return;
     }
 
-  user->id = new_id ("u");
+  g_autofree char *id = NULL;
+  if (msg->key)
+    {
+      /* The signature covers the name as sent, before trimming. */
+      id = sc_auth_verify_sign_in (msg->key, msg->signature, user->nonce, msg->name, &error);
+      if (id == NULL)
+        {
+          sc_lobby_send_error (self, user, error->code == SC_AUTH_ERROR_BAD_KEY ? "bad-key"
+                                                                              : "bad-signature",
+                               error->message);
+          return;
+        }
+      /* One identity, one live connection: the newer one wins. */
+      ScLobbyUser *older = g_hash_table_lookup (self->users, id);
+      if (older)
+        {
+          g_info ("%s signed in again; its older connection is closed", id);
+          sc_lobby_send_error (self, older, "replaced", "You signed in again elsewhere.");
+          close_connection (self, older, "signed in again elsewhere");
+          if (g_hash_table_lookup (self->users, id) == older)
+            sc_lobby_disconnect (self, older);   /* no transport to close it: let it go */
+        }
+    }
+  else if (!self->allow_guests)
+    {
+      sc_lobby_send_error (self, user, "guests-not-allowed",
+                           "This server signs in with keys only; guests are not allowed.");
+      return;
+    }
+  else
+    id = new_id ("g");
+
+  user->id = g_steal_pointer (&id);
   user->name = g_steal_pointer (&name);
   user->state = USER_IDLE;
   g_hash_table_insert (self->users, user->id, user);
@@ -451,6 +496,12 @@ sc_lobby_get_stats (ScLobby *self)
 }
 
 void
+sc_lobby_set_allow_guests (ScLobby *self, gboolean allow)
+{
+  self->allow_guests = allow;
+}
+
+void
 sc_lobby_set_close_func (ScLobby *self, ScLobbyCloseFunc close, gpointer user_data)
 {
   self->close = close;
@@ -585,6 +636,7 @@ sc_lobby_init (ScLobby *self)
   self->connected = g_hash_table_new (NULL, NULL);
   self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pair_free);
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->allow_guests = TRUE;
 }
 
 ScLobby *

@@ -54,6 +54,8 @@ ScLobby     *sc_lobby_new            (ScMatcher        *matcher,
                                       gpointer          user_data);
 void         sc_lobby_set_ice_servers (ScLobby         *self,
                                        GPtrArray       *servers);
+void         sc_lobby_set_allow_guests (ScLobby        *self,
+                                        gboolean        allow);
 
 void         sc_lobby_set_close_func (ScLobby         *self,
                                       ScLobbyCloseFunc close,

@@ -241,6 +241,12 @@ sc_server_get_lobby (ScServer *self)
 }
 
 void
+sc_server_set_allow_guests (ScServer *self, gboolean allow)
+{
+  sc_lobby_set_allow_guests (self->lobby, allow);
+}
+
+void
 sc_server_set_ice_servers (ScServer *self, GPtrArray *servers)
 {
   sc_lobby_set_ice_servers (self->lobby, servers);

@@ -22,6 +22,8 @@ gboolean  sc_server_listen           (ScServer    *self,
                                       GError     **error);
 guint     sc_server_get_port         (ScServer    *self);
 ScLobby  *sc_server_get_lobby        (ScServer    *self);
+void      sc_server_set_allow_guests (ScServer    *self,
+                                      gboolean     allow);
 
 gboolean  sc_parse_listen_address    (const char      *address,
                                       GSocketAddress **out,

@@ -122,19 +122,20 @@ def main():
     procs = []
     events = queue.Queue()
     server_log = open("/tmp/showcast-demo-server.log", "w")
-    server = subprocess.Popen([SERVER, "--listen", f"127.0.0.1:{PORT}"], stderr=server_log)
+    server = subprocess.Popen([SERVER, "--listen", f"127.0.0.1:{PORT}", "--allow-guests"],
+                              stderr=server_log)
     time.sleep(0.3)
     try:
         me = None
         if tour:
-            me = Proc("you", [CLIENT, "--headless", "--server", URL, "--name", "you",
+            me = Proc("you", [CLIENT, "--headless", "--guest", "--server", URL, "--name", "you",
                               "--video-source", "test", "--audio-source", "test",
                               "--video-sink", args.video_sink or "none", "--audio-sink", "none",
                               "--ice-address", "127.0.0.1"],
                       lambda p, e: events.put(e))
             procs.append(me)
         for name, pattern in zip(BOTS, ("ball", "smpte")):
-            procs.append(Proc(name, [CLIENT, "--headless", "--server", URL, "--name", name,
+            procs.append(Proc(name, [CLIENT, "--headless", "--guest", "--server", URL, "--name", name,
                                      "--video-source", BOT_VIDEO.format(pattern),
                                      "--audio-source", "test", "--video-sink", "none",
                                      "--audio-sink", "none", "--ice-address", "127.0.0.1"],

@@ -11,6 +11,7 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -83,8 +84,10 @@ class Server:
 class Client:
     """A headless showcast client; events arrive on a queue read by a thread."""
 
-    def __init__(self, server, name, video=SMALL_VIDEO, audio="test", extra=()):
+    def __init__(self, server, name, video=SMALL_VIDEO, audio="test", extra=(), home=None):
         self.name = name
+        # Each client has a data directory of its own, so a key of its own (its id).
+        self.home = home or tempfile.mkdtemp(prefix="showcast-home-")
         self.events = queue.Queue()
         self.seen = []          # every event, in order
         self.stderr_path = f"/tmp/showcast-client-{os.getpid()}-{name}.log"
@@ -94,7 +97,8 @@ class Client:
                 "--video-sink", "none", "--audio-sink", "none",
                 "--ice-address", "127.0.0.1", "-v", *extra]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr, text=True, encoding="utf-8")
+                                     stderr=self.stderr, text=True, encoding="utf-8",
+                                     env={**os.environ, "XDG_DATA_HOME": self.home})
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 

@@ -8,6 +8,7 @@ user's tmux and can run in parallel. The pane stays after the client exits
 import os
 import re
 import subprocess
+import tempfile
 import time
 
 from harness import CLIENT_BIN, Failure
@@ -21,7 +22,8 @@ class Panel:
         self.name = name
         self.socket = f"sc-{os.getpid()}-{abs(hash(name)) % 100000}"
         self.log = f"/tmp/showcast-panel-{os.getpid()}-{abs(hash(name)) % 100000}.log"
-        environment = {"LANG": "C.UTF-8", "TERM": "screen-256color"}
+        environment = {"LANG": "C.UTF-8", "TERM": "screen-256color",
+                       "XDG_DATA_HOME": tempfile.mkdtemp(prefix="showcast-home-")}
         environment.update(env or {})
         args = [CLIENT_BIN, "--server", server.url, *([] if no_name else ["--name", name]),
                 "--audio-sink", "none",

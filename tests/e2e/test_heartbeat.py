@@ -9,11 +9,12 @@ from test_server_input import RawWebSocket
 
 def test():
     with Scene() as scene:
-        server = scene.server()
+        server = scene.server(extra=["--allow-guests"])
         idle = scene.client(server, "idle")       # answers pings, waits alone a while
         idle.expect("waiting")
 
         silent = RawWebSocket("127.0.0.1", 18080)  # signs in, then never reads or pongs
+        silent.recv()   # hello
         silent.send('{"type":"sign-in","version":1,"name":"silent"}')
         m = idle.expect("matched", timeout=10)
         if m["peer"]["name"] != "silent":

@@ -66,12 +66,15 @@ class RawWebSocket:
 
 def test():
     with Scene() as scene:
-        server = scene.server(address="::1", port=18081)
+        server = scene.server(address="::1", port=18081, extra=["--allow-guests"])
         with urllib.request.urlopen(server.http + "/healthz", timeout=5) as r:
             if r.status != 200:
                 raise Failure("healthz not 200")
 
         ws = RawWebSocket("::1", 18081)
+        hello = ws.recv()
+        if hello.get("type") != "hello" or len(hello.get("nonce", "")) < 40 or hello.get("guests") is not True:
+            raise Failure(f"the server did not open with hello: {hello}")
         cases = [
             ('{"type":"next"}', "not-signed-in"),
             ("not json at all", "bad-json"),
@@ -82,6 +85,10 @@ def test():
             ('{"type":"sign-in","version":1,"name":"' + "n" * 40 + '"}', "bad-name"),
             ('{"type":"sign-in","version":1,"name":"a\\u001b[2Jb"}', "bad-name"),
             ('{"type":"sign-in","version":7,"name":"x"}', "unsupported-version"),
+            ('{"type":"sign-in","version":1,"name":"x","key":"AAAA"}', "bad-message"),
+            ('{"type":"sign-in","version":1,"name":"x","key":"AAAA","signature":"AAAA"}', "bad-key"),
+            ('{"type":"sign-in","version":1,"name":"x","key":"' + "A" * 43 + '=","signature":"' +
+             "A" * 86 + '=="}', "bad-signature"),
             ('{"type":"next","x":' + "[" * 2000 + "]" * 2000 + "}", "too-deep"),
             ('{"type":"candidate","call":"c","mline":0,"candidate":"' + "a" * 5000 + '"}', "too-large"),
             ('{"type":"offer","call":"c","sdp":"' + "v" * 66000 + '"}', "too-large"),

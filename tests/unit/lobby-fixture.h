@@ -64,8 +64,9 @@ fake_sign_in (ScLobby *lobby, const char *name)
   msg->version = SC_PROTOCOL_VERSION;
   msg->name = g_strdup (name);
   fake_receive (lobby, conn, msg);
-  g_assert_cmpuint (conn->inbox->len, >=, 1);
-  ScMessage *reply = g_ptr_array_index (conn->inbox, 0);
+  g_assert_cmpuint (conn->inbox->len, >=, 2);
+  g_assert_cmpint (((ScMessage *) g_ptr_array_index (conn->inbox, 0))->type, ==, SC_MSG_HELLO);
+  ScMessage *reply = g_ptr_array_index (conn->inbox, 1);
   g_assert_cmpint (reply->type, ==, SC_MSG_SIGNED_IN);
   conn->id = g_strdup (reply->id);
   return conn;

@@ -47,9 +47,10 @@ static void
 test_sign_in_and_wait (Fixture *f, gconstpointer data)
 {
   FakeConn *a = fake_sign_in (f->lobby, "  alice ");
-  ScMessage *signed_in = g_ptr_array_index (a->inbox, 0);
+  ScMessage *signed_in = g_ptr_array_index (a->inbox, 1);
   g_assert_cmpstr (signed_in->name, ==, "alice");
-  ScMessage *waiting = g_ptr_array_index (a->inbox, 1);
+  g_assert_true (g_str_has_prefix (signed_in->id, "g"));   /* a guest */
+  ScMessage *waiting = g_ptr_array_index (a->inbox, 2);
   g_assert_cmpint (waiting->type, ==, SC_MSG_WAITING);
   g_assert_cmpuint (waiting->queue, ==, 1);
   sc_matcher_flush (f->matcher);
@@ -360,7 +361,7 @@ test_rate_limit_sign_in (Fixture *f, gconstpointer data)
       msg->name = g_strdup ("flood");
       fake_receive (f->lobby, c, msg);
       if (i < 10)
-        g_assert_cmpint (((ScMessage *) g_ptr_array_index (c->inbox, 0))->type, ==, SC_MSG_SIGNED_IN);
+        g_assert_cmpint (((ScMessage *) g_ptr_array_index (c->inbox, 1))->type, ==, SC_MSG_SIGNED_IN);
       else
         {
           g_assert_cmpstr (last_of (c, SC_MSG_ERROR)->code, ==, "rate-limited");
@@ -373,7 +374,7 @@ test_rate_limit_sign_in (Fixture *f, gconstpointer data)
   msg->version = SC_PROTOCOL_VERSION;
   msg->name = g_strdup ("someone else");
   fake_receive (f->lobby, other, msg);
-  g_assert_cmpint (((ScMessage *) g_ptr_array_index (other->inbox, 0))->type, ==, SC_MSG_SIGNED_IN);
+  g_assert_cmpint (((ScMessage *) g_ptr_array_index (other->inbox, 1))->type, ==, SC_MSG_SIGNED_IN);
 
   for (guint i = 0; i < conns->len; i++)
     {
