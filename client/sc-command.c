@@ -81,6 +81,15 @@ cmd_video (ScCore *core, JsonObject *args, GError **error)
 }
 
 static gboolean
+cmd_report (ScCore *core, JsonObject *args, GError **error)
+{
+  JsonNode *node = args ? json_object_get_member (args, "reason") : NULL;
+  if (node && (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING))
+    return bad_args (error, "report", _("\"reason\" must be a string"));
+  return sc_core_report_peer (core, node ? json_node_get_string (node) : NULL, error);
+}
+
+static gboolean
 cmd_help (ScCore *core, JsonObject *args, GError **error)
 {
   sc_core_report_help (core);
@@ -115,6 +124,9 @@ static const ScCommand commands[] = {
   { "video", ARGS ("mode"), "{\"cmd\":\"video\",\"mode\":\"terminal\"}",
     "/video window|terminal|off|cycle", SC_TYPED_WORD,
     N_("Show the peer's video in a window, in the terminal, or not at all"), cmd_video },
+  { "report", ARGS ("reason"), "{\"cmd\":\"report\",\"reason\":\"…\"}", "/report [REASON]",
+    SC_TYPED_REST_OPTIONAL, N_("Report this peer: the call ends and you never meet again"),
+    cmd_report },
   { "help", NULL, "{\"cmd\":\"help\"}", "/help", SC_TYPED_NONE,
     N_("List the commands and keys"), cmd_help },
   { "status", NULL, "{\"cmd\":\"status\"}", "/status", SC_TYPED_NONE,
@@ -230,6 +242,10 @@ sc_command_parse_typed (const char *line, GError **error)
                        _("/%s takes no argument."), command->name);
           return NULL;
         }
+      break;
+    case SC_TYPED_REST_OPTIONAL:
+      if (*rest)
+        json_object_set_string_member (request, command->args[0], rest);
       break;
     case SC_TYPED_REST:
     case SC_TYPED_WORD:

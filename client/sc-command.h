@@ -25,6 +25,7 @@ typedef gboolean (*ScCommandFunc) (ScCore      *core,
 typedef enum {
   SC_TYPED_NONE,     /* no argument */
   SC_TYPED_REST,     /* the rest of the line, as a string (required) */
+  SC_TYPED_REST_OPTIONAL, /* the rest of the line, as a string, if any */
   SC_TYPED_WORD,     /* one word, as a string (required) */
   SC_TYPED_SWITCH,   /* on/off, as a boolean (optional) */
 } ScTypedKind;

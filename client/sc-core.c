@@ -581,6 +581,38 @@ sc_core_next (ScCore *self, GError **error)
   return TRUE;
 }
 
+/* Reports the peer of this call: the server ends the call and the two never meet
+ * again. Like next, the client goes back to the lobby. */
+gboolean
+sc_core_report_peer (ScCore *self, const char *reason, GError **error)
+{
+  if (self->call_id == NULL)
+    {
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_NOT_IN_CALL,
+                           _("You are not in a call."));
+      return FALSE;
+    }
+  if (reason && g_utf8_strlen (reason, -1) > SC_REPORT_REASON_MAX / 4)
+    {
+      g_set_error (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_TEXT,
+                   _("The reason is longer than %d characters."), SC_REPORT_REASON_MAX / 4);
+      return FALSE;
+    }
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_REPORT);
+  msg->call = g_strdup (self->call_id);
+  msg->report_reason = g_strdup (reason ? reason : "");
+  sc_signalling_send (self->signalling, msg);
+
+  ScEvent *event = sc_event_new ("reported");
+  g_autoptr(JsonObject) peer = peer_object (self);
+  sc_event_set_object (event, "peer", peer);
+  emit (self, event);
+
+  end_call (self);
+  self->state = SC_CORE_WAITING;
+  return TRUE;
+}
+
 gboolean
 sc_core_say (ScCore *self, const char *text, GError **error)
 {

@@ -71,6 +71,9 @@ const char *sc_core_get_video_mode (ScCore              *self);
 void        sc_core_set_video_target (ScCore            *self,
                                       const ScVideoTarget *target);
 void        sc_core_report_help    (ScCore              *self);
+gboolean    sc_core_report_peer    (ScCore              *self,
+                                    const char          *reason,
+                                    GError             **error);
 void        sc_core_report_status  (ScCore              *self);
 void        sc_core_report_error   (ScCore              *self,
                                     const char          *code,

@@ -108,6 +108,7 @@ sc_message_free (ScMessage *msg)
   g_free (msg->nonce);
   g_free (msg->key);
   g_free (msg->signature);
+  g_free (msg->report_reason);
   g_free (msg);
 }
 
@@ -463,6 +464,22 @@ encode_candidate (const ScMessage *m, JsonBuilder *b)
 }
 
 static gboolean
+decode_report (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error) &&
+         read_string (o, "reason", 0, SC_REPORT_REASON_MAX, &m->report_reason, error);
+}
+
+static void
+encode_report (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "call");
+  json_builder_add_string_value (b, m->call);
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, m->report_reason ? m->report_reason : "");
+}
+
+static gboolean
 decode_peer_left (JsonObject *o, ScMessage *m, GError **error)
 {
   guint reason = 0;
@@ -531,6 +548,8 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
                          decode_candidate, encode_candidate },
   [SC_MSG_NEXT] = { "next", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, NULL, NULL, NULL },
   [SC_MSG_LEAVE] = { "leave", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, NULL, NULL, NULL },
+  [SC_MSG_REPORT] = { "report", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, MEMBERS ("call", "reason"),
+                      decode_report, encode_report },
   [SC_MSG_PEER_LEFT] = { "peer-left", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                          MEMBERS ("call", "reason"), decode_peer_left, encode_peer_left },
   [SC_MSG_ERROR] = { "error", SC_FROM_SERVER, SC_MSG_MAX_BYTES,

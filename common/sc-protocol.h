@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 #define SC_CANDIDATE_MAX_BYTES 1024
 #define SC_ICE_SERVERS_MAX     8
 #define SC_ICE_URLS_MAX        4
+#define SC_REPORT_REASON_MAX   400
 
 #define SC_PROTOCOL_ERROR (sc_protocol_error_quark ())
 GQuark sc_protocol_error_quark (void);
@@ -52,6 +53,7 @@ typedef enum {
   SC_MSG_CANDIDATE,  /* both ways, relayed: call, mline, candidate */
   SC_MSG_NEXT,       /* client → server */
   SC_MSG_LEAVE,      /* client → server */
+  SC_MSG_REPORT,     /* client → server: call, reason */
   SC_MSG_PEER_LEFT,  /* server → client: call, reason */
   SC_MSG_ERROR,      /* server → client: code, message */
   SC_MSG_N_TYPES
@@ -102,6 +104,7 @@ typedef struct {
   gboolean guests;          /* hello: guest sign-in allowed */
   char *key;                /* sign-in: base64 Ed25519 public key; NULL for a guest */
   char *signature;          /* sign-in: base64 signature of the sign-in payload */
+  char *report_reason;      /* report */
 } ScMessage;
 
 ScMessage  *sc_message_new    (ScMessageType    type);

@@ -25,6 +25,7 @@ main (int argc, char **argv)
   g_autofree char *listen = NULL;
   g_auto(GStrv) stun = NULL;
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
+  gint ban_after = 3, ban_time = 24 * 3600;
   g_autofree char *log_file = NULL;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
@@ -34,6 +35,10 @@ main (int argc, char **argv)
       N_("Hand this STUN server (stun:HOST:PORT) to matched clients; repeatable"), N_("URL") },
     { "allow-guests", 0, 0, G_OPTION_ARG_NONE, &allow_guests,
       N_("Let users sign in without a key, as guests (keys only without it)"), NULL },
+    { "ban-after", 0, 0, G_OPTION_ARG_INT, &ban_after,
+      N_("Ban a user reported by N different users (default 3; 0: never)"), N_("N") },
+    { "ban-time", 0, 0, G_OPTION_ARG_INT, &ban_time,
+      N_("How long a ban lasts, in seconds (default 86400)"), N_("SECONDS") },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
       N_("Write log lines to FILE instead of stderr"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
@@ -82,6 +87,12 @@ main (int argc, char **argv)
   g_autoptr(ScServer) server = sc_server_new (matcher);
   sc_server_set_ice_servers (server, ice_servers);
   sc_server_set_allow_guests (server, allow_guests);
+  if (ban_after < 0 || ban_time < 0)
+    {
+      g_printerr ("showcast-server: --ban-after and --ban-time take numbers from 0\n");
+      return 2;
+    }
+  sc_server_set_ban_policy (server, (guint) ban_after, (guint) ban_time);
   const char *address = listen ? listen : "127.0.0.1:8080";
   if (!sc_server_listen (server, address, &error))
     {

@@ -60,6 +60,10 @@ struct _ScLobby
   gpointer clock_data;
   GHashTable *sign_ins;       /* address → ScTokenBucket */
   gboolean allow_guests;
+  GHashTable *reporters;      /* reported id → set of reporter ids */
+  GHashTable *banned_until;   /* id → gint64* monotonic µs */
+  guint ban_after;
+  guint ban_seconds;
   GPtrArray *ice_servers;     /* of ScIceServer */
 
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
@@ -354,6 +358,17 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
   else
     id = new_id ("g");
 
+  gint64 *until = g_hash_table_lookup (self->banned_until, id);
+  if (until && *until > now_us (self))
+    {
+      g_autofree char *text = g_strdup_printf (
+        "You are banned from this server for another %" G_GINT64_FORMAT " minutes after "
+        "reports from other users.", (*until - now_us (self)) / (60 * G_USEC_PER_SEC) + 1);
+      sc_lobby_send_error (self, user, "banned", text);
+      close_connection (self, user, "banned");
+      return;
+    }
+
   user->id = g_steal_pointer (&id);
   user->name = g_steal_pointer (&name);
   user->state = USER_IDLE;
@@ -384,6 +399,51 @@ handle_relay (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
     }
   self->stats.relayed++;
   send_msg (self, partner_of (user), msg);
+}
+
+/* @reporter reports the partner of its current call: the call ends (the partner sees a
+ * skip, so nobody learns they were reported), the two never meet again, and a user
+ * reported by ban_after distinct users is banned for ban_seconds. */
+static void
+handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
+{
+  if (reporter->state != USER_PAIRED || g_strcmp0 (reporter->pair->call, msg->call) != 0)
+    {
+      sc_lobby_send_error (self, reporter, "not-in-call", "You can report only the peer of your current call.");
+      return;
+    }
+  ScLobbyUser *reported = partner_of (reporter);
+  g_autofree char *reported_id = g_strdup (reported->id);
+  self->stats.reports++;
+  g_message ("%s reported %s: %.80s", reporter->id, reported_id, msg->report_reason);
+
+  sc_matcher_block (self->matcher, reporter->id, reported_id);
+  end_pair (self, reporter, SC_LEAVE_NEXT);
+  enter_lobby (self, reporter);
+
+  GHashTable *by = g_hash_table_lookup (self->reporters, reported_id);
+  if (by == NULL)
+    {
+      by = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (self->reporters, g_strdup (reported_id), by);
+    }
+  g_hash_table_add (by, g_strdup (reporter->id));
+  if (self->ban_after > 0 && g_hash_table_size (by) >= self->ban_after)
+    {
+      gint64 *until = g_new (gint64, 1);
+      *until = now_us (self) + (gint64) self->ban_seconds * G_USEC_PER_SEC;
+      g_hash_table_replace (self->banned_until, g_strdup (reported_id), until);
+      g_hash_table_remove (self->reporters, reported_id);
+      self->stats.bans++;
+      g_message ("%s banned for %u s", reported_id, self->ban_seconds);
+      ScLobbyUser *banned = g_hash_table_lookup (self->users, reported_id);
+      if (banned)
+        {
+          sc_lobby_send_error (self, banned, "banned",
+                               "You are banned from this server after reports from other users.");
+          close_connection (self, banned, "banned");
+        }
+    }
 }
 
 void
@@ -437,6 +497,10 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
     case SC_MSG_ANSWER:
     case SC_MSG_CANDIDATE:
       handle_relay (self, user, msg);
+      break;
+
+    case SC_MSG_REPORT:
+      handle_report (self, user, msg);
       break;
 
     default:
@@ -493,6 +557,13 @@ const ScLobbyStats *
 sc_lobby_get_stats (ScLobby *self)
 {
   return &self->stats;
+}
+
+void
+sc_lobby_set_ban_policy (ScLobby *self, guint reports, guint seconds)
+{
+  self->ban_after = reports;
+  self->ban_seconds = seconds;
 }
 
 void
@@ -617,6 +688,8 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_unref (self->pairs);
   g_hash_table_unref (self->users);
   g_hash_table_unref (self->sign_ins);
+  g_hash_table_unref (self->reporters);
+  g_hash_table_unref (self->banned_until);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   G_OBJECT_CLASS (sc_lobby_parent_class)->finalize (object);
 }
@@ -637,6 +710,11 @@ sc_lobby_init (ScLobby *self)
   self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pair_free);
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->allow_guests = TRUE;
+  self->reporters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_hash_table_unref);
+  self->banned_until = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->ban_after = 3;
+  self->ban_seconds = 24 * 3600;
 }
 
 ScLobby *

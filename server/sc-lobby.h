@@ -44,6 +44,8 @@ typedef struct
   guint64 dropped;
   guint64 rate_limited;
   guint64 closed_for_abuse;
+  guint64 reports;
+  guint64 bans;
 } ScLobbyStats;
 
 #define SC_TYPE_LOBBY (sc_lobby_get_type ())
@@ -56,6 +58,10 @@ void         sc_lobby_set_ice_servers (ScLobby         *self,
                                        GPtrArray       *servers);
 void         sc_lobby_set_allow_guests (ScLobby        *self,
                                         gboolean        allow);
+/* A user reported by @reports distinct users is banned for @seconds. */
+void         sc_lobby_set_ban_policy (ScLobby         *self,
+                                      guint            reports,
+                                      guint            seconds);
 
 void         sc_lobby_set_close_func (ScLobby         *self,
                                       ScLobbyCloseFunc close,

@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "sc-local-matcher.h"
 
 struct _ScLocalMatcher
@@ -25,6 +27,7 @@ struct _ScLocalMatcher
 
   GPtrArray *waiting;        /* of char* user ids, in join order */
   GHashTable *last_partner;  /* user id → id of the user they last parted from */
+  GHashTable *blocked;       /* "a\nb" (a < b) set: never paired */
   guint pass_source;
 };
 
@@ -39,6 +42,21 @@ just_parted (ScLocalMatcher *self, const char *a, const char *b)
 {
   return g_strcmp0 (g_hash_table_lookup (self->last_partner, a), b) == 0 ||
          g_strcmp0 (g_hash_table_lookup (self->last_partner, b), a) == 0;
+}
+
+static char *
+pair_key (const char *a, const char *b)
+{
+  return strcmp (a, b) < 0 ? g_strconcat (a, "\n", b, NULL) : g_strconcat (b, "\n", a, NULL);
+}
+
+static gboolean
+blocked (ScLocalMatcher *self, const char *a, const char *b)
+{
+  if (g_hash_table_size (self->blocked) == 0)
+    return FALSE;
+  g_autofree char *key = pair_key (a, b);
+  return g_hash_table_contains (self->blocked, key);
 }
 
 static gboolean
@@ -74,7 +92,8 @@ trade_partners (ScLocalMatcher *self, GPtrArray *pairs, const char *x, const cha
         {
           const char *u = g_ptr_array_index (pairs, i + flip);
           const char *v = g_ptr_array_index (pairs, i + 1 - flip);
-          if (just_parted (self, u, x) || just_parted (self, v, y))
+          if (just_parted (self, u, x) || just_parted (self, v, y) ||
+              blocked (self, u, x) || blocked (self, v, y))
             continue;
           char *moved = g_strdup (v);
           g_free (g_ptr_array_index (pairs, i + 1 - flip));
@@ -89,11 +108,13 @@ trade_partners (ScLocalMatcher *self, GPtrArray *pairs, const char *x, const cha
 
 #define EXACT_MAX 12
 
-/* Exact plan for a small waiting set: of all ways to pair as many users as possible,
- * one with the fewest rematches of just-parted users. IDS is in random order, and the
- * first best option in that order is taken, so the choice among equals is random.
- * best[mask] is the fewest rematches that pair up the users in MASK (at most one left
- * over when MASK has an odd count), choice[mask] the partner of its lowest user. */
+/* Exact plan for a small waiting set: of all ways to pair as many users as possible
+ * (never a blocked couple), one with the fewest rematches of just-parted users. IDS is
+ * in random order, and the first best option in that order is taken, so the choice
+ * among equals is random. best[mask] is the least cost of the users in MASK, a user left
+ * unpaired costing UNPAIRED and a rematch 1; choice[mask] is the partner of its lowest
+ * user, or -1 when that user stays waiting. */
+#define UNPAIRED 100
 static void
 plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
 {
@@ -101,14 +122,18 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
   g_autofree gint16 *best = g_new (gint16, full + 1);
   g_autofree gint8 *choice = g_new (gint8, full + 1);
   gboolean rematch[EXACT_MAX][EXACT_MAX];
+  gboolean never[EXACT_MAX][EXACT_MAX];
 
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j < n; j++)
-      rematch[i][j] = i != j && just_parted (self, ids[i], ids[j]);
+      {
+        rematch[i][j] = i != j && just_parted (self, ids[i], ids[j]);
+        never[i][j] = i != j && blocked (self, ids[i], ids[j]);
+      }
 
   for (guint mask = 0; mask <= full; mask++)
     {
-      if (__builtin_popcount (mask) <= 1)
+      if (mask == 0)
         {
           best[mask] = 0;
           choice[mask] = -1;
@@ -116,13 +141,11 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
         }
       guint i = __builtin_ctz (mask);
       guint rest = mask & ~(1u << i);
-      best[mask] = G_MAXINT16;
+      best[mask] = (gint16) (UNPAIRED + best[rest]);   /* i stays waiting */
       choice[mask] = -1;
-      if (__builtin_popcount (mask) % 2 == 1)
-        best[mask] = best[rest];   /* i is the one left waiting */
       for (guint j = i + 1; j < n; j++)
         {
-          if (!(rest & (1u << j)))
+          if (!(rest & (1u << j)) || never[i][j])
             continue;
           gint cost = rematch[i][j] + best[rest & ~(1u << j)];
           if (cost < best[mask])
@@ -133,7 +156,7 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
         }
     }
 
-  for (guint mask = full; __builtin_popcount (mask) > 1; )
+  for (guint mask = full; mask != 0; )
     {
       guint i = __builtin_ctz (mask);
       gint j = choice[mask];
@@ -225,6 +248,8 @@ plan_greedy (ScLocalMatcher *self, GPtrArray *pairs)
           const char *y = g_ptr_array_index (self->waiting, j);
           if (y == x || g_hash_table_contains (taken, y))
             continue;
+          if (blocked (self, x, y))
+            continue;
           others++;
           only_other = y;
           if (!just_parted (self, x, y))
@@ -310,6 +335,13 @@ sc_local_matcher_forget (ScMatcher *matcher, const char *user_id)
 }
 
 static void
+sc_local_matcher_block (ScMatcher *matcher, const char *a, const char *b)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
+  g_hash_table_add (self->blocked, pair_key (a, b));
+}
+
+static void
 sc_local_matcher_flush (ScMatcher *matcher)
 {
   ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
@@ -330,6 +362,7 @@ sc_local_matcher_iface_init (ScMatcherInterface *iface)
   iface->leave = sc_local_matcher_leave;
   iface->parted = sc_local_matcher_parted;
   iface->forget = sc_local_matcher_forget;
+  iface->block = sc_local_matcher_block;
   iface->flush = sc_local_matcher_flush;
   iface->waiting = sc_local_matcher_waiting;
 }
@@ -341,6 +374,7 @@ sc_local_matcher_finalize (GObject *object)
   g_clear_handle_id (&self->pass_source, g_source_remove);
   g_ptr_array_unref (self->waiting);
   g_hash_table_unref (self->last_partner);
+  g_hash_table_unref (self->blocked);
   G_OBJECT_CLASS (sc_local_matcher_parent_class)->finalize (object);
 }
 
@@ -355,6 +389,7 @@ sc_local_matcher_init (ScLocalMatcher *self)
 {
   self->waiting = g_ptr_array_new_with_free_func (g_free);
   self->last_partner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 ScMatcher *

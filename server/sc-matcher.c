@@ -53,6 +53,14 @@ sc_matcher_forget (ScMatcher *self, const char *user_id)
   SC_MATCHER_GET_IFACE (self)->forget (self, user_id);
 }
 
+/* For good: the two are never paired again, whatever else happens. */
+void
+sc_matcher_block (ScMatcher *self, const char *user_a, const char *user_b)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  SC_MATCHER_GET_IFACE (self)->block (self, user_a, user_b);
+}
+
 void
 sc_matcher_flush (ScMatcher *self)
 {

@@ -6,8 +6,9 @@
  * interface, which is why every call returns at once and results come as signals.
  *
  * Rules every implementation keeps: pairs are drawn at random; every user is in at most
- * one pair and never paired with themself; two users who just parted are not paired
- * again while anyone else waits; when two or more wait, they are paired at once.
+ * one pair and never paired with themself; two users who blocked each other are never
+ * paired; two users who just parted are not paired again while anyone else waits; when
+ * two or more who may meet wait, they are paired at once.
  */
 #pragma once
 
@@ -31,6 +32,9 @@ struct _ScMatcherInterface
                     const char *user_b);
   void  (*forget)  (ScMatcher  *self,
                     const char *user_id);
+  void  (*block)   (ScMatcher  *self,
+                    const char *user_a,
+                    const char *user_b);
   void  (*flush)   (ScMatcher  *self);
   guint (*waiting) (ScMatcher  *self);
 };
@@ -44,6 +48,9 @@ void  sc_matcher_parted  (ScMatcher  *self,
                           const char *user_b);
 void  sc_matcher_forget  (ScMatcher  *self,
                           const char *user_id);
+void  sc_matcher_block   (ScMatcher  *self,
+                          const char *user_a,
+                          const char *user_b);
 void  sc_matcher_flush   (ScMatcher  *self);
 guint sc_matcher_waiting (ScMatcher  *self);
 

@@ -241,6 +241,12 @@ sc_server_get_lobby (ScServer *self)
 }
 
 void
+sc_server_set_ban_policy (ScServer *self, guint reports, guint seconds)
+{
+  sc_lobby_set_ban_policy (self->lobby, reports, seconds);
+}
+
+void
 sc_server_set_allow_guests (ScServer *self, gboolean allow)
 {
   sc_lobby_set_allow_guests (self->lobby, allow);

@@ -24,6 +24,9 @@ guint     sc_server_get_port         (ScServer    *self);
 ScLobby  *sc_server_get_lobby        (ScServer    *self);
 void      sc_server_set_allow_guests (ScServer    *self,
                                       gboolean     allow);
+void      sc_server_set_ban_policy   (ScServer    *self,
+                                      guint        reports,
+                                      guint        seconds);
 
 gboolean  sc_parse_listen_address    (const char      *address,
                                       GSocketAddress **out,

@@ -503,6 +503,17 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
       g_free (self->video_mode);
       self->video_mode = g_strdup (sc_event_get_string (event, "mode"));
     }
+  else if (g_str_equal (name, "reported"))
+    {
+      JsonObject *peer = json_object_get_object_member (f, "peer");
+      g_autofree char *who = sc_text_sanitize (json_object_get_string_member (peer, "name"),
+                                               SC_NAME_MAX_CHARS);
+      g_autofree char *text = g_strdup_printf (_("You reported %s. You will not meet again."), who);
+      system_line (self, SC_CHAT_SYSTEM, text);
+      g_clear_pointer (&self->peer_name, g_free);
+      g_clear_pointer (&self->last_frame, sc_video_frame_free);
+      g_clear_pointer (&self->quality, g_free);
+    }
   else if (g_str_equal (name, "help"))
     self->help_visible = TRUE;
   else if (g_str_equal (name, "error"))

@@ -1,7 +1,10 @@
 /* test-lobby.c: the lobby's rules, one scenario at a time, through fake transports. */
 #include "config.h"
 
+#include <sodium.h>
+
 #include "lobby-fixture.h"
+#include "sc-auth.h"
 
 typedef struct
 {
@@ -385,6 +388,138 @@ test_rate_limit_sign_in (Fixture *f, gconstpointer data)
   g_ptr_array_unref (conns);
 }
 
+static void
+send_report (ScLobby *lobby, FakeConn *conn)
+{
+  ScMessage *m = sc_message_new (SC_MSG_REPORT);
+  m->call = g_strdup (last_of (conn, SC_MSG_MATCHED)->call);
+  m->report_reason = g_strdup ("rude");
+  fake_receive (lobby, conn, m);
+}
+
+/* A report ends the call (the reported one sees a skip) and the two never meet again,
+ * not even when they are the only ones waiting. */
+static void
+test_report_blocks (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  guint mark_b = b->inbox->len;
+  send_report (f->lobby, a);
+  g_assert_cmpint (last_of (b, SC_MSG_PEER_LEFT)->reason, ==, SC_LEAVE_NEXT);
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 1);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->reports, ==, 1);
+
+  for (int i = 0; i < 5; i++)
+    {
+      sc_matcher_flush (f->matcher);
+      g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 0);
+      fake_send_simple (f->lobby, a, SC_MSG_NEXT);
+    }
+  g_assert_cmpuint (sc_lobby_get_n_waiting (f->lobby), ==, 2);
+
+  /* A third user is paired with one of them at once. */
+  FakeConn *c = fake_sign_in (f->lobby, "carol");
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
+  g_assert_cmpstr (last_of (c, SC_MSG_MATCHED)->peer_id, !=, NULL);
+
+  /* Reporting outside a call is refused: the one carol did not get waits. */
+  ScMessage *m = sc_message_new (SC_MSG_REPORT);
+  m->call = g_strdup ("c-none");
+  m->report_reason = g_strdup ("");
+  FakeConn *waiting = g_str_equal (last_of (c, SC_MSG_MATCHED)->peer_id, a->id) ? b : a;
+  fake_receive (f->lobby, waiting, m);
+  g_assert_cmpstr (last_of (waiting, SC_MSG_ERROR)->code, ==, "not-in-call");
+  fake_free (a);
+  fake_free (b);
+  fake_free (c);
+}
+
+static gint64 ban_clock_us;
+
+static gint64
+ban_clock (gpointer data)
+{
+  return ban_clock_us;
+}
+
+/* Signs in with a real Ed25519 key over the nonce of the connection's hello. */
+static FakeConn *
+keyed_sign_in (ScLobby *lobby, const guint8 *pk, const guint8 *sk, const char *name)
+{
+  FakeConn *conn = fake_connect (lobby);
+  ScMessage *hello = g_ptr_array_index (conn->inbox, 0);
+  g_assert_cmpint (hello->type, ==, SC_MSG_HELLO);
+  g_autofree char *payload = sc_auth_payload (hello->nonce, name);
+  guint8 sig[crypto_sign_BYTES];
+  crypto_sign_detached (sig, NULL, (const guint8 *) payload, strlen (payload), sk);
+  ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+  msg->version = SC_PROTOCOL_VERSION;
+  msg->name = g_strdup (name);
+  msg->key = g_base64_encode (pk, crypto_sign_PUBLICKEYBYTES);
+  msg->signature = g_base64_encode (sig, sizeof sig);
+  sc_lobby_receive (lobby, conn->user, msg);
+  sc_message_free (msg);
+  ScMessage *reply = last_of (conn, SC_MSG_SIGNED_IN);
+  if (reply)
+    conn->id = g_strdup (reply->id);
+  return conn;
+}
+
+/* Reported by three different users: banned, closed now, refused at sign-in with a
+ * clear message while the ban lasts, welcome again after it. */
+static void
+test_ban (Fixture *f, gconstpointer data)
+{
+  sc_lobby_set_close_func (f->lobby, on_close, f->lobby);
+  sc_lobby_set_ban_policy (f->lobby, 3, 600);
+  sc_lobby_set_clock (f->lobby, ban_clock, NULL);
+  ban_clock_us = 1000 * G_USEC_PER_SEC;
+  g_assert_true (sc_auth_init ());
+  guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_keypair (pk, sk);
+
+  FakeConn *x = keyed_sign_in (f->lobby, pk, sk, "troll");
+  g_assert_nonnull (x->id);
+  GPtrArray *reporters = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_free);
+  for (int i = 0; i < 3; i++)
+    {
+      ban_clock_us += 10 * G_USEC_PER_SEC;   /* never rate limited */
+      FakeConn *r = fake_sign_in (f->lobby, "reporter");
+      g_ptr_array_add (reporters, r);
+      sc_matcher_flush (f->matcher);
+      g_assert_cmpstr (last_of (r, SC_MSG_MATCHED)->peer_id, ==, x->id);
+      send_report (f->lobby, r);
+      g_assert_true (x->gone == (i == 2));
+      fake_send_simple (f->lobby, r, SC_MSG_LEAVE);   /* so the next reporter meets the troll */
+    }
+  g_assert_cmpstr (last_of (x, SC_MSG_ERROR)->code, ==, "banned");
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->bans, ==, 1);
+
+  /* Back with the same key during the ban: refused, saying why and for how long. */
+  ban_clock_us += 60 * G_USEC_PER_SEC;
+  FakeConn *again = keyed_sign_in (f->lobby, pk, sk, "troll");
+  ScMessage *err = last_of (again, SC_MSG_ERROR);
+  g_assert_cmpstr (err->code, ==, "banned");
+  g_assert_nonnull (strstr (err->message, "10 minutes"));
+  g_assert_true (again->gone);
+  g_assert_null (last_of (again, SC_MSG_SIGNED_IN));
+
+  /* After the ban: welcome. */
+  ban_clock_us += 600 * G_USEC_PER_SEC;
+  FakeConn *later = keyed_sign_in (f->lobby, pk, sk, "troll");
+  g_assert_nonnull (last_of (later, SC_MSG_SIGNED_IN));
+
+  fake_disconnect (f->lobby, later);
+  fake_free (later);
+  fake_free (again);
+  fake_free (x);
+  for (guint i = 0; i < reporters->len; i++)
+    fake_disconnect (f->lobby, g_ptr_array_index (reporters, i));
+  g_ptr_array_unref (reporters);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -398,5 +533,7 @@ main (int argc, char **argv)
   ADD ("/lobby/rate-limit-next", test_rate_limit_next);
   ADD ("/lobby/rate-limit-messages", test_rate_limit_messages);
   ADD ("/lobby/rate-limit-sign-in", test_rate_limit_sign_in);
+  ADD ("/lobby/report-blocks", test_report_blocks);
+  ADD ("/lobby/ban", test_ban);
   return g_test_run ();
 }
