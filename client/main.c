@@ -16,6 +16,7 @@
 
 #include "sc-config.h"
 #include "sc-core.h"
+#include "sc-file.h"
 #include "sc-headless.h"
 #include "sc-tui.h"
 #include "sc-log.h"
@@ -66,22 +67,9 @@ truecolor_terminal (void)
 static gboolean
 redirect_logs (const char *path, gboolean verbose, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int fd = sc_file_open_private (path, O_WRONLY | O_CREAT | O_APPEND, error);
   if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
-                   g_strerror (saved));
-      return FALSE;
-    }
+    return FALSE;
   dup2 (fd, STDERR_FILENO);
   close (fd);
   return sc_log_init (verbose, NULL, error);

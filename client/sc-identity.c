@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sc-auth.h"
+#include "sc-file.h"
 #include "sc-identity.h"
 
 #define PREFIX "ed25519 "
@@ -35,15 +36,6 @@ sc_identity_default_path (void)
 static gboolean
 create_key (const char *path, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
-                   g_strerror (saved));
-      return FALSE;
-    }
-
   guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
   crypto_sign_keypair (pk, sk);
   g_autofree char *b64 = g_base64_encode (sk, sizeof sk);
@@ -51,14 +43,9 @@ create_key (const char *path, GError **error)
   g_autofree char *line = g_strconcat (PREFIX, b64, "\n", NULL);
 
   /* O_EXCL: never overwrite a key; 0600 from the start, not chmod after. */
-  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int fd = sc_file_open_private (path, O_WRONLY | O_CREAT | O_EXCL, error);
   if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
-                   g_strerror (saved));
-      return FALSE;
-    }
+    return FALSE;
   gboolean ok = write (fd, line, strlen (line)) == (gssize) strlen (line);
   ok = close (fd) == 0 && ok;
   sodium_memzero (b64, strlen (b64));
