@@ -82,7 +82,7 @@ main (int argc, char **argv)
   g_autofree char *server = NULL, *name = NULL, *log_file = NULL;
   g_autofree char *video_source = NULL, *audio_source = NULL;
   g_autofree char *video_sink = NULL, *audio_sink = NULL;
-  g_autofree char *stun = NULL, *turn = NULL, *config_path = NULL;
+  g_autofree char *stun = NULL, *turn = NULL, *config_path = NULL, *ca_file = NULL;
   g_auto(GStrv) ice_addresses = NULL;
 
   const GOptionEntry entries[] = {
@@ -106,6 +106,9 @@ main (int argc, char **argv)
     { "turn", 0, 0, G_OPTION_ARG_STRING, &turn,
       N_("Use this TURN server (turn://USER:PASSWORD@HOST:PORT) instead of the lobby's"),
       N_("URL") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      N_("Trust the server certificates signed by the authorities in FILE (PEM) instead of "
+         "the system's"), N_("FILE") },
     { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ice_addresses,
       N_("Offer host candidates on this local address only; repeatable"), N_("ADDRESS") },
     { "guest", 0, 0, G_OPTION_ARG_NONE, &guest,
@@ -195,6 +198,7 @@ main (int argc, char **argv)
   PICK (stun, stun);
   PICK (turn, turn);
   PICK (log_file, log_file);
+  PICK (ca_file, ca_file);
 #undef PICK
   if (ice_addresses == NULL && config->ice_addresses)
     ice_addresses = g_strdupv (config->ice_addresses);
@@ -262,6 +266,11 @@ main (int argc, char **argv)
     }
 
   g_autoptr(ScCore) core = sc_core_new (url, valid_name, media, g_steal_pointer (&identity));
+  if (ca_file && !sc_core_set_ca_file (core, ca_file, &error))
+    {
+      g_printerr ("showcast: --ca-file: %s\n", error->message);
+      return 2;
+    }
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(ScHeadless) headless_frontend = NULL;
   g_autoptr(ScTui) tui = NULL;

@@ -42,7 +42,7 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
 
   static const char *const known[] = { "server", "name", "video-source", "audio-source",
                                        "video-sink", "audio-sink", "stun", "turn",
-                                       "ice-address", "log-file", NULL };
+                                       "ice-address", "log-file", "ca-file", NULL };
   g_auto(GStrv) keys = g_key_file_get_keys (config->file, GROUP, NULL, NULL);
   for (guint i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (known, keys[i]))
@@ -61,6 +61,7 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
   config->stun = get (config->file, "stun");
   config->turn = get (config->file, "turn");
   config->log_file = get (config->file, "log-file");
+  config->ca_file = get (config->file, "ca-file");
   config->ice_addresses = g_key_file_get_string_list (config->file, GROUP, "ice-address", NULL, NULL);
   return g_steal_pointer (&config);
 }
@@ -79,6 +80,7 @@ sc_config_free (ScConfig *config)
   g_free (config->stun);
   g_free (config->turn);
   g_free (config->log_file);
+  g_free (config->ca_file);
   g_strfreev (config->ice_addresses);
   g_clear_pointer (&config->file, g_key_file_unref);
   g_free (config);

@@ -18,6 +18,7 @@ typedef struct
   char *stun;
   char *turn;
   char *log_file;
+  char *ca_file;
   GStrv ice_addresses;
   GKeyFile *file;       /* the whole file, for other groups */
 } ScConfig;

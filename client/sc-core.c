@@ -526,7 +526,17 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 
   if (!sc_signalling_connect_finish (SC_SIGNALLING (source), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ;
+      else if (error->domain == G_TLS_ERROR)
+        {
+          g_autofree char *text = g_strdup_printf (
+            _("The server at %s did not prove who it is (%s). If it uses a certificate of your "
+              "own authority, pass it with --ca-file."), self->server_url, error->message);
+          sc_core_report_error (self, "tls-failed", text);
+          finish (self, 1);
+        }
+      else
         {
           g_autofree char *text = g_strdup_printf (_("Cannot reach the server at %s: %s"),
                                                    self->server_url, error->message);
@@ -541,6 +551,12 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
   if (self->state == SC_CORE_CONNECTING)
     self->state = SC_CORE_SIGNING_IN;
   g_object_unref (self);
+}
+
+gboolean
+sc_core_set_ca_file (ScCore *self, const char *ca_file, GError **error)
+{
+  return sc_signalling_set_ca_file (self->signalling, ca_file, error);
 }
 
 void

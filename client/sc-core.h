@@ -52,6 +52,9 @@ ScCore     *sc_core_new            (const char          *server_url,
 void        sc_core_set_frontend   (ScCore              *self,
                                     ScFrontend          *frontend);
 void        sc_core_start          (ScCore              *self);
+gboolean    sc_core_set_ca_file    (ScCore              *self,
+                                    const char          *ca_file,
+                                    GError             **error);
 
 gboolean    sc_core_next           (ScCore              *self,
                                     GError             **error);

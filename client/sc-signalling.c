@@ -134,6 +134,18 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* Trust only the certificates in @ca_file instead of the system's. There is no way to
+ * trust nothing: a certificate that does not verify is always refused. */
+gboolean
+sc_signalling_set_ca_file (ScSignalling *self, const char *ca_file, GError **error)
+{
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, error);
+  if (database == NULL)
+    return FALSE;
+  g_object_set (self->session, "tls-database", database, NULL);
+  return TRUE;
+}
+
 void
 sc_signalling_connect_async (ScSignalling *self, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)

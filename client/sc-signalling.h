@@ -15,6 +15,9 @@ char         *sc_signalling_normalize_url  (const char          *url,
                                             GError             **error);
 
 ScSignalling *sc_signalling_new            (const char          *url);
+gboolean      sc_signalling_set_ca_file    (ScSignalling        *self,
+                                            const char          *ca_file,
+                                            GError             **error);
 void          sc_signalling_connect_async  (ScSignalling        *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,

@@ -26,7 +26,7 @@ main (int argc, char **argv)
   g_auto(GStrv) stun = NULL;
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
   gint ban_after = 3, ban_time = 24 * 3600;
-  g_autofree char *log_file = NULL;
+  g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Listen on ADDRESS:PORT, such as 127.0.0.1:8080 or [::1]:8080 (default 127.0.0.1:8080)"),
@@ -39,6 +39,10 @@ main (int argc, char **argv)
       N_("Ban a user reported by N different users (default 3; 0: never)"), N_("N") },
     { "ban-time", 0, 0, G_OPTION_ARG_INT, &ban_time,
       N_("How long a ban lasts, in seconds (default 86400)"), N_("SECONDS") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      N_("Serve wss:// and https:// with this certificate (PEM; with --tls-key)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      N_("The private key of --tls-cert (PEM)"), N_("FILE") },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
       N_("Write log lines to FILE instead of stderr"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
@@ -93,14 +97,24 @@ main (int argc, char **argv)
       return 2;
     }
   sc_server_set_ban_policy (server, (guint) ban_after, (guint) ban_time);
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr ("showcast-server: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (tls_cert && !sc_server_set_tls (server, tls_cert, tls_key, &error))
+    {
+      g_printerr ("showcast-server: TLS: %s\n", error->message);
+      return 2;
+    }
   const char *address = listen ? listen : "127.0.0.1:8080";
   if (!sc_server_listen (server, address, &error))
     {
       g_printerr ("showcast-server: cannot listen on %s: %s\n", address, error->message);
       return 1;
     }
-  g_message ("listening on %s (port %u), WebSocket path %s", address,
-             sc_server_get_port (server), SC_SERVER_WS_PATH);
+  g_message ("listening on %s (port %u, %s), WebSocket path %s", address,
+             sc_server_get_port (server), tls_cert ? "TLS" : "no TLS", SC_SERVER_WS_PATH);
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, on_signal, loop);

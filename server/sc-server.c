@@ -29,6 +29,7 @@ struct _ScServer
   SoupServer *soup;
   ScLobby *lobby;
   GHashTable *conns;   /* ServerConn set */
+  gboolean tls;
   guint silence_check;
   guint silence_timeout_s;
 };
@@ -210,13 +211,26 @@ sc_parse_listen_address (const char *address, GSocketAddress **out, GError **err
   return TRUE;
 }
 
+/* With a certificate the server speaks only https:// and wss:// (TLS by GIO's backend,
+ * glib-networking). */
+gboolean
+sc_server_set_tls (ScServer *self, const char *cert_file, const char *key_file, GError **error)
+{
+  g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files (cert_file, key_file, error);
+  if (cert == NULL)
+    return FALSE;
+  g_object_set (self->soup, "tls-certificate", cert, NULL);
+  self->tls = TRUE;
+  return TRUE;
+}
+
 gboolean
 sc_server_listen (ScServer *self, const char *address, GError **error)
 {
   g_autoptr(GSocketAddress) sockaddr = NULL;
   if (!sc_parse_listen_address (address, &sockaddr, error))
     return FALSE;
-  return soup_server_listen (self->soup, sockaddr, 0, error);
+  return soup_server_listen (self->soup, sockaddr, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 guint

@@ -17,6 +17,10 @@ G_DECLARE_FINAL_TYPE (ScServer, sc_server, SC, SERVER, GObject)
 ScServer *sc_server_new              (ScMatcher   *matcher);
 void      sc_server_set_ice_servers  (ScServer    *self,
                                       GPtrArray   *servers);
+gboolean  sc_server_set_tls          (ScServer    *self,
+                                      const char  *cert_file,
+                                      const char  *key_file,
+                                      GError     **error);
 gboolean  sc_server_listen           (ScServer    *self,
                                       const char  *address,
                                       GError     **error);

@@ -1,0 +1,64 @@
+"""TLS: showcast-server --tls-cert/--tls-key serves wss:// and https://. A client that
+trusts the certificate's authority (--ca-file) signs in and calls over wss://; a client
+that does not is refused with a clear message (there is no insecure mode); https://
+answers /healthz. The certificates are made here, for 127.0.0.1 only."""
+import os
+import ssl
+import subprocess
+import tempfile
+import urllib.request
+
+from harness import Failure, Scene, run
+
+
+def make_certificates(folder):
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=showcast test CA")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(folder, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext")
+    # And a certificate from an authority nobody trusts.
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "other.key", "-out", "other.pem", "-days", "2", "-subj", "/CN=someone else")
+
+
+def test():
+    folder = tempfile.mkdtemp(prefix="showcast-tls-")
+    make_certificates(folder)
+    ca = os.path.join(folder, "ca.pem")
+    with Scene() as scene:
+        server = scene.server(port=18443, extra=["--tls-cert", os.path.join(folder, "server.pem"),
+                                                 "--tls-key", os.path.join(folder, "server.key")],
+                              scheme="wss")
+        context = ssl.create_default_context(cafile=ca)
+        with urllib.request.urlopen("https://127.0.0.1:18443/healthz", context=context, timeout=5) as r:
+            if r.status != 200:
+                raise Failure("https healthz not 200")
+
+        alice = scene.client(server, "alice", extra=["--ca-file", ca])
+        bob = scene.client(server, "bob", extra=["--ca-file", ca])
+        alice.expect("signed-in", timeout=10)
+        bob.expect("matched", timeout=10)
+        alice.expect("first-frame", timeout=15)
+
+        # No --ca-file: the system's authorities do not know this one. Refused, clearly.
+        stranger = scene.client(server, "stranger")
+        err = stranger.expect("error", timeout=10)
+        if err["code"] != "tls-failed" or "--ca-file" not in err["message"]:
+            raise Failure(f"an untrusted certificate gave {err}")
+        if stranger.wait_exit(10) != 1:
+            raise Failure("a refused TLS connection did not exit 1")
+
+        # Trusting another authority does not help either.
+        other = scene.client(server, "other", extra=["--ca-file", os.path.join(folder, "other.pem")])
+        if other.expect("error", timeout=10)["code"] != "tls-failed":
+            raise Failure("a certificate from an untrusted authority was accepted")
+
+
+run(test)
