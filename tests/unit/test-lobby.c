@@ -357,7 +357,7 @@ test_rate_limit_sign_in (Fixture *f, gconstpointer data)
   GPtrArray *conns = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_free);
   for (int i = 0; i < 11; i++)
     {
-      FakeConn *c = connect_from (f->lobby, "192.0.2.7");
+      FakeConn *c = connect_from (f->lobby, "127.0.0.7");
       g_ptr_array_add (conns, c);
       ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
       msg->version = SC_PROTOCOL_VERSION;
@@ -371,7 +371,7 @@ test_rate_limit_sign_in (Fixture *f, gconstpointer data)
           g_assert_true (c->gone);
         }
     }
-  FakeConn *other = connect_from (f->lobby, "198.51.100.1");
+  FakeConn *other = connect_from (f->lobby, "127.0.0.8");
   g_ptr_array_add (conns, other);
   ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
   msg->version = SC_PROTOCOL_VERSION;
