@@ -235,13 +235,17 @@ sc_lobby_connect (ScLobby *self, gpointer transport, const char *address)
   return user;
 }
 
+/* Lets @user go at once (its call ends, its partner hears "lost"), then asks the
+ * transport to close the connection. @user is freed when this returns. */
 static void
 close_connection (ScLobby *self, ScLobbyUser *user, const char *reason)
 {
   g_message ("closing %s (%s): %s", user->id ? user->id : "a connection",
              user->address ? user->address : "?", reason);
+  gpointer transport = user->transport;
+  sc_lobby_disconnect (self, user);
   if (self->close)
-    self->close (user->transport, reason, self->close_data);
+    self->close (transport, reason, self->close_data);
 }
 
 /* Over a limit: say so (at most once a second), and close the connection only when
@@ -345,8 +349,6 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
           g_info ("%s signed in again; its older connection is closed", id);
           sc_lobby_send_error (self, older, "replaced", "You signed in again elsewhere.");
           close_connection (self, older, "signed in again elsewhere");
-          if (g_hash_table_lookup (self->users, id) == older)
-            sc_lobby_disconnect (self, older);   /* no transport to close it: let it go */
         }
     }
   else if (!self->allow_guests)

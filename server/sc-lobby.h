@@ -19,7 +19,8 @@ typedef struct _ScLobbyUser ScLobbyUser;
 typedef void (*ScLobbySendFunc) (gpointer         transport,
                                  const ScMessage *msg,
                                  gpointer         user_data);
-/* Asks the transport to close (abuse); the transport then calls sc_lobby_disconnect. */
+/* Asks the transport to close a connection (abuse, a ban, a newer sign-in). The lobby
+ * has already let the user go: the transport must not pass it to the lobby again. */
 typedef void (*ScLobbyCloseFunc) (gpointer        transport,
                                   const char     *reason,
                                   gpointer        user_data);

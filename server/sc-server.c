@@ -54,15 +54,13 @@ lobby_send (gpointer transport, const ScMessage *msg, gpointer data)
   soup_websocket_connection_send_text (conn->ws, text);
 }
 
-/* The lobby asks for a connection to be closed (abuse): close it with "policy violation";
- * the lobby has already let the user go. */
+/* The lobby asks for a connection to be closed (abuse, a ban, a newer sign-in) and has
+ * already let its user go: forget the user, close with "policy violation". */
 static void
 lobby_close (gpointer transport, const char *reason, gpointer data)
 {
   ServerConn *conn = transport;
-  ScServer *self = conn->server;
-  if (conn->user)
-    sc_lobby_disconnect (self->lobby, g_steal_pointer (&conn->user));
+  conn->user = NULL;
   if (soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, reason);
 }
