@@ -1,7 +1,8 @@
 """Configuration and terminal hygiene: $XDG_CONFIG_HOME/showcast/showcast.conf and
 --config FILE are read ([showcast] settings, [keys] bindings); the command line wins
-over the file; a bad file is refused with a clear message. SIGTERM leaves cleanly and a
-crash (SIGSEGV) still gives the terminal back; logs never reach the screen."""
+over the file; a bad file is refused with a clear message. SIGTERM, SIGINT and the
+Ctrl-C key leave cleanly and a crash (SIGSEGV) still gives the terminal back; logs never
+reach the screen."""
 import os
 import signal
 import subprocess
@@ -72,6 +73,23 @@ def test():
         if status != 0 or panel.info("#{alternate_on}") != "0":
             raise Failure(f"SIGTERM: exit {status}, alternate screen {panel.info('#{alternate_on}')}")
         panel.stop()
+
+        # Ctrl-C (a key in the panel) and SIGINT from outside: the same clean leave.
+        for how in ("Ctrl-C", "SIGINT"):
+            p = Panel(server, f"quit-{how}", env={"XDG_CONFIG_HOME": home})
+            scene.procs.append(p)
+            p.wait_for(r"in call with peer")
+            if how == "Ctrl-C":
+                p.keys("C-c")
+            else:
+                os.kill(p.client_pid(), signal.SIGINT)
+            left = peer.expect("peer-left", timeout=10)
+            if left["reason"] != "left":
+                raise Failure(f"{how} gave the peer {left}")
+            status = p.wait_exit()
+            if status != 0 or p.info("#{alternate_on}") != "0":
+                raise Failure(f"{how}: exit {status}, alternate screen {p.info('#{alternate_on}')}")
+            p.stop()
 
         # --config FILE, without --name on the command line: the file's name is used.
         cfg = Panel(server, "unused", env={"XDG_CONFIG_HOME": home}, no_name=True,
