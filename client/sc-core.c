@@ -21,6 +21,12 @@
 
 /* How long a clean quit waits for the server to acknowledge the close. */
 #define CLOSE_TIMEOUT_MS 2000
+/* Reconnecting: about 1, 2, 4 … 30 s between attempts, each ±25 % at random so that
+ * clients dropped together do not come back together. */
+#define RECONNECT_FIRST_MS 1000
+#define RECONNECT_MAX_MS 30000
+/* Messages for the server kept while reconnecting (a skip, a late candidate). */
+#define PENDING_MAX 256
 
 G_DEFINE_QUARK (sc-core-error-quark, sc_core_error)
 
@@ -70,6 +76,16 @@ struct _ScCore
 
   guint close_timeout;
   int exit_code;
+
+  /* The session, and getting it back when the connection drops. */
+  char *token;                   /* from signed-in and session; NULL before */
+  char *nonce;                   /* of the current connection's hello */
+  gboolean reconnecting;
+  guint reconnect_attempt;
+  guint reconnect_source;
+  gboolean used_ticket;          /* the current connection was opened with a ticket */
+  gboolean resync_call;          /* resumed without our call: it ended while away */
+  GQueue pending;                /* of ScMessage, sent once the session is back */
 };
 
 G_DEFINE_FINAL_TYPE (ScCore, sc_core, G_TYPE_OBJECT)
@@ -139,6 +155,7 @@ sc_core_report_status (ScCore *self)
   sc_event_set_bool (event, "mic_muted", self->media->mic_muted);
   sc_event_set_bool (event, "camera_on", !self->media->camera_off);
   sc_event_set_string (event, "video", sc_core_get_video_mode (self));
+  sc_event_set_bool (event, "reconnecting", self->reconnecting);
   emit (self, event);
 }
 
@@ -172,11 +189,28 @@ end_call (ScCore *self)
   g_clear_pointer (&self->peer_name, g_free);
 }
 
+/* Everything for the server goes through here: while reconnecting it waits (bounded)
+ * and goes out once the session is back. */
+static void
+send_msg (ScCore *self, const ScMessage *msg)
+{
+  if (!self->reconnecting)
+    {
+      sc_signalling_send (self->signalling, msg);
+      return;
+    }
+  if (self->pending.length >= PENDING_MAX)
+    return;
+  ScMessage *copy = sc_message_copy (msg);
+  if (copy)
+    g_queue_push_tail (&self->pending, copy);
+}
+
 static void
 send_simple (ScCore *self, ScMessageType type)
 {
   g_autoptr(ScMessage) msg = sc_message_new (type);
-  sc_signalling_send (self->signalling, msg);
+  send_msg (self, msg);
 }
 
 static void
@@ -187,7 +221,7 @@ on_local_description (ScCall *call, const char *type, const char *sdp, gpointer 
                                                                           : SC_MSG_ANSWER);
   msg->call = g_strdup (self->call_id);
   msg->sdp = g_strdup (sdp);
-  sc_signalling_send (self->signalling, msg);
+  send_msg (self, msg);
 }
 
 static void
@@ -198,7 +232,7 @@ on_local_candidate (ScCall *call, guint mline, const char *candidate, gpointer d
   msg->call = g_strdup (self->call_id);
   msg->mline = mline;
   msg->candidate = g_strdup (candidate);
-  sc_signalling_send (self->signalling, msg);
+  send_msg (self, msg);
 }
 
 static void
@@ -275,16 +309,32 @@ on_data_received (ScCall *call, const char *data_text, gpointer data)
   emit (self, event);
 }
 
+/* The call ended without the server's word: the peer is as good as gone. */
+static void
+lose_call (ScCore *self)
+{
+  end_call (self);
+  self->state = SC_CORE_WAITING;
+  ScEvent *event = sc_event_new ("peer-left");
+  sc_event_set_string (event, "reason", "lost");
+  emit (self, event);
+}
+
 static void
 on_call_failed (ScCall *call, const char *message, gpointer data)
 {
   ScCore *self = data;
   g_warning ("call %s failed: %s", self->call_id, message);
   sc_core_report_error (self, "call-failed", message);
-  /* A failed call is over for both sides: move on to the next peer, which also tells
-   * the server, so the partner hears of it at once. */
-  if (self->state == SC_CORE_MATCHED || self->state == SC_CORE_IN_CALL)
-    sc_core_next (self, NULL);
+  if (self->state != SC_CORE_MATCHED && self->state != SC_CORE_IN_CALL)
+    return;
+  /* A dead peer-to-peer link (ICE failure, no media any more) means the peer is gone as
+   * far as we can tell: say so to the server, which ends the pair at once and tells the
+   * partner "lost", and go back to the lobby. */
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_CALL_FAILED);
+  msg->call = g_strdup (self->call_id);
+  send_msg (self, msg);
+  lose_call (self);
 }
 
 static GStrv
@@ -400,6 +450,66 @@ handle_peer_left (ScCore *self, const ScMessage *msg)
 
 /* ---- Messages from the server ------------------------------------------------------- */
 
+static void
+send_sign_in (ScCore *self)
+{
+  g_autoptr(ScMessage) sign_in = sc_message_new (SC_MSG_SIGN_IN);
+  sign_in->version = SC_PROTOCOL_VERSION;
+  sign_in->name = g_strdup (self->wanted_name);
+  if (self->identity && self->nonce)
+    {
+      sign_in->key = sc_identity_public_key (self->identity);
+      sign_in->signature = sc_identity_sign_in (self->identity, self->nonce, self->wanted_name);
+    }
+  sc_signalling_send (self->signalling, sign_in);
+}
+
+static void
+handle_signed_in (ScCore *self, const ScMessage *msg)
+{
+  gboolean was_reconnecting = self->reconnecting;
+  g_free (self->id);
+  g_free (self->name);
+  g_free (self->token);
+  self->id = g_strdup (msg->id);
+  self->name = g_strdup (msg->name);
+  self->token = g_strdup (msg->token);
+
+  if (!was_reconnecting)
+    {
+      self->state = SC_CORE_IDLE;
+      ScEvent *event = sc_event_new ("signed-in");
+      sc_event_set_string (event, "name", self->name);
+      sc_event_set_string (event, "id", self->id);
+      emit (self, event);
+      return;
+    }
+
+  self->reconnecting = FALSE;
+  self->reconnect_attempt = 0;
+  ScEvent *event = sc_event_new ("reconnected");
+  sc_event_set_bool (event, "resumed", msg->resumed);
+  emit (self, event);
+
+  if (!msg->resumed)
+    {
+      /* A new session (the old one ended, or the server restarted): whatever was in
+       * flight belonged to the old one. */
+      g_queue_clear_full (&self->pending, (GDestroyNotify) sc_message_free);
+      if (self->call_id)
+        lose_call (self);
+      self->state = SC_CORE_IDLE;
+      return;
+    }
+  /* The same session: what waited goes out now, in order. */
+  self->resync_call = self->call_id && g_strcmp0 (msg->call, self->call_id) != 0;
+  while (!g_queue_is_empty (&self->pending))
+    {
+      g_autoptr(ScMessage) pending = g_queue_pop_head (&self->pending);
+      sc_signalling_send (self->signalling, pending);
+    }
+}
+
 static gboolean
 is_current_call (ScCore *self, const ScMessage *msg)
 {
@@ -418,36 +528,32 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
   switch (msg->type)
     {
     case SC_MSG_HELLO:
-      if (self->state == SC_CORE_SIGNING_IN)
-        {
-          g_autoptr(ScMessage) sign_in = sc_message_new (SC_MSG_SIGN_IN);
-          sign_in->version = SC_PROTOCOL_VERSION;
-          sign_in->name = g_strdup (self->wanted_name);
-          if (self->identity)
-            {
-              sign_in->key = sc_identity_public_key (self->identity);
-              sign_in->signature = sc_identity_sign_in (self->identity, msg->nonce,
-                                                        self->wanted_name);
-            }
-          sc_signalling_send (self->signalling, sign_in);
-        }
+      g_free (self->nonce);
+      self->nonce = g_strdup (msg->nonce);
+      /* Opened with a ticket, the session comes back by itself (or "bad-ticket" says
+       * to sign in after all). */
+      if (self->state == SC_CORE_SIGNING_IN || (self->reconnecting && !self->used_ticket))
+        send_sign_in (self);
       break;
 
     case SC_MSG_SIGNED_IN:
-      {
-        g_free (self->id);
-        g_free (self->name);
-        self->id = g_strdup (msg->id);
-        self->name = g_strdup (msg->name);
-        self->state = SC_CORE_IDLE;
-        ScEvent *event = sc_event_new ("signed-in");
-        sc_event_set_string (event, "name", self->name);
-        sc_event_set_string (event, "id", self->id);
-        emit (self, event);
-        break;
-      }
+      handle_signed_in (self, msg);
+      break;
+
+    case SC_MSG_SESSION:
+      g_free (self->token);
+      self->token = g_strdup (msg->token);
+      break;
 
     case SC_MSG_WAITING:
+      if (self->resync_call && self->call_id)
+        {
+          /* Resumed, but our call was not the server's any more and no word of its end
+           * came: it ended while we were away. */
+          self->resync_call = FALSE;
+          lose_call (self);
+        }
+      self->resync_call = FALSE;
       if (self->state == SC_CORE_MATCHED || self->state == SC_CORE_IN_CALL)
         break;   /* stale: a match has overtaken it */
       self->state = SC_CORE_WAITING;
@@ -480,10 +586,20 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
       break;
 
     case SC_MSG_ERROR:
-      sc_core_report_error (self, msg->code, msg->message);
-      if (self->state == SC_CORE_SIGNING_IN)
+      if (g_strcmp0 (msg->code, "bad-ticket") == 0 && self->reconnecting)
         {
-          /* Refused at sign-in (bad name, wrong version): nothing else can work. */
+          /* The ticket did not take (expired on the way, or another node): sign in. */
+          g_info ("the server refused the ticket; signing in again");
+          self->used_ticket = FALSE;
+          send_sign_in (self);
+          break;
+        }
+      sc_core_report_error (self, msg->code, msg->message);
+      if (self->state == SC_CORE_SIGNING_IN || self->reconnecting ||
+          g_strcmp0 (msg->code, "replaced") == 0 || g_strcmp0 (msg->code, "banned") == 0)
+        {
+          /* Refused at sign-in (bad name, wrong version, a ban), or this session went on
+           * elsewhere: nothing else can work, and reconnecting would fight the other. */
           self->exit_code = 1;
           sc_core_quit (self);
         }
@@ -501,56 +617,144 @@ on_server_protocol_error (ScSignalling *signalling, GError *error, gpointer data
   g_warning ("bad message from the server: %s", error->message);
 }
 
+static void connect_now (ScCore *self, const char *ticket);
+static void schedule_reconnect (ScCore *self);
+
 static void
 on_server_closed (ScSignalling *signalling, gpointer data)
 {
   ScCore *self = data;
 
-  end_call (self);
   if (self->state == SC_CORE_CLOSING)
     {
+      end_call (self);
       finish (self, self->exit_code);
       return;
     }
   if (self->state == SC_CORE_CLOSED)
     return;
-  sc_core_report_error (self, "server-lost", _("The connection to the server was lost."));
-  finish (self, 1);
+  if (self->token == NULL)
+    {
+      /* Never signed in: there is no session to go back to. */
+      end_call (self);
+      sc_core_report_error (self, "server-lost", _("The connection to the server was lost."));
+      finish (self, 1);
+      return;
+    }
+  /* A running call is peer to peer and goes on; only signalling waits. */
+  g_info ("the connection to the server dropped; reconnecting");
+  self->reconnecting = TRUE;
+  schedule_reconnect (self);
+}
+
+static void
+connect_failed (ScCore *self, GError *error)
+{
+  if (error->domain == G_TLS_ERROR)
+    {
+      g_autofree char *text = g_strdup_printf (
+        _("The server at %s did not prove who it is (%s). If it uses a certificate of your "
+          "own authority, pass it with --ca-file."), self->server_url, error->message);
+      sc_core_report_error (self, "tls-failed", text);
+      finish (self, 1);
+    }
+  else if (self->reconnecting)
+    {
+      g_info ("reconnect attempt %u failed: %s", self->reconnect_attempt, error->message);
+      schedule_reconnect (self);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot reach the server at %s: %s"),
+                                               self->server_url, error->message);
+      sc_core_report_error (self, "connect-failed", text);
+      finish (self, 1);
+    }
 }
 
 static void
 on_connected (GObject *source, GAsyncResult *result, gpointer data)
 {
-  ScCore *self = data;
+  g_autoptr(ScCore) self = data;
   g_autoptr(GError) error = NULL;
 
   if (!sc_signalling_connect_finish (SC_SIGNALLING (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        ;
-      else if (error->domain == G_TLS_ERROR)
-        {
-          g_autofree char *text = g_strdup_printf (
-            _("The server at %s did not prove who it is (%s). If it uses a certificate of your "
-              "own authority, pass it with --ca-file."), self->server_url, error->message);
-          sc_core_report_error (self, "tls-failed", text);
-          finish (self, 1);
-        }
-      else
-        {
-          g_autofree char *text = g_strdup_printf (_("Cannot reach the server at %s: %s"),
-                                                   self->server_url, error->message);
-          sc_core_report_error (self, "connect-failed", text);
-          finish (self, 1);
-        }
-      g_object_unref (self);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          self->state != SC_CORE_CLOSED)
+        connect_failed (self, error);
       return;
     }
 
   /* Signing in waits for the server's hello, which carries the nonce to sign. */
   if (self->state == SC_CORE_CONNECTING)
     self->state = SC_CORE_SIGNING_IN;
-  g_object_unref (self);
+}
+
+static void
+on_ticket (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(ScCore) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ticket = sc_signalling_request_ticket_finish (SC_SIGNALLING (source), result,
+                                                                 &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->state == SC_CORE_CLOSED)
+    return;
+  if (g_error_matches (error, SC_SIGNALLING_ERROR, SC_SIGNALLING_ERROR_BAD_TOKEN))
+    {
+      /* The server does not know the session (it restarted with another secret, or
+       * the token expired): sign in afresh on a plain connection. */
+      g_info ("session token refused: signing in again");
+      g_clear_pointer (&self->token, g_free);
+      connect_now (self, NULL);
+      return;
+    }
+  if (ticket == NULL)
+    {
+      connect_failed (self, error);
+      return;
+    }
+  connect_now (self, ticket);
+}
+
+static void
+connect_now (ScCore *self, const char *ticket)
+{
+  self->used_ticket = ticket != NULL;
+  sc_signalling_connect_async (self->signalling, ticket, self->cancellable, on_connected,
+                               g_object_ref (self));
+}
+
+static gboolean
+reconnect_cb (gpointer data)
+{
+  ScCore *self = data;
+  self->reconnect_source = 0;
+  if (self->token)
+    sc_signalling_request_ticket_async (self->signalling, self->token, self->cancellable,
+                                        on_ticket, g_object_ref (self));
+  else
+    connect_now (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (ScCore *self)
+{
+  if (self->reconnect_source)
+    return;
+  self->reconnect_attempt++;
+  guint base = RECONNECT_FIRST_MS;
+  for (guint i = 1; i < self->reconnect_attempt && base < RECONNECT_MAX_MS; i++)
+    base *= 2;
+  base = MIN (base, RECONNECT_MAX_MS);
+  guint delay = (guint) (base * g_random_double_range (0.75, 1.25));
+
+  ScEvent *event = sc_event_new ("reconnecting");
+  sc_event_set_int (event, "attempt", self->reconnect_attempt);
+  sc_event_set_int (event, "in_ms", delay);
+  emit (self, event);
+  self->reconnect_source = g_timeout_add (delay, reconnect_cb, self);
 }
 
 gboolean
@@ -563,8 +767,7 @@ void
 sc_core_start (ScCore *self)
 {
   g_return_if_fail (self->state == SC_CORE_CONNECTING);
-  sc_signalling_connect_async (self->signalling, self->cancellable, on_connected,
-                               g_object_ref (self));
+  connect_now (self, NULL);
 }
 
 /* ---- Commands ----------------------------------------------------------------------- */
@@ -617,7 +820,7 @@ sc_core_report_peer (ScCore *self, const char *reason, GError **error)
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_REPORT);
   msg->call = g_strdup (self->call_id);
   msg->report_reason = g_strdup (reason ? reason : "");
-  sc_signalling_send (self->signalling, msg);
+  send_msg (self, msg);
 
   ScEvent *event = sc_event_new ("reported");
   g_autoptr(JsonObject) peer = peer_object (self);
@@ -794,9 +997,10 @@ sc_core_quit (ScCore *self)
   if (self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
     return;
 
-  gboolean open = sc_signalling_is_open (self->signalling);
+  gboolean open = sc_signalling_is_open (self->signalling) && !self->reconnecting;
   end_call (self);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
   self->state = SC_CORE_CLOSING;
   if (!open)
     {
@@ -826,6 +1030,8 @@ sc_core_dispose (GObject *object)
   ScCore *self = SC_CORE (object);
   end_call (self);
   g_clear_handle_id (&self->close_timeout, g_source_remove);
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) sc_message_free);
   if (self->signalling)
     g_signal_handlers_disconnect_by_data (self->signalling, self);
   g_clear_object (&self->signalling);
@@ -841,6 +1047,8 @@ sc_core_finalize (GObject *object)
   g_free (self->wanted_name);
   g_free (self->id);
   g_free (self->name);
+  g_free (self->token);
+  g_free (self->nonce);
   sc_media_config_free (self->media);
   sc_identity_free (self->identity);
   G_OBJECT_CLASS (sc_core_parent_class)->finalize (object);
@@ -869,6 +1077,7 @@ sc_core_init (ScCore *self)
 {
   self->start_us = g_get_monotonic_time ();
   self->cancellable = g_cancellable_new ();
+  g_queue_init (&self->pending);
 }
 
 ScCore *

@@ -2,18 +2,31 @@
  *
  * Signals (main context): "message" (ScMessage *, valid during the emission) for every
  * well-formed message from the server; "protocol-error" (GError *) for a malformed one,
- * which is dropped; "closed" once, when the socket is gone for whatever reason.
+ * which is dropped; "closed" once per connection, when its socket is gone for whatever
+ * reason — including silence: the server pings every 5 s, the client pings too, and a
+ * connection from which nothing came for 15 s is given up (a dead network path gives
+ * no close at all).
+ *
+ * One object serves every connection of a client: connect again after "closed" (with a
+ * ticket from sc_signalling_request_ticket_async to resume a session).
  */
 #define G_LOG_DOMAIN "showcast-client"
 
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "sc-signalling.h"
 
 #define WS_PATH "/ws"
+#define TICKET_PATH "/session/ticket"
 #define WS_MAX_PAYLOAD (SC_MSG_SDP_MAX_BYTES + 4096)
+#define PING_INTERVAL_S 5
+#define SILENCE_TIMEOUT_S 15
+#define TICKET_MAX_BYTES 4096
+
+G_DEFINE_QUARK (sc-signalling-error-quark, sc_signalling_error)
 
 struct _ScSignalling
 {
@@ -23,6 +36,8 @@ struct _ScSignalling
   SoupSession *session;
   SoupWebsocketConnection *ws;
   gboolean closed_emitted;
+  gint64 last_heard_us;
+  guint silence_check;
 };
 
 G_DEFINE_FINAL_TYPE (ScSignalling, sc_signalling, G_TYPE_OBJECT)
@@ -66,12 +81,50 @@ sc_signalling_normalize_url (const char *url, GError **error)
 }
 
 static void
+drop_ws (ScSignalling *self)
+{
+  g_clear_handle_id (&self->silence_check, g_source_remove);
+  if (self->ws == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->ws, self);
+  if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_clear_object (&self->ws);
+}
+
+static void
 emit_closed (ScSignalling *self)
 {
   if (self->closed_emitted)
     return;
   self->closed_emitted = TRUE;
+  g_clear_handle_id (&self->silence_check, g_source_remove);
   g_signal_emit (self, signals[SIG_CLOSED], 0);
+}
+
+static gboolean
+check_silence (gpointer data)
+{
+  ScSignalling *self = data;
+  if (g_get_monotonic_time () - self->last_heard_us < SILENCE_TIMEOUT_S * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+  g_info ("nothing from the server for %d s: the connection is given up", SILENCE_TIMEOUT_S);
+  self->silence_check = 0;
+  /* No close handshake over a dead path: forget the socket and say it is closed. */
+  if (self->ws)
+    {
+      g_signal_handlers_disconnect_by_data (self->ws, self);
+      g_clear_object (&self->ws);
+    }
+  emit_closed (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_pong (SoupWebsocketConnection *ws, GBytes *payload, gpointer data)
+{
+  ScSignalling *self = data;
+  self->last_heard_us = g_get_monotonic_time ();
 }
 
 static void
@@ -82,6 +135,7 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
   const char *text = g_bytes_get_data (bytes, &len);
   g_autoptr(GError) error = NULL;
 
+  self->last_heard_us = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       g_set_error_literal (&error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_MESSAGE,
@@ -126,8 +180,14 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer data)
       g_task_return_error (task, error);
       return;
     }
+  drop_ws (self);
   self->ws = ws;
+  self->closed_emitted = FALSE;
+  self->last_heard_us = g_get_monotonic_time ();
+  self->silence_check = g_timeout_add_seconds (1, check_silence, self);
   soup_websocket_connection_set_max_incoming_payload_size (ws, WS_MAX_PAYLOAD);
+  soup_websocket_connection_set_keepalive_interval (ws, PING_INTERVAL_S);
+  g_signal_connect (ws, "pong", G_CALLBACK (on_pong), self);
   g_signal_connect (ws, "message", G_CALLBACK (on_message), self);
   g_signal_connect (ws, "closed", G_CALLBACK (on_closed), self);
   g_signal_connect (ws, "error", G_CALLBACK (on_error), self);
@@ -146,12 +206,113 @@ sc_signalling_set_ca_file (ScSignalling *self, const char *ca_file, GError **err
   return TRUE;
 }
 
+/* The server's URL with its scheme made http(s) and its path replaced by @path. */
+static char *
+http_url (ScSignalling *self, const char *path, const char *query)
+{
+  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return NULL;
+  gboolean tls = g_str_equal (g_uri_get_scheme (uri), "wss");
+  g_autoptr(GUri) built = g_uri_build (G_URI_FLAGS_ENCODED_QUERY, tls ? "https" : "http", NULL,
+                                       g_uri_get_host (uri), g_uri_get_port (uri), path,
+                                       query, NULL);
+  return g_uri_to_string (built);
+}
+
+static void
+ticket_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                              &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  guint status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_task_return_new_error (task, SC_SIGNALLING_ERROR, SC_SIGNALLING_ERROR_BAD_TOKEN,
+                               "the server does not know this session any more");
+      return;
+    }
+  gsize len;
+  const char *data_text = g_bytes_get_data (body, &len);
+  g_autoptr(JsonObject) reply = NULL;
+  if (status == SOUP_STATUS_OK)
+    reply = sc_json_parse_object (data_text, len, TICKET_MAX_BYTES, 2, NULL);
+  JsonNode *node = reply ? json_object_get_member (reply, "ticket") : NULL;
+  const char *ticket = node && JSON_NODE_HOLDS_VALUE (node) &&
+                       json_node_get_value_type (node) == G_TYPE_STRING
+                         ? json_node_get_string (node) : NULL;
+  if (ticket == NULL || *ticket == '\0' || strlen (ticket) > 64 ||
+      strspn (ticket, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+        strlen (ticket))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "the server gave no ticket (HTTP %u)", status);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (ticket), g_free);
+}
+
+/**
+ * sc_signalling_request_ticket_async:
+ * Asks the server for a one-time ticket for the session of @token (POST
+ * /session/ticket, the token in the Authorization header, never in a URL). Fails with
+ * SC_SIGNALLING_ERROR_BAD_TOKEN when the server no longer accepts the token.
+ */
 void
-sc_signalling_connect_async (ScSignalling *self, GCancellable *cancellable,
+sc_signalling_request_ticket_async (ScSignalling *self, const char *token,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = http_url (self, TICKET_PATH, NULL);
+  SoupMessage *msg = url ? soup_message_new ("POST", url) : NULL;
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "cannot use the server URL “%s”", self->url);
+      g_object_unref (task);
+      return;
+    }
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    ticket_cb, task);
+}
+
+char *
+sc_signalling_request_ticket_finish (ScSignalling *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sc_signalling_connect_async (ScSignalling *self, const char *ticket, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", self->url);
+  g_autofree char *url = NULL;
+  if (ticket)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+      g_autofree char *query = g_strconcat ("ticket=", ticket, NULL);
+      g_autoptr(GUri) with_ticket = uri ? g_uri_build (G_URI_FLAGS_ENCODED_QUERY,
+                                                       g_uri_get_scheme (uri), NULL,
+                                                       g_uri_get_host (uri), g_uri_get_port (uri),
+                                                       g_uri_get_path (uri), query, NULL)
+                                        : NULL;
+      url = with_ticket ? g_uri_to_string (with_ticket) : NULL;
+    }
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url ? url : self->url);
   if (msg == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -202,13 +363,7 @@ static void
 sc_signalling_dispose (GObject *object)
 {
   ScSignalling *self = SC_SIGNALLING (object);
-  if (self->ws)
-    {
-      g_signal_handlers_disconnect_by_data (self->ws, self);
-      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
-      g_clear_object (&self->ws);
-    }
+  drop_ws (self);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (sc_signalling_parent_class)->dispose (object);
 }

@@ -8,6 +8,13 @@
 
 G_BEGIN_DECLS
 
+#define SC_SIGNALLING_ERROR (sc_signalling_error_quark ())
+GQuark sc_signalling_error_quark (void);
+
+typedef enum {
+  SC_SIGNALLING_ERROR_BAD_TOKEN,   /* the server refused the session token */
+} ScSignallingError;
+
 #define SC_TYPE_SIGNALLING (sc_signalling_get_type ())
 G_DECLARE_FINAL_TYPE (ScSignalling, sc_signalling, SC, SIGNALLING, GObject)
 
@@ -18,7 +25,17 @@ ScSignalling *sc_signalling_new            (const char          *url);
 gboolean      sc_signalling_set_ca_file    (ScSignalling        *self,
                                             const char          *ca_file,
                                             GError             **error);
+void          sc_signalling_request_ticket_async  (ScSignalling        *self,
+                                                   const char          *token,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+char         *sc_signalling_request_ticket_finish (ScSignalling        *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+/* @ticket: (nullable): open the WebSocket with this one-time ticket */
 void          sc_signalling_connect_async  (ScSignalling        *self,
+                                            const char          *ticket,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);

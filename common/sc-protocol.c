@@ -109,6 +109,7 @@ sc_message_free (ScMessage *msg)
   g_free (msg->key);
   g_free (msg->signature);
   g_free (msg->report_reason);
+  g_free (msg->token);
   g_free (msg);
 }
 
@@ -119,6 +120,21 @@ sc_message_new_error (const char *code, const char *message)
   msg->code = g_strdup (code);
   msg->message = g_strdup (message);
   return msg;
+}
+
+/* A deep copy. Every message the encoder writes decodes again, so this is simply both;
+ * it is used rarely (messages held for a user who is reconnecting). */
+ScMessage *
+sc_message_copy (const ScMessage *msg)
+{
+  g_autofree char *text = sc_message_encode (msg);
+  g_autoptr(GError) error = NULL;
+  ScMessage *copy = sc_message_decode (text, strlen (text), SC_FROM_CLIENT | SC_FROM_SERVER,
+                                       &error);
+  if (copy == NULL)
+    g_critical ("cannot copy a %s message: %s", sc_message_type_to_string (msg->type),
+                error->message);
+  return copy;
 }
 
 /* ---- Member readers: each checks presence, JSON type and bounds ------------------ */
@@ -285,7 +301,11 @@ decode_signed_in (JsonObject *o, ScMessage *m, GError **error)
 {
   return read_uint (o, "version", G_MAXUINT16, &m->version, error) &&
          read_string (o, "id", 1, SC_ID_MAX_BYTES, &m->id, error) &&
-         read_string (o, "name", 1, 256, &m->name, error);
+         read_string (o, "name", 1, 256, &m->name, error) &&
+         read_string (o, "token", 1, SC_TOKEN_MAX_BYTES, &m->token, error) &&
+         read_bool (o, "resumed", &m->resumed, error) &&
+         (json_object_has_member (o, "call")
+            ? read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error) : TRUE);
 }
 
 static void
@@ -297,6 +317,41 @@ encode_signed_in (const ScMessage *m, JsonBuilder *b)
   json_builder_add_string_value (b, m->name);
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, m->id);
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, m->token ? m->token : "");
+  json_builder_set_member_name (b, "resumed");
+  json_builder_add_boolean_value (b, m->resumed);
+  if (m->call)
+    {
+      json_builder_set_member_name (b, "call");
+      json_builder_add_string_value (b, m->call);
+    }
+}
+
+static gboolean
+decode_session (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_string (o, "token", 1, SC_TOKEN_MAX_BYTES, &m->token, error);
+}
+
+static void
+encode_session (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, m->token);
+}
+
+static gboolean
+decode_call_only (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error);
+}
+
+static void
+encode_call_only (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "call");
+  json_builder_add_string_value (b, m->call);
 }
 
 static gboolean
@@ -533,7 +588,8 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
                        MEMBERS ("version", "name", "key", "signature"),
                        decode_sign_in, encode_sign_in },
   [SC_MSG_SIGNED_IN] = { "signed-in", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
-                         MEMBERS ("version", "id", "name"), decode_signed_in, encode_signed_in },
+                         MEMBERS ("version", "id", "name", "token", "resumed", "call"),
+                         decode_signed_in, encode_signed_in },
   [SC_MSG_WAITING] = { "waiting", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                        MEMBERS ("queue"), decode_waiting, encode_waiting },
   [SC_MSG_MATCHED] = { "matched", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
@@ -554,6 +610,10 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
                          MEMBERS ("call", "reason"), decode_peer_left, encode_peer_left },
   [SC_MSG_ERROR] = { "error", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                      MEMBERS ("code", "message"), decode_error, encode_error },
+  [SC_MSG_SESSION] = { "session", SC_FROM_SERVER, SC_MSG_MAX_BYTES, MEMBERS ("token"),
+                       decode_session, encode_session },
+  [SC_MSG_CALL_FAILED] = { "call-failed", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, MEMBERS ("call"),
+                           decode_call_only, encode_call_only },
 };
 
 const char *

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 #define SC_ICE_SERVERS_MAX     8
 #define SC_ICE_URLS_MAX        4
 #define SC_REPORT_REASON_MAX   400
+#define SC_TOKEN_MAX_BYTES     512
 
 #define SC_PROTOCOL_ERROR (sc_protocol_error_quark ())
 GQuark sc_protocol_error_quark (void);
@@ -45,7 +46,7 @@ typedef enum {
 typedef enum {
   SC_MSG_HELLO,      /* server → client, first: version, nonce, guests */
   SC_MSG_SIGN_IN,    /* client → server: version, name [, key, signature] */
-  SC_MSG_SIGNED_IN,  /* server → client: version, id, name */
+  SC_MSG_SIGNED_IN,  /* server → client: version, id, name, token, resumed [, call] */
   SC_MSG_WAITING,    /* server → client: queue */
   SC_MSG_MATCHED,    /* server → client: call, peer_id, peer_name, role, ice_servers */
   SC_MSG_OFFER,      /* both ways, relayed: call, sdp */
@@ -56,6 +57,8 @@ typedef enum {
   SC_MSG_REPORT,     /* client → server: call, reason */
   SC_MSG_PEER_LEFT,  /* server → client: call, reason */
   SC_MSG_ERROR,      /* server → client: code, message */
+  SC_MSG_SESSION,    /* server → client: token (a fresh session token) */
+  SC_MSG_CALL_FAILED, /* client → server: call (the peer-to-peer link died) */
   SC_MSG_N_TYPES
 } ScMessageType;
 
@@ -105,6 +108,8 @@ typedef struct {
   char *key;                /* sign-in: base64 Ed25519 public key; NULL for a guest */
   char *signature;          /* sign-in: base64 signature of the sign-in payload */
   char *report_reason;      /* report */
+  char *token;              /* signed-in, session: the session token (opaque to clients) */
+  gboolean resumed;         /* signed-in: an earlier session goes on (call: its call) */
 } ScMessage;
 
 ScMessage  *sc_message_new    (ScMessageType    type);
@@ -119,6 +124,7 @@ char       *sc_message_encode (const ScMessage *msg);
 
 ScMessage  *sc_message_new_error (const char *code,
                                   const char *message);
+ScMessage  *sc_message_copy   (const ScMessage *msg);
 
 const char *sc_message_type_to_string   (ScMessageType type);
 const char *sc_role_to_string           (ScRole role);

@@ -22,6 +22,12 @@
 #define VIDEO_PT 96
 #define AUDIO_PT 97
 #define STATS_INTERVAL_MS 1000
+/* A dead peer: the call fails when no media has come for PEER_SILENCE_MS once connected
+ * (audio flows all the time, muted or not), or when it has not connected within
+ * CONNECT_TIMEOUT_S of starting. ICE consent checks would notice too, but only after
+ * about 30 s with this libnice. */
+#define PEER_SILENCE_MS 4000
+#define CONNECT_TIMEOUT_S 15
 
 /* One way of showing the remote video, hanging off the tee after the decoder. */
 typedef struct
@@ -76,6 +82,9 @@ struct _ScCall
   gboolean frame_posted;
 
   guint stats_source;
+  guint connect_timeout;
+  gint64 media_seen_us;           /* the last time the packet count grew */
+  gboolean silence_reported;
   StatsTotals last_stats;
 
   GstWebRTCDataChannel *channel;  /* main context only */
@@ -90,6 +99,18 @@ struct _ScCall
 };
 
 G_DEFINE_FINAL_TYPE (ScCall, sc_call, G_TYPE_OBJECT)
+
+/* Sources of a call live on its context, not necessarily the thread-default one. */
+static void
+remove_source (ScCall *self, guint *id)
+{
+  if (*id == 0)
+    return;
+  GSource *source = g_main_context_find_source_by_id (self->context, *id);
+  if (source)
+    g_source_destroy (source);
+  *id = 0;
+}
 
 enum {
   SIG_LOCAL_DESCRIPTION,
@@ -207,6 +228,8 @@ dispatch_event (gpointer data)
       if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected)
         {
           self->connected = TRUE;
+          self->media_seen_us = g_get_monotonic_time ();
+          remove_source (self, &self->connect_timeout);
           /* Senders were held until DTLS was up: the encoder's first keyframe is stale
            * or lost. Ask for a fresh one so the peer's first frame comes at once. */
           force_keyframe (self);
@@ -951,6 +974,15 @@ report_stats (ScCall *self, const StatsTotals *now)
   double seconds = (now->at_us - last.at_us) / 1e6;
   if (seconds <= 0)
     return;
+  if (now->packets_in > last.packets_in)
+    self->media_seen_us = now->at_us;
+  else if (self->connected && !self->silence_reported &&
+           now->at_us - self->media_seen_us >= PEER_SILENCE_MS * 1000)
+    {
+      self->silence_reported = TRUE;
+      g_signal_emit (self, signals[SIG_FAILED], 0, "nothing has come from the peer for 4 s");
+      return;
+    }
   double lost = MAX (0, (double) (now->packets_lost - last.packets_lost));
   double got = now->packets_in >= last.packets_in ? (double) (now->packets_in - last.packets_in) : 0;
   ScCallStats stats = {
@@ -1202,10 +1234,25 @@ sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_nam
   return g_steal_pointer (&self);
 }
 
+static gboolean
+connect_timeout_cb (gpointer data)
+{
+  ScCall *self = data;
+  self->connect_timeout = 0;
+  if (!self->connected && !g_atomic_int_get (&self->stopped))
+    g_signal_emit (self, signals[SIG_FAILED], 0, "no connection to the peer within 15 s");
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 sc_call_start (ScCall *self, GError **error)
 {
   g_return_val_if_fail (SC_IS_CALL (self), FALSE);
+
+  GSource *timeout = g_timeout_source_new_seconds (CONNECT_TIMEOUT_S);
+  g_source_set_callback (timeout, connect_timeout_cb, self, NULL);
+  self->connect_timeout = g_source_attach (timeout, self->context);
+  g_source_unref (timeout);
 
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
@@ -1372,13 +1419,8 @@ sc_call_stop (ScCall *self)
       g_source_destroy (self->bus_source);
       g_clear_pointer (&self->bus_source, g_source_unref);
     }
-  if (self->stats_source)
-    {
-      GSource *source = g_main_context_find_source_by_id (self->context, self->stats_source);
-      if (source)
-        g_source_destroy (source);
-      self->stats_source = 0;
-    }
+  remove_source (self, &self->stats_source);
+  remove_source (self, &self->connect_timeout);
 }
 
 static void

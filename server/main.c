@@ -25,8 +25,9 @@ main (int argc, char **argv)
   g_autofree char *listen = NULL;
   g_auto(GStrv) stun = NULL;
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
-  gint ban_after = 3, ban_time = 24 * 3600;
-  g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL;
+  gint ban_after = 3, ban_time = 24 * 3600, grace = SC_SESSION_GRACE_S;
+  gboolean check_invariants = FALSE;
+  g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Listen on ADDRESS:PORT, such as 127.0.0.1:8080 or [::1]:8080 (default 127.0.0.1:8080)"),
@@ -43,6 +44,15 @@ main (int argc, char **argv)
       N_("Serve wss:// and https:// with this certificate (PEM; with --tls-key)"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
       N_("The private key of --tls-cert (PEM)"), N_("FILE") },
+    { "grace", 0, 0, G_OPTION_ARG_INT, &grace,
+      N_("Keep a dropped connection's session (and its call) this long, in seconds (default 10)"),
+      N_("SECONDS") },
+    { "session-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file,
+      N_("Sign session tokens with the secret in FILE (32 bytes or more), shared by every node; "
+         "without it a random secret lives as long as the process"), N_("FILE") },
+    { "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check_invariants,
+      N_("Check the lobby's invariants after every change and count violations (for tests)"),
+      NULL },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
       N_("Write log lines to FILE instead of stderr"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
@@ -97,6 +107,24 @@ main (int argc, char **argv)
       return 2;
     }
   sc_server_set_ban_policy (server, (guint) ban_after, (guint) ban_time);
+  if (grace < 0 || grace > 3600)
+    {
+      g_printerr ("showcast-server: --grace takes 0 to 3600 seconds\n");
+      return 2;
+    }
+  ScLobby *lobby = sc_server_get_lobby (server);
+  sc_lobby_set_grace (lobby, (guint) grace);
+  sc_lobby_set_check_invariants (lobby, check_invariants);
+  if (secret_file)
+    {
+      ScTokenSigner *signer = sc_token_signer_new_from_file (secret_file, &error);
+      if (signer == NULL)
+        {
+          g_printerr ("showcast-server: --session-secret-file: %s\n", error->message);
+          return 2;
+        }
+      sc_lobby_set_token_signer (lobby, signer);
+    }
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr ("showcast-server: --tls-cert and --tls-key go together\n");

@@ -2,8 +2,17 @@
  *
  * A user is in one of four states: NEW (connected, not signed in), IDLE (signed in, in
  * no queue and no call), WAITING (in the matcher) or PAIRED (in exactly one pair). Every
- * way a call can end — next, leave, a closed socket — goes through end_pair(), which
- * does nothing the second time, so a pair ends once and the partner hears of it once.
+ * way a call can end — next, leave, report, call-failed, a closed socket, the end of a
+ * grace period — goes through end_pair(), which does nothing the second time, so a pair
+ * ends once and the partner hears of it once.
+ *
+ * A signed-in user is a session. When its connection drops without a goodbye the
+ * session is *detached*, not ended: it keeps its pair (never its place in the queue,
+ * since nobody could answer a match), what is said to it waits in its outbox, and a new
+ * connection opened with a ticket for it picks it up where it was. After the grace
+ * period it ends like a closed socket. A connection is only ever the session's current
+ * one or nothing: a replaced connection has been told to close and is forgotten, so its
+ * late close cannot touch the session.
  */
 #define G_LOG_DOMAIN "showcast-server"
 
@@ -15,6 +24,8 @@
 #include "sc-text.h"
 
 #define MAX_TRACKED_ADDRESSES 10000
+#define MAX_TICKETS           100000
+#define OUTBOX_MAX_MESSAGES   256     /* a detached session's held messages */
 
 typedef enum {
   USER_NEW,
@@ -27,7 +38,7 @@ typedef struct _ScLobbyPair ScLobbyPair;
 
 struct _ScLobbyUser
 {
-  gpointer transport;
+  gpointer transport;        /* NULL while detached */
   char *address;
   char *nonce;               /* sent in hello, signed in a key sign-in */
   char *id;
@@ -38,7 +49,20 @@ struct _ScLobbyUser
   ScTokenBucket nexts;
   guint refusals;            /* refused in a row */
   gint64 last_refusal_note_us;
+
+  char *session;             /* the session id in its tokens */
+  gboolean guest;
+  gint64 token_issued_us;
+  gint64 detached_us;        /* when the connection dropped; 0 while attached */
+  gboolean wants_lobby;      /* detached, and due back in the lobby on return */
+  GQueue outbox;             /* of ScMessage: what was said to it while detached */
 };
+
+typedef struct
+{
+  ScSessionClaims *claims;
+  gint64 expires_us;
+} Ticket;
 
 struct _ScLobbyPair
 {
@@ -65,6 +89,13 @@ struct _ScLobby
   guint ban_after;
   guint ban_seconds;
   GPtrArray *ice_servers;     /* of ScIceServer */
+  ScTokenSigner *signer;
+  gint64 grace_us;
+  gint64 realtime_offset_us;  /* wall clock minus the lobby's clock */
+  GHashTable *tickets;        /* ticket → Ticket */
+  GHashTable *detached;       /* ScLobbyUser set: sessions in their grace period */
+  gboolean check_invariants;
+  guint64 invariant_violations;
 
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
   GHashTable *connected;      /* ScLobbyUser set, signed in or not */
@@ -77,6 +108,8 @@ G_DEFINE_FINAL_TYPE (ScLobby, sc_lobby, G_TYPE_OBJECT)
 static void
 user_free (ScLobbyUser *user)
 {
+  g_queue_clear_full (&user->outbox, (GDestroyNotify) sc_message_free);
+  g_free (user->session);
   g_free (user->address);
   g_free (user->nonce);
   g_free (user->id);
@@ -98,9 +131,27 @@ new_id (const char *prefix)
 }
 
 static void
+ticket_free (Ticket *ticket)
+{
+  sc_session_claims_free (ticket->claims);
+  g_free (ticket);
+}
+
+/* To a detached session, messages wait (a bounded number: a session whose outbox
+ * overflows misses the rest, and finds out from the state it gets on return). */
+static void
 send_msg (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 {
-  self->send (user->transport, msg, self->send_data);
+  if (user->transport)
+    self->send (user->transport, msg, self->send_data);
+  else if (user->outbox.length < OUTBOX_MAX_MESSAGES)
+    {
+      ScMessage *copy = sc_message_copy (msg);
+      if (copy)
+        g_queue_push_tail (&user->outbox, copy);
+    }
+  else
+    g_debug ("outbox of %s full: %s dropped", user->id, sc_message_type_to_string (msg->type));
 }
 
 void
@@ -120,6 +171,14 @@ partner_of (ScLobbyUser *user)
 static void
 enter_lobby (ScLobby *self, ScLobbyUser *user)
 {
+  if (user->transport == NULL)
+    {
+      /* Detached: nobody could answer a match. It goes in when it comes back. */
+      user->state = USER_IDLE;
+      user->wants_lobby = TRUE;
+      return;
+    }
+  user->wants_lobby = FALSE;
   user->state = USER_WAITING;
   sc_matcher_join (self->matcher, user->id);
 
@@ -213,8 +272,23 @@ now_us (ScLobby *self)
   return self->clock ? self->clock (self->clock_data) : g_get_monotonic_time ();
 }
 
+static ScLobbyUser *resume (ScLobby *self, ScLobbyUser *fresh, const ScSessionClaims *claims);
+
+/* With invariant checking on (tests, chaos runs), every change is followed by a full
+ * check; a violation is logged and counted, never fatal. */
+static void
+check (ScLobby *self)
+{
+  g_autoptr(GError) error = NULL;
+  if (self->check_invariants && !sc_lobby_check_invariants (self, &error))
+    {
+      self->invariant_violations++;
+      g_critical ("lobby invariant broken: %s", error->message);
+    }
+}
+
 ScLobbyUser *
-sc_lobby_connect (ScLobby *self, gpointer transport, const char *address)
+sc_lobby_connect (ScLobby *self, gpointer transport, const char *address, const char *ticket)
 {
   ScLobbyUser *user = g_new0 (ScLobbyUser, 1);
   gint64 now = now_us (self);
@@ -224,6 +298,7 @@ sc_lobby_connect (ScLobby *self, gpointer transport, const char *address)
   sc_token_bucket_init (&user->messages, SC_LIMIT_MESSAGE_BURST, SC_LIMIT_MESSAGE_PER_SECOND, now);
   sc_token_bucket_init (&user->nexts, SC_LIMIT_NEXT_BURST, SC_LIMIT_NEXT_PER_SECOND, now);
   user->nonce = sc_auth_new_nonce ();
+  g_queue_init (&user->outbox);
   g_hash_table_add (self->connected, user);
 
   /* The first thing a client hears: the nonce a key sign-in signs. */
@@ -232,19 +307,56 @@ sc_lobby_connect (ScLobby *self, gpointer transport, const char *address)
   hello->nonce = g_strdup (user->nonce);
   hello->guests = self->allow_guests;
   send_msg (self, user, hello);
-  return user;
+
+  if (ticket == NULL)
+    return user;
+
+  /* One use only: the ticket is gone whatever happens next. */
+  Ticket *entry = NULL;
+  g_autofree char *key = NULL;
+  if (!g_hash_table_steal_extended (self->tickets, ticket, (gpointer *) &key,
+                                    (gpointer *) &entry) || entry->expires_us <= now)
+    {
+      if (entry)
+        ticket_free (entry);
+      sc_lobby_send_error (self, user, "bad-ticket",
+                           "That ticket is unknown, used or expired; sign in instead.");
+      return user;
+    }
+  ScLobbyUser *resumed = resume (self, user, entry->claims);
+  ticket_free (entry);
+  check (self);
+  return resumed;
+}
+
+/* Ends a signed-in session, attached or detached: its call ends (the partner hears
+ * "lost") and the user is freed. */
+static void
+end_session (ScLobby *self, ScLobbyUser *user)
+{
+  g_hash_table_remove (self->connected, user);
+  g_hash_table_remove (self->detached, user);
+  if (user->state == USER_PAIRED)
+    end_pair (self, user, SC_LEAVE_LOST);
+  sc_matcher_forget (self->matcher, user->id);
+  g_info ("%s (%s): session ended", user->id, user->name);
+  g_hash_table_remove (self->users, user->id);   /* frees the user */
 }
 
 /* Lets @user go at once (its call ends, its partner hears "lost"), then asks the
- * transport to close the connection. @user is freed when this returns. */
+ * transport, if it still has one, to close the connection. @user is freed when this
+ * returns. */
 static void
 close_connection (ScLobby *self, ScLobbyUser *user, const char *reason)
 {
   g_message ("closing %s (%s): %s", user->id ? user->id : "a connection",
              user->address ? user->address : "?", reason);
   gpointer transport = user->transport;
-  sc_lobby_disconnect (self, user);
-  if (self->close)
+  if (user->id)
+    end_session (self, user);
+  else
+    sc_lobby_disconnect (self, user);
+  if (self->close && transport)
     self->close (transport, reason, self->close_data);
 }
 
@@ -295,6 +407,68 @@ sign_in_allowed (ScLobby *self, const char *address)
       g_hash_table_insert (self->sign_ins, g_strdup (address), bucket);
     }
   return sc_token_bucket_take (bucket, now);
+}
+
+static gint64
+wall_now_s (ScLobby *self)
+{
+  return (now_us (self) + self->realtime_offset_us) / G_USEC_PER_SEC;
+}
+
+static char *
+issue_token (ScLobby *self, ScLobbyUser *user)
+{
+  g_autoptr(ScSessionClaims) claims =
+    sc_session_claims_new (user->session, user->id, user->name, user->guest,
+                           wall_now_s (self) + SC_SESSION_TOKEN_LIFETIME_S);
+  user->token_issued_us = now_us (self);
+  return sc_token_signer_issue (self->signer, claims);
+}
+
+static void
+send_signed_in (ScLobby *self, ScLobbyUser *user, gboolean resumed)
+{
+  g_autoptr(ScMessage) reply = sc_message_new (SC_MSG_SIGNED_IN);
+  reply->version = SC_PROTOCOL_VERSION;
+  reply->id = g_strdup (user->id);
+  reply->name = g_strdup (user->name);
+  reply->token = issue_token (self, user);
+  reply->resumed = resumed;
+  if (user->state == USER_PAIRED)
+    reply->call = g_strdup (user->pair->call);
+  send_msg (self, user, reply);
+}
+
+/* A banned id is told for how long and its connection closed. */
+static gboolean
+refuse_banned (ScLobby *self, ScLobbyUser *user, const char *id)
+{
+  gint64 *until = g_hash_table_lookup (self->banned_until, id);
+  if (until == NULL || *until <= now_us (self))
+    return FALSE;
+  g_autofree char *text = g_strdup_printf (
+    "You are banned from this server for another %" G_GINT64_FORMAT " minutes after "
+    "reports from other users.", (*until - now_us (self)) / (60 * G_USEC_PER_SEC) + 1);
+  sc_lobby_send_error (self, user, "banned", text);
+  close_connection (self, user, "banned");
+  return TRUE;
+}
+
+/* @user (a NEW connection) becomes a new session for @id and goes into the lobby. */
+static void
+start_session (ScLobby *self, ScLobbyUser *user, char *id, char *name, gboolean guest)
+{
+  user->id = id;
+  user->name = name;
+  user->guest = guest;
+  user->session = new_id ("s");
+  user->state = USER_IDLE;
+  g_hash_table_insert (self->users, user->id, user);
+  self->stats.sessions_signed_in++;
+  g_info ("%s signed in as \"%s\"", user->id, user->name);
+
+  send_signed_in (self, user, FALSE);
+  enter_lobby (self, user);
 }
 
 static void
@@ -360,31 +534,9 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
   else
     id = new_id ("g");
 
-  gint64 *until = g_hash_table_lookup (self->banned_until, id);
-  if (until && *until > now_us (self))
-    {
-      g_autofree char *text = g_strdup_printf (
-        "You are banned from this server for another %" G_GINT64_FORMAT " minutes after "
-        "reports from other users.", (*until - now_us (self)) / (60 * G_USEC_PER_SEC) + 1);
-      sc_lobby_send_error (self, user, "banned", text);
-      close_connection (self, user, "banned");
-      return;
-    }
-
-  user->id = g_steal_pointer (&id);
-  user->name = g_steal_pointer (&name);
-  user->state = USER_IDLE;
-  g_hash_table_insert (self->users, user->id, user);
-  self->stats.sessions_signed_in++;
-  g_info ("%s signed in as \"%s\"", user->id, user->name);
-
-  g_autoptr(ScMessage) reply = sc_message_new (SC_MSG_SIGNED_IN);
-  reply->version = SC_PROTOCOL_VERSION;
-  reply->id = g_strdup (user->id);
-  reply->name = g_strdup (user->name);
-  send_msg (self, user, reply);
-
-  enter_lobby (self, user);
+  if (refuse_banned (self, user, id))
+    return;
+  start_session (self, user, g_steal_pointer (&id), g_steal_pointer (&name), msg->key == NULL);
 }
 
 static void
@@ -505,11 +657,26 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       handle_report (self, user, msg);
       break;
 
+    case SC_MSG_CALL_FAILED:
+      /* The peer-to-peer link died (ICE failure, or no media): the partner is as good
+       * as lost. The partner may say the same at the same moment; the second word about
+       * a call that has ended is dropped. */
+      if (user->state == USER_PAIRED && g_strcmp0 (user->pair->call, msg->call) == 0)
+        {
+          self->stats.calls_failed++;
+          end_pair (self, user, SC_LEAVE_LOST);
+          enter_lobby (self, user);
+        }
+      else
+        self->stats.dropped++;
+      break;
+
     default:
       /* The decoder only lets client-to-server types through. */
       sc_lobby_send_error (self, user, "wrong-direction", "That message is not for the server.");
       break;
     }
+  check (self);
 }
 
 void
@@ -518,17 +685,199 @@ sc_lobby_disconnect (ScLobby *self, ScLobbyUser *user)
   g_return_if_fail (SC_IS_LOBBY (self));
   if (!g_hash_table_steal (self->connected, user))
     return;
-
-  if (user->state == USER_PAIRED)
-    end_pair (self, user, SC_LEAVE_LOST);
   if (user->id != NULL)
-    {
-      sc_matcher_forget (self->matcher, user->id);
-      g_info ("%s (%s) disconnected", user->id, user->name);
-      g_hash_table_remove (self->users, user->id);   /* frees the user */
-    }
+    end_session (self, user);
   else
     user_free (user);
+}
+
+void
+sc_lobby_detach (ScLobby *self, ScLobbyUser *user)
+{
+  g_return_if_fail (SC_IS_LOBBY (self));
+  if (user->id == NULL || self->grace_us <= 0)
+    {
+      sc_lobby_disconnect (self, user);
+      return;
+    }
+  if (!g_hash_table_steal (self->connected, user))
+    return;
+
+  g_info ("%s (%s) lost its connection; the session waits %" G_GINT64_FORMAT " s",
+          user->id, user->name, self->grace_us / G_USEC_PER_SEC);
+  user->transport = NULL;
+  user->detached_us = now_us (self);
+  if (user->state == USER_WAITING)
+    {
+      sc_matcher_leave (self->matcher, user->id);
+      user->state = USER_IDLE;
+      user->wants_lobby = TRUE;
+    }
+  g_hash_table_add (self->detached, user);
+  self->stats.detached++;
+  check (self);
+}
+
+/* ---- Tickets and resuming ---------------------------------------------------------- */
+
+char *
+sc_lobby_issue_ticket (ScLobby *self, const char *token, const char *address, GError **error)
+{
+  if (!sign_in_allowed (self, address))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           "too many sign-ins from your address; try again in a little while");
+      self->stats.rate_limited++;
+      return NULL;
+    }
+  g_autoptr(ScSessionClaims) claims = sc_token_signer_verify (self->signer, token,
+                                                              wall_now_s (self), error);
+  if (claims == NULL)
+    return NULL;
+
+  gint64 now = now_us (self);
+  if (g_hash_table_size (self->tickets) >= MAX_TICKETS)
+    {
+      GHashTableIter iter;
+      gpointer value;
+      g_hash_table_iter_init (&iter, self->tickets);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((Ticket *) value)->expires_us <= now)
+          g_hash_table_iter_remove (&iter);
+      if (g_hash_table_size (self->tickets) >= MAX_TICKETS)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "the server is busy");
+          return NULL;
+        }
+    }
+  g_autofree char *random = sc_auth_new_nonce ();   /* 32 random bytes, base64 */
+  GString *ticket = g_string_new ("t");
+  for (const char *c = random; *c && ticket->len < 40; c++)
+    if (g_ascii_isalnum (*c))
+      g_string_append_c (ticket, *c);
+
+  Ticket *entry = g_new0 (Ticket, 1);
+  entry->claims = g_steal_pointer (&claims);
+  entry->expires_us = now + SC_TICKET_LIFETIME_S * G_USEC_PER_SEC;
+  g_hash_table_replace (self->tickets, g_strdup (ticket->str), entry);
+  self->stats.tickets++;
+  return g_string_free (ticket, FALSE);
+}
+
+/* @fresh (a NEW connection) takes over the detached or still attached session @old:
+ * @old gets @fresh's transport, @fresh is freed. Returns @old. */
+static ScLobbyUser *
+take_over (ScLobby *self, ScLobbyUser *old, ScLobbyUser *fresh)
+{
+  if (old->transport)
+    {
+      /* The old socket is told and forgotten: its late close can no longer touch the
+       * session (the transport has let go of the user). */
+      g_info ("%s resumed on a new connection; the old one is closed", old->id);
+      g_autoptr(ScMessage) msg = sc_message_new_error ("replaced",
+                                                       "This session goes on on a new connection.");
+      self->send (old->transport, msg, self->send_data);
+      gpointer transport = old->transport;
+      old->transport = NULL;
+      g_hash_table_remove (self->connected, old);
+      if (self->close)
+        self->close (transport, "session resumed elsewhere", self->close_data);
+    }
+  g_hash_table_remove (self->detached, old);
+  g_hash_table_remove (self->connected, fresh);
+  old->transport = fresh->transport;
+  g_free (old->address);
+  old->address = g_strdup (fresh->address);
+  g_free (old->nonce);
+  old->nonce = g_strdup (fresh->nonce);
+  old->detached_us = 0;
+  old->refusals = 0;
+  g_hash_table_add (self->connected, old);
+  user_free (fresh);
+  return old;
+}
+
+static ScLobbyUser *
+resume (ScLobby *self, ScLobbyUser *fresh, const ScSessionClaims *claims)
+{
+  if (refuse_banned (self, fresh, claims->user))
+    return NULL;
+
+  ScLobbyUser *old = g_hash_table_lookup (self->users, claims->user);
+  if (old && g_strcmp0 (old->session, claims->session) != 0)
+    {
+      /* The identity signed in afresh since: the newer session wins, the stale one
+       * cannot evict it. */
+      sc_lobby_send_error (self, fresh, "replaced", "You signed in again elsewhere.");
+      close_connection (self, fresh, "resumed a replaced session");
+      return NULL;
+    }
+  if (old == NULL)
+    {
+      /* The session is over (grace expired, or another node or process held it): a new
+       * one with the same identity, back in the lobby. */
+      g_info ("%s came back after its session ended", claims->user);
+      start_session (self, fresh, g_strdup (claims->user), g_strdup (claims->name),
+                     claims->guest);
+      self->stats.resumed_new++;
+      return fresh;
+    }
+
+  ScLobbyUser *user = take_over (self, old, fresh);
+  self->stats.resumed++;
+  g_info ("%s (%s) resumed its session", user->id, user->name);
+  send_signed_in (self, user, TRUE);
+  while (!g_queue_is_empty (&user->outbox))
+    {
+      g_autoptr(ScMessage) msg = g_queue_pop_head (&user->outbox);
+      send_msg (self, user, msg);
+    }
+  if (user->state == USER_IDLE && user->wants_lobby)
+    enter_lobby (self, user);
+  return user;
+}
+
+/* ---- Time ------------------------------------------------------------------------------ */
+
+void
+sc_lobby_tick (ScLobby *self)
+{
+  gint64 now = now_us (self);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* Sessions whose grace ran out end now, like a closed socket. */
+  g_autoptr(GPtrArray) expired = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->detached);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (now - ((ScLobbyUser *) key)->detached_us >= self->grace_us)
+      g_ptr_array_add (expired, key);
+  for (guint i = 0; i < expired->len; i++)
+    {
+      ScLobbyUser *user = g_ptr_array_index (expired, i);
+      g_info ("%s (%s) did not come back in time", user->id, user->name);
+      self->stats.grace_expired++;
+      end_session (self, user);
+    }
+
+  g_hash_table_iter_init (&iter, self->tickets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Ticket *) value)->expires_us <= now)
+      g_hash_table_iter_remove (&iter);
+
+  /* Tokens are refreshed at half their life, so a live session always has one. */
+  g_hash_table_iter_init (&iter, self->connected);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      ScLobbyUser *user = key;
+      if (user->id == NULL ||
+          now - user->token_issued_us < SC_SESSION_TOKEN_LIFETIME_S / 2 * G_USEC_PER_SEC)
+        continue;
+      g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_SESSION);
+      msg->token = issue_token (self, user);
+      send_msg (self, user, msg);
+    }
+  check (self);
 }
 
 const char *
@@ -584,8 +933,41 @@ sc_lobby_set_close_func (ScLobby *self, ScLobbyCloseFunc close, gpointer user_da
 void
 sc_lobby_set_clock (ScLobby *self, ScLobbyClockFunc clock, gpointer user_data)
 {
+  gint64 wall = now_us (self) + self->realtime_offset_us;
   self->clock = clock;
   self->clock_data = user_data;
+  self->realtime_offset_us = wall - now_us (self);
+}
+
+void
+sc_lobby_set_token_signer (ScLobby *self, ScTokenSigner *signer)
+{
+  sc_token_signer_free (self->signer);
+  self->signer = signer;
+}
+
+void
+sc_lobby_set_grace (ScLobby *self, guint seconds)
+{
+  self->grace_us = (gint64) seconds * G_USEC_PER_SEC;
+}
+
+void
+sc_lobby_set_check_invariants (ScLobby *self, gboolean check_invariants)
+{
+  self->check_invariants = check_invariants;
+}
+
+guint64
+sc_lobby_get_invariant_violations (ScLobby *self)
+{
+  return self->invariant_violations;
+}
+
+guint
+sc_lobby_get_n_detached (ScLobby *self)
+{
+  return g_hash_table_size (self->detached);
 }
 
 void
@@ -648,6 +1030,29 @@ sc_lobby_check_invariants (ScLobby *self, GError **error)
         }
     }
 
+  g_hash_table_iter_init (&iter, self->detached);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    {
+      ScLobbyUser *user = value;
+      if (user->transport != NULL || user->state == USER_WAITING ||
+          g_hash_table_lookup (self->users, user->id) != user ||
+          g_hash_table_contains (self->connected, user))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "detached user %s is inconsistent", user->id);
+          return FALSE;
+        }
+    }
+  if (g_hash_table_size (self->users) > g_hash_table_size (self->connected) +
+                                         g_hash_table_size (self->detached))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "%u sessions but only %u connected and %u detached",
+                   g_hash_table_size (self->users), g_hash_table_size (self->connected),
+                   g_hash_table_size (self->detached));
+      return FALSE;
+    }
+
   if (paired != 2 * g_hash_table_size (self->pairs))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%u paired users in %u pairs",
@@ -692,6 +1097,9 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_unref (self->sign_ins);
   g_hash_table_unref (self->reporters);
   g_hash_table_unref (self->banned_until);
+  g_hash_table_unref (self->tickets);
+  g_hash_table_unref (self->detached);
+  sc_token_signer_free (self->signer);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   G_OBJECT_CLASS (sc_lobby_parent_class)->finalize (object);
 }
@@ -717,6 +1125,12 @@ sc_lobby_init (ScLobby *self)
   self->banned_until = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->ban_after = 3;
   self->ban_seconds = 24 * 3600;
+  self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) ticket_free);
+  self->detached = g_hash_table_new (NULL, NULL);
+  self->signer = sc_token_signer_new_random ();
+  self->grace_us = SC_SESSION_GRACE_S * G_USEC_PER_SEC;
+  self->realtime_offset_us = g_get_real_time () - g_get_monotonic_time ();
 }
 
 ScLobby *

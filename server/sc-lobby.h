@@ -11,6 +11,7 @@
 
 #include "sc-matcher.h"
 #include "sc-protocol.h"
+#include "sc-session-token.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,13 @@ typedef void (*ScLobbyCloseFunc) (gpointer        transport,
                                   const char     *reason,
                                   gpointer        user_data);
 typedef gint64 (*ScLobbyClockFunc) (gpointer      user_data);
+
+/* Sessions (issue #4): how long a token lives (it is refreshed at half its life on a live
+ * connection), how long a WebSocket ticket lives, and the default grace period of a
+ * session whose connection dropped. */
+#define SC_SESSION_TOKEN_LIFETIME_S  3600
+#define SC_TICKET_LIFETIME_S         30
+#define SC_SESSION_GRACE_S           10
 
 /* Limits (issue #4): a session's nexts and messages, and sign-ins from one address. */
 #define SC_LIMIT_NEXT_BURST          5
@@ -47,6 +55,12 @@ typedef struct
   guint64 closed_for_abuse;
   guint64 reports;
   guint64 bans;
+  guint64 calls_failed;
+  guint64 detached;
+  guint64 tickets;
+  guint64 resumed;          /* within the grace period: the session went on */
+  guint64 resumed_new;      /* after it: a new session for the same identity */
+  guint64 grace_expired;
 } ScLobbyStats;
 
 #define SC_TYPE_LOBBY (sc_lobby_get_type ())
@@ -70,15 +84,43 @@ void         sc_lobby_set_close_func (ScLobby         *self,
 void         sc_lobby_set_clock      (ScLobby          *self,
                                       ScLobbyClockFunc  clock,
                                       gpointer          user_data);
-/* @address: (nullable): where the connection comes from, for per-address limits */
+/* Takes ownership of @signer (the default signs with a random secret). */
+void         sc_lobby_set_token_signer (ScLobby        *self,
+                                        ScTokenSigner  *signer);
+/* 0: a dropped connection ends its session at once. */
+void         sc_lobby_set_grace      (ScLobby          *self,
+                                      guint             seconds);
+void         sc_lobby_set_check_invariants (ScLobby    *self,
+                                            gboolean    check_invariants);
+guint64      sc_lobby_get_invariant_violations (ScLobby *self);
+
+/* @address: (nullable): where the connection comes from, for per-address limits.
+ * @ticket: (nullable): the one-time ticket the WebSocket was opened with.
+ * Returns the connection's user — with a good ticket, the session it resumes — or
+ * NULL when the lobby has already asked the transport to close it. */
 ScLobbyUser *sc_lobby_connect        (ScLobby          *self,
                                       gpointer          transport,
-                                      const char       *address);
+                                      const char       *address,
+                                      const char       *ticket);
 void         sc_lobby_receive        (ScLobby          *self,
                                       ScLobbyUser      *user,
                                       const ScMessage  *msg);
+/* The connection closed on purpose (a close frame): the session ends now. */
 void         sc_lobby_disconnect     (ScLobby          *self,
                                       ScLobbyUser      *user);
+/* The connection dropped (no close frame, or silence): the session waits for the
+ * grace period, then ends. */
+void         sc_lobby_detach         (ScLobby          *self,
+                                      ScLobbyUser      *user);
+/* A one-time ticket (valid SC_TICKET_LIFETIME_S) to open a WebSocket for the session
+ * of @token, which any node with the same secret accepts. */
+char        *sc_lobby_issue_ticket   (ScLobby          *self,
+                                      const char       *token,
+                                      const char       *address,
+                                      GError          **error);
+/* Called about once a second: ends sessions whose grace ran out, forgets expired
+ * tickets, refreshes tokens. */
+void         sc_lobby_tick           (ScLobby          *self);
 void         sc_lobby_send_error     (ScLobby          *self,
                                       ScLobbyUser      *user,
                                       const char       *code,
@@ -88,6 +130,7 @@ const char  *sc_lobby_user_get_id    (ScLobbyUser      *user);
 guint        sc_lobby_get_n_users    (ScLobby          *self);
 guint        sc_lobby_get_n_pairs    (ScLobby          *self);
 guint        sc_lobby_get_n_waiting  (ScLobby          *self);
+guint        sc_lobby_get_n_detached (ScLobby          *self);
 const ScLobbyStats *sc_lobby_get_stats (ScLobby        *self);
 
 gboolean     sc_lobby_check_invariants (ScLobby        *self,

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "sc-server.h"
 
@@ -32,6 +33,8 @@ struct _ScServer
   gboolean tls;
   guint silence_check;
   guint silence_timeout_s;
+  guint64 messages_in;
+  guint64 messages_out;
 };
 
 G_DEFINE_FINAL_TYPE (ScServer, sc_server, G_TYPE_OBJECT)
@@ -52,10 +55,12 @@ lobby_send (gpointer transport, const ScMessage *msg, gpointer data)
     return;
   g_autofree char *text = sc_message_encode (msg);
   soup_websocket_connection_send_text (conn->ws, text);
+  conn->server->messages_out++;
 }
 
-/* The lobby asks for a connection to be closed (abuse, a ban, a newer sign-in) and has
- * already let its user go: forget the user, close with "policy violation". */
+/* The lobby asks for a connection to be closed (abuse, a ban, a newer sign-in, a session
+ * resumed on another connection) and has already let its user go: forget the user,
+ * close with "policy violation". */
 static void
 lobby_close (gpointer transport, const char *reason, gpointer data)
 {
@@ -74,6 +79,7 @@ on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer d
   conn->last_heard_us = g_get_monotonic_time ();
   if (conn->user == NULL)
     return;   /* already lost: nothing it says counts */
+  conn->server->messages_in++;
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       sc_lobby_send_error (lobby, conn->user, "bad-message", "Messages are JSON text frames.");
@@ -102,7 +108,15 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
   g_signal_handlers_disconnect_by_data (ws, conn);
   g_hash_table_remove (self->conns, conn);
   if (conn->user)
-    sc_lobby_disconnect (self->lobby, conn->user);
+    {
+      /* A close frame means the client meant to go; anything else (no close frame: a
+       * killed process, a dropped network) may come back within the grace period. */
+      gushort code = soup_websocket_connection_get_close_code (ws);
+      if (code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
+        sc_lobby_disconnect (self->lobby, conn->user);
+      else
+        sc_lobby_detach (self->lobby, conn->user);
+    }
   g_object_unref (conn->ws);
   g_free (conn);
 }
@@ -114,11 +128,12 @@ on_ws_pong (SoupWebsocketConnection *ws, GBytes *payload, gpointer data)
   conn->last_heard_us = g_get_monotonic_time ();
 }
 
-/* Once a second: a connection silent for too long is lost now. The lobby hears of it at
- * once (the partner is told "lost"); the socket's own close follows and finds nothing
- * left to do, because leaving the lobby happens once. */
+/* Once a second: a connection silent for too long is lost now. Its session is detached
+ * at once (its partner is told "lost" if it does not come back within the grace period);
+ * the socket's own close follows and finds nothing left to do. Then the lobby's own
+ * time-keeping. */
 static gboolean
-check_silence (gpointer data)
+tick (gpointer data)
 {
   ScServer *self = data;
   gint64 now = g_get_monotonic_time ();
@@ -136,9 +151,10 @@ check_silence (gpointer data)
         continue;
       g_info ("%s silent for %u s: lost", sc_lobby_user_get_id (conn->user) ?
               sc_lobby_user_get_id (conn->user) : "a connection", self->silence_timeout_s);
-      sc_lobby_disconnect (self->lobby, g_steal_pointer (&conn->user));
+      sc_lobby_detach (self->lobby, g_steal_pointer (&conn->user));
       soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent");
     }
+  sc_lobby_tick (self->lobby);
   return G_SOURCE_CONTINUE;
 }
 
@@ -162,16 +178,86 @@ websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
   if (remote && G_IS_INET_SOCKET_ADDRESS (remote))
     address = g_inet_address_to_string (
       g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
-  conn->user = sc_lobby_connect (self->lobby, conn, address);
+  /* A reconnecting client opens the socket with a one-time ticket, never its token. */
+  g_autofree char *ticket = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+  if (uri && g_uri_get_query (uri))
+    {
+      g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (uri), -1, "&",
+                                                         G_URI_PARAMS_NONE, NULL);
+      const char *value = params ? g_hash_table_lookup (params, "ticket") : NULL;
+      if (value && strlen (value) <= 64)
+        ticket = g_strdup (value);
+    }
+
   conn->last_heard_us = g_get_monotonic_time ();
   g_hash_table_add (self->conns, conn);
-
   soup_websocket_connection_set_max_incoming_payload_size (ws, WS_MAX_PAYLOAD);
+  conn->user = sc_lobby_connect (self->lobby, conn, address, ticket);
+
   soup_websocket_connection_set_keepalive_interval (ws, PING_INTERVAL_S);
   g_signal_connect (ws, "pong", G_CALLBACK (on_ws_pong), conn);
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), conn);
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), conn);
+}
+
+static void
+respond_json (SoupServerMessage *msg, guint status, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+respond_json (SoupServerMessage *msg, guint status, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  char *body = g_strdup_vprintf (format, args);
+  va_end (args);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body,
+                                    strlen (body));
+}
+
+/* POST /session/ticket with "Authorization: Bearer TOKEN": a one-time ticket to open
+ * the WebSocket with, so the long-lived token never appears in a URL (or a log). */
+static void
+ticket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+           gpointer data)
+{
+  ScServer *self = data;
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  if (auth == NULL || !g_str_has_prefix (auth, "Bearer ") || strlen (auth) > 1024)
+    {
+      respond_json (msg, SOUP_STATUS_UNAUTHORIZED,
+                    "{\"error\":\"bad-token\",\"message\":\"Send Authorization: Bearer TOKEN.\"}\n");
+      return;
+    }
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  g_autofree char *address = NULL;
+  if (remote && G_IS_INET_SOCKET_ADDRESS (remote))
+    address = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ticket = sc_lobby_issue_ticket (self->lobby, auth + strlen ("Bearer "),
+                                                   address, &error);
+  if (ticket == NULL)
+    {
+      gboolean busy = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+      g_autofree char *quoted = g_strescape (error->message, NULL);
+      respond_json (msg, busy ? 429 : SOUP_STATUS_UNAUTHORIZED,
+                    "{\"error\":\"%s\",\"message\":\"%s\"}\n",
+                    busy ? "rate-limited" : "bad-token", quoted);
+      return;
+    }
+  /* The ticket is [A-Za-z0-9]: nothing to escape. */
+  respond_json (msg, SOUP_STATUS_OK, "{\"ticket\":\"%s\",\"expires_in\":%d}\n", ticket,
+                SC_TICKET_LIFETIME_S);
 }
 
 static void
@@ -316,7 +402,7 @@ sc_server_init (ScServer *self)
 {
   self->conns = g_hash_table_new (NULL, NULL);
   self->silence_timeout_s = SILENCE_TIMEOUT_S;
-  self->silence_check = g_timeout_add_seconds (1, check_silence, self);
+  self->silence_check = g_timeout_add_seconds (1, tick, self);
 }
 
 ScServer *
@@ -327,6 +413,7 @@ sc_server_new (ScMatcher *matcher)
   self->lobby = sc_lobby_new (matcher, lobby_send, self);
   sc_lobby_set_close_func (self->lobby, lobby_close, self);
   soup_server_add_handler (self->soup, "/healthz", healthz_cb, self, NULL);
+  soup_server_add_handler (self->soup, SC_SERVER_TICKET_PATH, ticket_cb, self, NULL);
   soup_server_add_websocket_handler (self->soup, SC_SERVER_WS_PATH, NULL, NULL,
                                      websocket_cb, self, NULL);
   return self;

@@ -10,6 +10,7 @@
 G_BEGIN_DECLS
 
 #define SC_SERVER_WS_PATH "/ws"
+#define SC_SERVER_TICKET_PATH "/session/ticket"
 
 #define SC_TYPE_SERVER (sc_server_get_type ())
 G_DECLARE_FINAL_TYPE (ScServer, sc_server, SC, SERVER, GObject)

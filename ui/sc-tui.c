@@ -524,7 +524,19 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
       self->last_error = sc_text_sanitize (sc_event_get_string (event, "message"), 0);
     }
   else if (g_str_equal (name, "reconnecting"))
-    system_line (self, SC_CHAT_SYSTEM, _("Reconnecting to the server…"));
+    {
+      /* The call, if any, goes on peer to peer; only the lobby is out of reach. */
+      g_autofree char *text = g_strdup_printf (
+        _("Lost the server; reconnecting in %d s (attempt %d)…"),
+        (int) ((json_object_get_int_member (f, "in_ms") + 500) / 1000),
+        (int) json_object_get_int_member (f, "attempt"));
+      system_line (self, SC_CHAT_SYSTEM, text);
+    }
+  else if (g_str_equal (name, "reconnected"))
+    system_line (self, SC_CHAT_SYSTEM,
+                 json_object_get_boolean_member (f, "resumed")
+                   ? _("Back on the server; nothing was lost.")
+                   : _("Back on the server with a new session."));
   else
     return;   /* first-frame, status, bye…: nothing to draw */
 

@@ -85,6 +85,85 @@ class Server:
         self.stderr.close()
 
 
+class Proxy:
+    """A TCP relay between clients and the server that the test can cut (every relayed
+    connection dropped without a WebSocket goodbye, as when a network path dies) and
+    block (new connections refused). Like a home router going away and coming back."""
+
+    def __init__(self, target_port, port=18090, host="127.0.0.1"):
+        import socket
+        self.socket_mod = socket
+        self.host, self.port, self.target = host, port, target_port
+        self.url = f"ws://{host}:{port}"
+        self.lock = threading.Lock()
+        self.conns = []
+        self.listener = None
+        self.unblock()
+
+    def unblock(self):
+        if self.listener:
+            return
+        sock = self.socket_mod.socket()
+        sock.setsockopt(self.socket_mod.SOL_SOCKET, self.socket_mod.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(64)
+        self.listener = sock
+        threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
+
+    def block(self):
+        if self.listener:
+            self.listener.close()
+            self.listener = None
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = self.socket_mod.create_connection((self.host, self.target))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.conns.append((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(self.socket_mod.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self):
+        """Drops every relayed connection at once: both ends see the TCP connection
+        end with no WebSocket close frame."""
+        with self.lock:
+            conns, self.conns = self.conns, []
+        for pair in conns:
+            for sock in pair:
+                try:
+                    sock.shutdown(self.socket_mod.SHUT_RDWR)
+                    sock.close()
+                except OSError:
+                    pass
+
+    def stop(self):
+        self.block()
+        self.cut()
+
+
 class Client:
     """A headless showcast client; events arrive on a queue read by a thread."""
 
@@ -209,6 +288,11 @@ class Scene:
         c = Client(server, name, **kw)
         self.procs.append(c)
         return c
+
+    def proxy(self, server, **kw):
+        p = Proxy(server.port, **kw)
+        self.procs.append(p)
+        return p
 
     def __enter__(self):
         return self

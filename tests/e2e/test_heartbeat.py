@@ -1,6 +1,8 @@
 """Heartbeats: the server pings every 5 s; a connection silent for 15 s (not even
-answering pings) is lost, and its partner is told "lost" at once and goes back to the
-lobby. Healthy clients, which answer pings, stay connected however long they wait."""
+answering pings) is lost, and — with no grace period (--grace 0) — its partner is told
+"lost" at once and goes back to the lobby. Healthy clients, which answer pings, stay
+connected however long they wait. (Grace periods: test_reconnect.py.)"""
+import threading
 import time
 
 from harness import Failure, Scene, run
@@ -9,32 +11,44 @@ from test_server_input import RawWebSocket
 
 def test():
     with Scene() as scene:
-        server = scene.server(extra=["--allow-guests"])
-        idle = scene.client(server, "idle")       # answers pings, waits alone a while
-        idle.expect("waiting")
+        server = scene.server(extra=["--allow-guests", "--grace", "0"])
+        # The partner is a raw socket that answers pings: a real client would give the
+        # call up on its own after 15 s without a peer-to-peer connection.
+        partner = RawWebSocket("127.0.0.1", 18080)
+        partner.recv()   # hello
+        partner.send('{"type":"sign-in","version":1,"name":"partner"}')
+        partner.recv_type("waiting")
 
         silent = RawWebSocket("127.0.0.1", 18080)  # signs in, then never reads or pongs
         silent.recv()   # hello
         silent.send('{"type":"sign-in","version":1,"name":"silent"}')
-        m = idle.expect("matched", timeout=10)
+        m = partner.recv_type("matched")
         if m["peer"]["name"] != "silent":
-            raise Failure(f"idle met {m['peer']}")
+            raise Failure(f"the partner met {m['peer']}")
         start = time.monotonic()
-        left = idle.expect("peer-left", timeout=30)
+        partner.sock.settimeout(30)
+        left = partner.recv_type("peer-left")
         took = time.monotonic() - start
-        if left["reason"] != "lost":
+        if left.get("reason") != "lost":
             raise Failure(f"the partner of a silent connection was told {left}")
         if not 13 <= took <= 22:
             raise Failure(f"silence detected after {took:.1f} s, expected about 15")
         print(f"silent connection lost after {took:.1f} s")
-        idle.expect("waiting", timeout=5)
+        partner.recv_type("waiting")
 
-        # The idle client itself, which answers pings, is still there 20 s on.
-        time.sleep(20)
+        # A real client, which answers pings, waits alone 25 s and is still there.
+        idle = scene.client(server, "idle")
+        idle.expect("waiting")
+        reader = threading.Thread(target=lambda: partner.recv_type("never", limit=10**6),
+                                  daemon=True)
+        reader.start()   # keeps the partner answering pings; it is matched with idle
+        time.sleep(25)
         idle.send({"cmd": "status"})
         st = idle.expect("status", timeout=5)
-        if st["state"] != "waiting":
-            raise Failure(f"a healthy idle client was dropped: {st}")
+        if st["state"] not in ("waiting", "matched"):
+            raise Failure(f"a healthy client was dropped: {st}")
+        if any(e["event"] == "reconnecting" for e in idle.seen):
+            raise Failure("a healthy client lost its connection")
 
 
 run(test)

@@ -1,5 +1,7 @@
-"""A peer killed with SIGKILL: the survivor is told peer-left "lost" within 10 s and is
-matched again with a client who was waiting, with video."""
+"""A peer killed with SIGKILL: the survivor is told peer-left "lost" within 10 s — its
+own client notices that nothing comes from the peer any more and tells the server, sooner
+than the dead peer's grace period would end — and is matched again with a client who was
+waiting, with video."""
 import time
 from harness import Failure, Scene, run
 

@@ -15,11 +15,11 @@ class RawWebSocket:
     """Just enough of RFC 6455 to send hostile frames: Python's standard library has
     no WebSocket client, and the server must be hit with bytes no good client sends."""
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, path="/ws"):
         self.sock = socket.create_connection((host, port), timeout=5)
         key = base64.b64encode(os.urandom(16)).decode()
         authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        self.sock.sendall((f"GET /ws HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\n"
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\n"
                            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
                            f"Sec-WebSocket-Version: 13\r\n\r\n").encode())
         head = b""
@@ -52,16 +52,34 @@ class RawWebSocket:
         return buf
 
     def recv(self):
-        b1, b2 = self._exact(2)
-        n = b2 & 0x7F
-        if n == 126:
-            n = struct.unpack("!H", self._exact(2))[0]
-        elif n == 127:
-            n = struct.unpack("!Q", self._exact(8))[0]
-        payload = self._exact(n)
-        if b1 & 0x0F == 8:
-            return {"_close": struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None}
-        return json.loads(payload)
+        """The next message; pings are answered (as every WebSocket library does) and
+        skipped."""
+        while True:
+            b1, b2 = self._exact(2)
+            n = b2 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._exact(2))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._exact(8))[0]
+            payload = self._exact(n)
+            if b1 & 0x0F == 9:
+                self.send(payload, opcode=10)
+                continue
+            if b1 & 0x0F == 8:
+                return {"_close": struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None}
+            return json.loads(payload)
+
+    def recv_type(self, kind, limit=50):
+        """Skips messages until one of type KIND."""
+        for _ in range(limit):
+            msg = self.recv()
+            if msg.get("type") == kind or "_close" in msg:
+                return msg
+        raise Failure(f"no {kind} message")
+
+    def close(self, code=1000):
+        self.send(struct.pack("!H", code), opcode=8)
+        self.sock.close()
 
 
 def test():

@@ -12,6 +12,7 @@ typedef struct
   ScLobbyUser *user;
   GPtrArray *inbox;   /* of ScMessage, oldest first */
   char *id;
+  char *token;        /* from the last signed-in or session message */
   gboolean gone;
 } FakeConn;
 
@@ -35,16 +36,33 @@ fake_send (gpointer transport, const ScMessage *msg, gpointer data)
   ScMessage *copy = sc_message_decode (text, strlen (text), SC_FROM_SERVER, &error);
   g_assert_no_error (error);
   g_assert_false (conn->gone);
+  if (copy->type == SC_MSG_SIGNED_IN)
+    {
+      g_free (conn->id);
+      conn->id = g_strdup (copy->id);
+    }
+  if (copy->token)
+    {
+      g_free (conn->token);
+      conn->token = g_strdup (copy->token);
+    }
   g_ptr_array_add (conn->inbox, copy);
+}
+
+/* A connection opened with @ticket (NULL: none). */
+G_GNUC_UNUSED static FakeConn *
+fake_connect_with (ScLobby *lobby, const char *ticket)
+{
+  FakeConn *conn = g_new0 (FakeConn, 1);
+  conn->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_free);
+  conn->user = sc_lobby_connect (lobby, conn, NULL, ticket);
+  return conn;
 }
 
 G_GNUC_UNUSED static FakeConn *
 fake_connect (ScLobby *lobby)
 {
-  FakeConn *conn = g_new0 (FakeConn, 1);
-  conn->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_free);
-  conn->user = sc_lobby_connect (lobby, conn, NULL);
-  return conn;
+  return fake_connect_with (lobby, NULL);
 }
 
 G_GNUC_UNUSED static void
@@ -68,7 +86,6 @@ fake_sign_in (ScLobby *lobby, const char *name)
   g_assert_cmpint (((ScMessage *) g_ptr_array_index (conn->inbox, 0))->type, ==, SC_MSG_HELLO);
   ScMessage *reply = g_ptr_array_index (conn->inbox, 1);
   g_assert_cmpint (reply->type, ==, SC_MSG_SIGNED_IN);
-  conn->id = g_strdup (reply->id);
   return conn;
 }
 
@@ -85,10 +102,19 @@ fake_disconnect (ScLobby *lobby, FakeConn *conn)
   conn->gone = TRUE;
 }
 
+/* The connection drops without a goodbye: the session waits for its grace period. */
+G_GNUC_UNUSED static void
+fake_drop (ScLobby *lobby, FakeConn *conn)
+{
+  sc_lobby_detach (lobby, conn->user);
+  conn->gone = TRUE;
+}
+
 G_GNUC_UNUSED static void
 fake_free (FakeConn *conn)
 {
   g_ptr_array_unref (conn->inbox);
+  g_free (conn->token);
   g_free (conn->id);
   g_free (conn);
 }

@@ -18,6 +18,7 @@ setup (Fixture *f, gconstpointer data)
   f->matcher = sc_local_matcher_new ();
   f->lobby = sc_lobby_new (f->matcher, fake_send, NULL);
   sc_lobby_set_clock (f->lobby, fake_clock, NULL);
+  sc_lobby_set_check_invariants (f->lobby, TRUE);
   fake_clock_auto = TRUE;
 }
 
@@ -26,6 +27,7 @@ teardown (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_assert_true (sc_lobby_check_invariants (f->lobby, &error));
+  g_assert_cmpuint (sc_lobby_get_invariant_violations (f->lobby), ==, 0);
   g_clear_object (&f->lobby);
   g_clear_object (&f->matcher);
 }
@@ -342,7 +344,7 @@ connect_from (ScLobby *lobby, const char *address)
 {
   FakeConn *conn = g_new0 (FakeConn, 1);
   conn->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_free);
-  conn->user = sc_lobby_connect (lobby, conn, address);
+  conn->user = sc_lobby_connect (lobby, conn, address, NULL);
   return conn;
 }
 
@@ -459,9 +461,6 @@ keyed_sign_in (ScLobby *lobby, const guint8 *pk, const guint8 *sk, const char *n
   msg->signature = g_base64_encode (sig, sizeof sig);
   sc_lobby_receive (lobby, conn->user, msg);
   sc_message_free (msg);
-  ScMessage *reply = last_of (conn, SC_MSG_SIGNED_IN);
-  if (reply)
-    conn->id = g_strdup (reply->id);
   return conn;
 }
 
@@ -518,6 +517,301 @@ test_ban (Fixture *f, gconstpointer data)
   g_ptr_array_unref (reporters);
 }
 
+/* ---- Sessions: tokens, tickets, grace, resuming ------------------------------------- */
+
+static char *
+ticket_for (Fixture *f, FakeConn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  char *ticket = sc_lobby_issue_ticket (f->lobby, conn->token, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ticket);
+  return ticket;
+}
+
+static ScMessage *
+nth (FakeConn *conn, guint i)
+{
+  g_assert_cmpuint (i, <, conn->inbox->len);
+  return g_ptr_array_index (conn->inbox, i);
+}
+
+/* Dropped mid-call and back within the grace period: the pair is kept, the partner
+ * hears nothing, and what the partner sent meanwhile is delivered on return. */
+static void
+test_resume_within_grace (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  g_autofree char *call = g_strdup (last_of (a, SC_MSG_MATCHED)->call);
+  guint mark_b = b->inbox->len;
+
+  fake_drop (f->lobby, a);
+  g_assert_cmpuint (sc_lobby_get_n_detached (f->lobby), ==, 1);
+  fake_receive (f->lobby, b, candidate_for (call));   /* held for a */
+  fake_now_us += 8 * G_USEC_PER_SEC;
+  sc_lobby_tick (f->lobby);
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 0);
+
+  g_autofree char *ticket = ticket_for (f, a);
+  FakeConn *a2 = fake_connect_with (f->lobby, ticket);
+  g_assert_cmpint (nth (a2, 0)->type, ==, SC_MSG_HELLO);
+  ScMessage *signed_in = nth (a2, 1);
+  g_assert_cmpint (signed_in->type, ==, SC_MSG_SIGNED_IN);
+  g_assert_true (signed_in->resumed);
+  g_assert_cmpstr (signed_in->id, ==, a->id);
+  g_assert_cmpstr (signed_in->call, ==, call);
+  g_assert_cmpint (nth (a2, 2)->type, ==, SC_MSG_CANDIDATE);
+  g_assert_cmpstr (nth (a2, 2)->call, ==, call);
+  g_assert_cmpuint (a2->inbox->len, ==, 3);
+  g_assert_cmpuint (sc_lobby_get_n_detached (f->lobby), ==, 0);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
+
+  /* Signalling flows both ways again; the grace deadline no longer applies. */
+  fake_receive (f->lobby, a2, candidate_for (call));
+  g_assert_cmpint (last_of (b, SC_MSG_CANDIDATE)->type, ==, SC_MSG_CANDIDATE);
+  fake_now_us += 60 * G_USEC_PER_SEC;
+  sc_lobby_tick (f->lobby);
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 0);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->resumed, ==, 1);
+
+  /* The ticket was for one use. */
+  FakeConn *again = fake_connect_with (f->lobby, ticket);
+  g_assert_cmpstr (last_of (again, SC_MSG_ERROR)->code, ==, "bad-ticket");
+  g_assert_null (last_of (again, SC_MSG_SIGNED_IN));
+
+  fake_disconnect (f->lobby, again);
+  fake_disconnect (f->lobby, a2);
+  fake_disconnect (f->lobby, b);
+  fake_free (again);
+  fake_free (a);
+  fake_free (a2);
+  fake_free (b);
+}
+
+/* Not back in time: the partner hears "lost" exactly once, when the grace period ends;
+ * coming back later gives a new session with the same identity, in the lobby. */
+static void
+test_grace_expiry (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  guint mark_b = b->inbox->len;
+
+  fake_drop (f->lobby, a);
+  fake_now_us += (SC_SESSION_GRACE_S - 1) * G_USEC_PER_SEC;
+  sc_lobby_tick (f->lobby);
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 0);
+  fake_now_us += 1 * G_USEC_PER_SEC;
+  sc_lobby_tick (f->lobby);
+  sc_lobby_tick (f->lobby);
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 1);
+  g_assert_cmpint (last_of (b, SC_MSG_PEER_LEFT)->reason, ==, SC_LEAVE_LOST);
+  g_assert_cmpuint (count_type (b, SC_MSG_WAITING, mark_b), ==, 1);
+  g_assert_cmpuint (sc_lobby_get_n_users (f->lobby), ==, 1);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->grace_expired, ==, 1);
+
+  g_autofree char *ticket = ticket_for (f, a);
+  FakeConn *a2 = fake_connect_with (f->lobby, ticket);
+  ScMessage *signed_in = last_of (a2, SC_MSG_SIGNED_IN);
+  g_assert_false (signed_in->resumed);
+  g_assert_null (signed_in->call);
+  g_assert_cmpstr (signed_in->id, ==, a->id);
+  g_assert_nonnull (last_of (a2, SC_MSG_WAITING));
+
+  /* b waited alone, so the two meet again at once. */
+  sc_matcher_flush (f->matcher);
+  g_assert_nonnull (last_of (a2, SC_MSG_MATCHED));
+
+  fake_disconnect (f->lobby, a2);
+  fake_disconnect (f->lobby, b);
+  fake_free (a);
+  fake_free (a2);
+  fake_free (b);
+}
+
+/* The partner skips while the user is away: on return it hears of it, in order, and
+ * goes back to the lobby. A user waiting in the lobby leaves the queue while away and
+ * goes back on return. */
+static void
+test_away_while_partner_leaves (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  g_autofree char *call = g_strdup (last_of (a, SC_MSG_MATCHED)->call);
+
+  fake_drop (f->lobby, a);
+  fake_send_simple (f->lobby, b, SC_MSG_NEXT);
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 0);
+  g_assert_cmpuint (sc_lobby_get_n_waiting (f->lobby), ==, 1);   /* b only */
+
+  g_autofree char *ticket = ticket_for (f, a);
+  FakeConn *a2 = fake_connect_with (f->lobby, ticket);
+  ScMessage *signed_in = nth (a2, 1);
+  g_assert_true (signed_in->resumed);
+  g_assert_null (signed_in->call);
+  g_assert_cmpint (nth (a2, 2)->type, ==, SC_MSG_PEER_LEFT);
+  g_assert_cmpstr (nth (a2, 2)->call, ==, call);
+  g_assert_cmpint (nth (a2, 2)->reason, ==, SC_LEAVE_NEXT);
+  g_assert_cmpint (nth (a2, 3)->type, ==, SC_MSG_WAITING);
+  g_assert_cmpuint (count_type (a2, SC_MSG_PEER_LEFT, 0), ==, 1);
+
+  /* Waiting, then away: out of the queue, so nobody is matched with a ghost. */
+  fake_drop (f->lobby, b);
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpuint (sc_lobby_get_n_waiting (f->lobby), ==, 1);   /* a2 */
+  FakeConn *c = fake_sign_in (f->lobby, "carol");
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpstr (last_of (c, SC_MSG_MATCHED)->peer_id, ==, a2->id);
+  g_autofree char *ticket_b = ticket_for (f, b);
+  FakeConn *b2 = fake_connect_with (f->lobby, ticket_b);
+  g_assert_true (last_of (b2, SC_MSG_SIGNED_IN)->resumed);
+  g_assert_nonnull (last_of (b2, SC_MSG_WAITING));
+  g_assert_cmpuint (sc_lobby_get_n_waiting (f->lobby), ==, 1);
+
+  fake_disconnect (f->lobby, a2);
+  fake_disconnect (f->lobby, b2);
+  fake_disconnect (f->lobby, c);
+  fake_free (a);
+  fake_free (a2);
+  fake_free (b);
+  fake_free (b2);
+  fake_free (c);
+}
+
+/* A reconnect while the old socket still looks open: the old connection is told and
+ * closed (the transport forgets it, so its late close reaches nobody), the session and
+ * its pair go on. A stale ticket of a session replaced by a fresh sign-in of the same
+ * key cannot evict the newer session. */
+static void
+test_takeover_and_stale_session (Fixture *f, gconstpointer data)
+{
+  sc_lobby_set_close_func (f->lobby, on_close, f->lobby);
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  guint mark_b = b->inbox->len;
+
+  g_autofree char *ticket = ticket_for (f, a);
+  FakeConn *a2 = fake_connect_with (f->lobby, ticket);
+  g_assert_true (a->gone);
+  g_assert_cmpstr (last_of (a, SC_MSG_ERROR)->code, ==, "replaced");
+  g_assert_true (last_of (a2, SC_MSG_SIGNED_IN)->resumed);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 0);
+
+  /* Key identity: a fresh sign-in replaces the session; the old session's token then
+   * gets a ticket but resuming with it is refused, and the new session is untouched. */
+  guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_keypair (pk, sk);
+  FakeConn *k1 = keyed_sign_in (f->lobby, pk, sk, "kim");
+  g_autofree char *old_token = g_strdup (k1->token);
+  FakeConn *k2 = keyed_sign_in (f->lobby, pk, sk, "kim");
+  g_assert_true (k1->gone);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stale = sc_lobby_issue_ticket (f->lobby, old_token, NULL, &error);
+  g_assert_no_error (error);
+  FakeConn *k3 = fake_connect_with (f->lobby, stale);
+  g_assert_cmpstr (last_of (k3, SC_MSG_ERROR)->code, ==, "replaced");
+  g_assert_true (k3->gone);
+  g_assert_false (k2->gone);
+  g_assert_cmpuint (sc_lobby_get_n_users (f->lobby), ==, 3);
+
+  fake_disconnect (f->lobby, a2);
+  fake_disconnect (f->lobby, b);
+  fake_disconnect (f->lobby, k2);
+  fake_free (a);
+  fake_free (a2);
+  fake_free (b);
+  fake_free (k1);
+  fake_free (k2);
+  fake_free (k3);
+}
+
+/* Tickets: only for a good token, one use, short-lived. Tokens: forged, foreign or
+ * expired ones are refused; a live session gets a fresh one at half its life. */
+static void
+test_tokens_and_tickets (Fixture *f, gconstpointer data)
+{
+  FakeConn *a = fake_sign_in (f->lobby, "alice");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (g_str_has_prefix (a->token, "st1."));
+
+  /* Forged: one character of the payload changed. */
+  g_autofree char *forged = g_strdup (a->token);
+  forged[6] = forged[6] == 'A' ? 'B' : 'A';
+  g_assert_null (sc_lobby_issue_ticket (f->lobby, forged, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "token"));
+  g_clear_error (&error);
+  g_assert_null (sc_lobby_issue_ticket (f->lobby, "st1.garbage", NULL, &error));
+  g_clear_error (&error);
+
+  /* Another server's secret. */
+  g_autoptr(ScTokenSigner) other = sc_token_signer_new_random ();
+  g_autoptr(ScSessionClaims) claims = sc_session_claims_new ("s1", "g1", "eve", TRUE,
+                                                             G_MAXINT32);
+  g_autofree char *foreign = sc_token_signer_issue (other, claims);
+  g_assert_null (sc_lobby_issue_ticket (f->lobby, foreign, NULL, &error));
+  g_clear_error (&error);
+  g_autoptr(ScSessionClaims) back = sc_token_signer_verify (other, foreign, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->name, ==, "eve");
+  g_assert_true (back->guest);
+
+  /* An unused ticket expires. */
+  g_autofree char *ticket = ticket_for (f, a);
+  fake_now_us += (SC_TICKET_LIFETIME_S + 1) * G_USEC_PER_SEC;
+  FakeConn *late = fake_connect_with (f->lobby, ticket);
+  g_assert_cmpstr (last_of (late, SC_MSG_ERROR)->code, ==, "bad-ticket");
+
+  /* Refreshed at half its life; the old token expires at its end. */
+  g_autofree char *first = g_strdup (a->token);
+  fake_now_us += SC_SESSION_TOKEN_LIFETIME_S / 2 * G_USEC_PER_SEC;
+  sc_lobby_tick (f->lobby);
+  g_assert_nonnull (last_of (a, SC_MSG_SESSION));
+  g_assert_cmpstr (a->token, !=, first);
+  fake_now_us += SC_SESSION_TOKEN_LIFETIME_S / 2 * G_USEC_PER_SEC;
+  g_assert_null (sc_lobby_issue_ticket (f->lobby, first, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "expired"));
+  g_clear_error (&error);
+  g_free (ticket_for (f, a));
+
+  fake_disconnect (f->lobby, late);
+  fake_disconnect (f->lobby, a);
+  fake_free (a);
+  fake_free (late);
+}
+
+/* call-failed (ICE failure seen by a client) ends the pair at once: the partner hears
+ * "lost" once, even when both sides say so. */
+static void
+test_call_failed (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  g_autofree char *call = g_strdup (last_of (a, SC_MSG_MATCHED)->call);
+  guint mark_a = a->inbox->len, mark_b = b->inbox->len;
+
+  ScMessage *failed = sc_message_new (SC_MSG_CALL_FAILED);
+  failed->call = g_strdup (call);
+  fake_receive (f->lobby, a, failed);
+  failed = sc_message_new (SC_MSG_CALL_FAILED);
+  failed->call = g_strdup (call);
+  fake_receive (f->lobby, b, failed);
+
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, mark_b), ==, 1);
+  g_assert_cmpint (last_of (b, SC_MSG_PEER_LEFT)->reason, ==, SC_LEAVE_LOST);
+  g_assert_cmpuint (count_type (a, SC_MSG_PEER_LEFT, mark_a), ==, 0);
+  g_assert_cmpuint (count_type (a, SC_MSG_WAITING, mark_a), ==, 1);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->calls_failed, ==, 1);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->pairs_ended, ==, 1);
+
+  fake_disconnect (f->lobby, a);
+  fake_disconnect (f->lobby, b);
+  fake_free (a);
+  fake_free (b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,5 +827,11 @@ main (int argc, char **argv)
   ADD ("/lobby/rate-limit-sign-in", test_rate_limit_sign_in);
   ADD ("/lobby/report-blocks", test_report_blocks);
   ADD ("/lobby/ban", test_ban);
+  ADD ("/lobby/resume-within-grace", test_resume_within_grace);
+  ADD ("/lobby/grace-expiry", test_grace_expiry);
+  ADD ("/lobby/away-while-partner-leaves", test_away_while_partner_leaves);
+  ADD ("/lobby/takeover-and-stale-session", test_takeover_and_stale_session);
+  ADD ("/lobby/tokens-and-tickets", test_tokens_and_tickets);
+  ADD ("/lobby/call-failed", test_call_failed);
   return g_test_run ();
 }

@@ -79,6 +79,30 @@ test_roundtrip (void)
   g_autoptr(ScMessage) next = sc_message_new (SC_MSG_NEXT);
   g_autoptr(ScMessage) n = roundtrip (next, SC_FROM_CLIENT);
   g_assert_cmpint (n->type, ==, SC_MSG_NEXT);
+
+  g_autoptr(ScMessage) signed_in = sc_message_new (SC_MSG_SIGNED_IN);
+  signed_in->version = 1;
+  signed_in->id = g_strdup ("u1");
+  signed_in->name = g_strdup ("alice");
+  signed_in->token = g_strdup ("st1.abc.def");
+  signed_in->resumed = TRUE;
+  signed_in->call = g_strdup ("c9");
+  g_autoptr(ScMessage) si = roundtrip (signed_in, SC_FROM_SERVER);
+  g_assert_cmpstr (si->token, ==, "st1.abc.def");
+  g_assert_true (si->resumed);
+  g_assert_cmpstr (si->call, ==, "c9");
+  g_autoptr(ScMessage) si_copy = sc_message_copy (signed_in);
+  g_assert_cmpstr (si_copy->call, ==, "c9");
+
+  g_autoptr(ScMessage) session = sc_message_new (SC_MSG_SESSION);
+  session->token = g_strdup ("st1.new.mac");
+  g_autoptr(ScMessage) se = roundtrip (session, SC_FROM_SERVER);
+  g_assert_cmpstr (se->token, ==, "st1.new.mac");
+
+  g_autoptr(ScMessage) failed = sc_message_new (SC_MSG_CALL_FAILED);
+  failed->call = g_strdup ("c9");
+  g_autoptr(ScMessage) f = roundtrip (failed, SC_FROM_CLIENT);
+  g_assert_cmpstr (f->call, ==, "c9");
 }
 
 typedef struct
@@ -98,6 +122,10 @@ static const BadCase bad_cases[] = {
   { "{\"type\":5}", SC_FROM_CLIENT, "bad-message" },
   { "{\"type\":null}", SC_FROM_CLIENT, "bad-message" },
   { "{\"type\":\"dance\"}", SC_FROM_CLIENT, "unknown-type" },
+  { "{\"type\":\"call-failed\"}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"call-failed\",\"call\":\"c1\"}", SC_FROM_SERVER, "wrong-direction" },
+  { "{\"type\":\"session\",\"token\":\"x\"}", SC_FROM_CLIENT, "wrong-direction" },
+  { "{\"type\":\"signed-in\",\"version\":1,\"id\":\"u\",\"name\":\"n\"}", SC_FROM_SERVER, "bad-message" },
   { "{\"type\":\"matched\"}", SC_FROM_CLIENT, "wrong-direction" },
   { "{\"type\":\"sign-in\",\"version\":1,\"name\":\"x\"}", SC_FROM_SERVER, "wrong-direction" },
   { "{\"type\":\"sign-in\",\"version\":1}", SC_FROM_CLIENT, "bad-message" },
