@@ -502,7 +502,12 @@ handle_signed_in (ScCore *self, const ScMessage *msg)
       return;
     }
   /* The same session: what waited goes out now, in order. */
-  self->resync_call = self->call_id && g_strcmp0 (msg->call, self->call_id) != 0;
+  if (self->call_id && g_strcmp0 (msg->call, self->call_id) != 0)
+    {
+      /* Our call ended while we were away. Its peer-left is probably among the held
+       * messages that follow; if not (it went to the dead socket), "waiting" says so. */
+      self->resync_call = TRUE;
+    }
   while (!g_queue_is_empty (&self->pending))
     {
       g_autoptr(ScMessage) pending = g_queue_pop_head (&self->pending);
@@ -566,7 +571,9 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
       break;
 
     case SC_MSG_MATCHED:
-      handle_matched (self, msg);
+      /* After a resume the server repeats the pair, which we may know already. */
+      if (g_strcmp0 (msg->call, self->call_id) != 0)
+        handle_matched (self, msg);
       break;
 
     case SC_MSG_OFFER:
@@ -793,8 +800,11 @@ sc_core_next (ScCore *self, GError **error)
     case SC_CORE_IN_CALL:
       break;
     }
-  /* Tell the server first: it pairs us again while the old call is torn down. */
-  send_simple (self, SC_MSG_NEXT);
+  /* Tell the server first: it pairs us again while the old call is torn down. The call
+   * is named, so a skip that crosses the peer's own skip cannot end our next call. */
+  g_autoptr(ScMessage) next = sc_message_new (SC_MSG_NEXT);
+  next->call = g_strdup (self->call_id);
+  send_msg (self, next);
   end_call (self);
   self->state = SC_CORE_WAITING;
   return TRUE;

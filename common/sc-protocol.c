@@ -342,6 +342,23 @@ encode_session (const ScMessage *m, JsonBuilder *b)
 }
 
 static gboolean
+decode_next (JsonObject *o, ScMessage *m, GError **error)
+{
+  return json_object_has_member (o, "call")
+           ? read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error) : TRUE;
+}
+
+static void
+encode_next (const ScMessage *m, JsonBuilder *b)
+{
+  if (m->call)
+    {
+      json_builder_set_member_name (b, "call");
+      json_builder_add_string_value (b, m->call);
+    }
+}
+
+static gboolean
 decode_call_only (JsonObject *o, ScMessage *m, GError **error)
 {
   return read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error);
@@ -602,7 +619,8 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
   [SC_MSG_CANDIDATE] = { "candidate", SC_FROM_CLIENT | SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                          MEMBERS ("call", "mline", "candidate"),
                          decode_candidate, encode_candidate },
-  [SC_MSG_NEXT] = { "next", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, NULL, NULL, NULL },
+  [SC_MSG_NEXT] = { "next", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, MEMBERS ("call"), decode_next,
+                    encode_next },
   [SC_MSG_LEAVE] = { "leave", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, NULL, NULL, NULL },
   [SC_MSG_REPORT] = { "report", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, MEMBERS ("call", "reason"),
                       decode_report, encode_report },

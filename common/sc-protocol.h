@@ -52,7 +52,7 @@ typedef enum {
   SC_MSG_OFFER,      /* both ways, relayed: call, sdp */
   SC_MSG_ANSWER,     /* both ways, relayed: call, sdp */
   SC_MSG_CANDIDATE,  /* both ways, relayed: call, mline, candidate */
-  SC_MSG_NEXT,       /* client → server */
+  SC_MSG_NEXT,       /* client → server [: call, the call it skips] */
   SC_MSG_LEAVE,      /* client → server */
   SC_MSG_REPORT,     /* client → server: call, reason */
   SC_MSG_PEER_LEFT,  /* server → client: call, reason */

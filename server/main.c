@@ -26,6 +26,7 @@ main (int argc, char **argv)
   g_auto(GStrv) stun = NULL;
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
   gint ban_after = 3, ban_time = 24 * 3600, grace = SC_SESSION_GRACE_S;
+  gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST;
   gboolean check_invariants = FALSE;
   g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
   const GOptionEntry entries[] = {
@@ -50,6 +51,9 @@ main (int argc, char **argv)
     { "session-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file,
       N_("Sign session tokens with the secret in FILE (32 bytes or more), shared by every node; "
          "without it a random secret lives as long as the process"), N_("FILE") },
+    { "sign-in-limit", 0, 0, G_OPTION_ARG_INT, &sign_in_limit,
+      N_("Sign-ins from one address: a burst of N, then N every 20 s (default 10; 0: no limit)"),
+      N_("N") },
     { "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check_invariants,
       N_("Check the lobby's invariants after every change and count violations (for tests)"),
       NULL },
@@ -115,6 +119,12 @@ main (int argc, char **argv)
   ScLobby *lobby = sc_server_get_lobby (server);
   sc_lobby_set_grace (lobby, (guint) grace);
   sc_lobby_set_check_invariants (lobby, check_invariants);
+  if (sign_in_limit < 0)
+    {
+      g_printerr ("showcast-server: --sign-in-limit takes a number from 0\n");
+      return 2;
+    }
+  sc_lobby_set_sign_in_limit (lobby, (guint) sign_in_limit);
   if (secret_file)
     {
       ScTokenSigner *signer = sc_token_signer_new_from_file (secret_file, &error);

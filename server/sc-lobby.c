@@ -86,6 +86,7 @@ struct _ScLobby
   gboolean allow_guests;
   GHashTable *reporters;      /* reported id → set of reporter ids */
   GHashTable *banned_until;   /* id → gint64* monotonic µs */
+  GHashTable *blocked;        /* "a\nb" (a < b): pairs that must never meet */
   guint ban_after;
   guint ban_seconds;
   GPtrArray *ice_servers;     /* of ScIceServer */
@@ -96,6 +97,7 @@ struct _ScLobby
   GHashTable *detached;       /* ScLobbyUser set: sessions in their grace period */
   gboolean check_invariants;
   guint64 invariant_violations;
+  guint sign_in_burst;        /* per address; 0: no limit */
 
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
   GHashTable *connected;      /* ScLobbyUser set, signed in or not */
@@ -216,6 +218,23 @@ end_pair (ScLobby *self, ScLobbyUser *leaver, ScLeaveReason reason)
   enter_lobby (self, partner);
 }
 
+/* Tells @user (PAIRED) about its pair: who, which call, which role. */
+static void
+send_matched (ScLobby *self, ScLobbyUser *user)
+{
+  ScLobbyPair *pair = user->pair;
+  ScLobbyUser *peer = partner_of (user);
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_MATCHED);
+  msg->call = g_strdup (pair->call);
+  msg->role = pair->offerer == user ? SC_ROLE_OFFERER : SC_ROLE_ANSWERER;
+  msg->peer_id = g_strdup (peer->id);
+  msg->peer_name = g_strdup (peer->name);
+  for (guint i = 0; self->ice_servers && i < self->ice_servers->len; i++)
+    g_ptr_array_add (msg->ice_servers,
+                     sc_ice_server_copy (g_ptr_array_index (self->ice_servers, i)));
+  send_msg (self, user, msg);
+}
+
 static void
 on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
            gpointer data)
@@ -250,20 +269,8 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
   g_info ("call %s: %s (%s) offers to %s (%s)", pair->call, offerer->id, offerer->name,
           answerer->id, answerer->name);
 
-  for (guint side = 0; side < 2; side++)
-    {
-      ScLobbyUser *me = side == 0 ? offerer : answerer;
-      ScLobbyUser *peer = side == 0 ? answerer : offerer;
-      g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_MATCHED);
-      msg->call = g_strdup (pair->call);
-      msg->role = side == 0 ? SC_ROLE_OFFERER : SC_ROLE_ANSWERER;
-      msg->peer_id = g_strdup (peer->id);
-      msg->peer_name = g_strdup (peer->name);
-      for (guint i = 0; self->ice_servers && i < self->ice_servers->len; i++)
-        g_ptr_array_add (msg->ice_servers,
-                         sc_ice_server_copy (g_ptr_array_index (self->ice_servers, i)));
-      send_msg (self, me, msg);
-    }
+  send_matched (self, offerer);
+  send_matched (self, answerer);
 }
 
 static gint64
@@ -387,7 +394,7 @@ refuse (ScLobby *self, ScLobbyUser *user, const char *what)
 static gboolean
 sign_in_allowed (ScLobby *self, const char *address)
 {
-  if (address == NULL)
+  if (address == NULL || self->sign_in_burst == 0)
     return TRUE;
   gint64 now = now_us (self);
   ScTokenBucket *bucket = g_hash_table_lookup (self->sign_ins, address);
@@ -403,7 +410,9 @@ sign_in_allowed (ScLobby *self, const char *address)
               g_hash_table_iter_remove (&iter);
         }
       bucket = g_new (ScTokenBucket, 1);
-      sc_token_bucket_init (bucket, SC_LIMIT_SIGN_IN_BURST, SC_LIMIT_SIGN_IN_PER_SECOND, now);
+      sc_token_bucket_init (bucket, self->sign_in_burst,
+                            self->sign_in_burst * (SC_LIMIT_SIGN_IN_PER_SECOND / SC_LIMIT_SIGN_IN_BURST),
+                            now);
       g_hash_table_insert (self->sign_ins, g_strdup (address), bucket);
     }
   return sc_token_bucket_take (bucket, now);
@@ -555,6 +564,12 @@ handle_relay (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
   send_msg (self, partner_of (user), msg);
 }
 
+static char *
+blocked_key (const char *a, const char *b)
+{
+  return strcmp (a, b) < 0 ? g_strconcat (a, "\n", b, NULL) : g_strconcat (b, "\n", a, NULL);
+}
+
 /* @reporter reports the partner of its current call: the call ends (the partner sees a
  * skip, so nobody learns they were reported), the two never meet again, and a user
  * reported by ban_after distinct users is banned for ban_seconds. */
@@ -572,6 +587,7 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
   g_message ("%s reported %s: %.80s", reporter->id, reported_id, msg->report_reason);
 
   sc_matcher_block (self->matcher, reporter->id, reported_id);
+  g_hash_table_add (self->blocked, blocked_key (reporter->id, reported_id));
   end_pair (self, reporter, SC_LEAVE_NEXT);
   enter_lobby (self, reporter);
 
@@ -633,6 +649,15 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
     {
     case SC_MSG_NEXT:
       self->stats.nexts++;
+      if (msg->call && user->state == USER_PAIRED && g_strcmp0 (msg->call, user->pair->call) != 0)
+        {
+          /* A skip of a call that has ended already (the partner skipped first): the
+           * user is in a new call it has not seen yet. Skipping that one too would
+           * throw away a match nobody chose to leave. */
+          g_debug ("%s skipped call %s, which has ended; its new call stays", user->id, msg->call);
+          self->stats.dropped++;
+          break;
+        }
       if (user->state == USER_PAIRED)
         end_pair (self, user, SC_LEAVE_NEXT);
       if (user->state == USER_IDLE)
@@ -827,6 +852,10 @@ resume (ScLobby *self, ScLobbyUser *fresh, const ScSessionClaims *claims)
   self->stats.resumed++;
   g_info ("%s (%s) resumed its session", user->id, user->name);
   send_signed_in (self, user, TRUE);
+  /* The pair again: a "matched" sent just as the old socket died may never have
+   * arrived. A client that knows the call already ignores it. */
+  if (user->state == USER_PAIRED)
+    send_matched (self, user);
   while (!g_queue_is_empty (&user->outbox))
     {
       g_autoptr(ScMessage) msg = g_queue_pop_head (&user->outbox);
@@ -947,6 +976,12 @@ sc_lobby_set_token_signer (ScLobby *self, ScTokenSigner *signer)
 }
 
 void
+sc_lobby_set_sign_in_limit (ScLobby *self, guint burst)
+{
+  self->sign_in_burst = burst;
+}
+
+void
 sc_lobby_set_grace (ScLobby *self, guint seconds)
 {
   self->grace_us = (gint64) seconds * G_USEC_PER_SEC;
@@ -995,6 +1030,13 @@ sc_lobby_check_invariants (ScLobby *self, GError **error)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       ScLobbyPair *pair = value;
+      g_autofree char *key = blocked_key (pair->offerer->id, pair->answerer->id);
+      if (g_hash_table_contains (self->blocked, key))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "pair %s joins a blocked couple",
+                       pair->call);
+          return FALSE;
+        }
       if (pair->offerer == pair->answerer || pair->offerer->pair != pair ||
           pair->answerer->pair != pair || pair->offerer->state != USER_PAIRED ||
           pair->answerer->state != USER_PAIRED)
@@ -1099,6 +1141,7 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_unref (self->banned_until);
   g_hash_table_unref (self->tickets);
   g_hash_table_unref (self->detached);
+  g_hash_table_unref (self->blocked);
   sc_token_signer_free (self->signer);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   G_OBJECT_CLASS (sc_lobby_parent_class)->finalize (object);
@@ -1128,8 +1171,10 @@ sc_lobby_init (ScLobby *self)
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->detached = g_hash_table_new (NULL, NULL);
+  self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->signer = sc_token_signer_new_random ();
   self->grace_us = SC_SESSION_GRACE_S * G_USEC_PER_SEC;
+  self->sign_in_burst = SC_LIMIT_SIGN_IN_BURST;
   self->realtime_offset_us = g_get_real_time () - g_get_monotonic_time ();
 }
 

@@ -87,6 +87,10 @@ void         sc_lobby_set_clock      (ScLobby          *self,
 /* Takes ownership of @signer (the default signs with a random secret). */
 void         sc_lobby_set_token_signer (ScLobby        *self,
                                         ScTokenSigner  *signer);
+/* Sign-ins and tickets from one address: a burst of @burst, then @burst every 20 s
+ * (default SC_LIMIT_SIGN_IN_BURST); 0: no limit (load tests from one address). */
+void         sc_lobby_set_sign_in_limit (ScLobby       *self,
+                                         guint          burst);
 /* 0: a dropped connection ends its session at once. */
 void         sc_lobby_set_grace      (ScLobby          *self,
                                       guint             seconds);

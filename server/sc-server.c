@@ -260,6 +260,60 @@ ticket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTabl
                 SC_TICKET_LIFETIME_S);
 }
 
+/* GET /metrics: Prometheus text format. */
+static void
+metrics_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+            gpointer data)
+{
+  ScServer *self = data;
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  const ScLobbyStats *st = sc_lobby_get_stats (self->lobby);
+  GString *out = g_string_new (NULL);
+  const struct { const char *name, *help, *type; guint64 value; } rows[] = {
+    { "showcast_sessions", "Signed-in sessions, connected or in their grace period", "gauge",
+      sc_lobby_get_n_users (self->lobby) },
+    { "showcast_sessions_detached", "Sessions whose connection dropped, in their grace period",
+      "gauge", sc_lobby_get_n_detached (self->lobby) },
+    { "showcast_waiting", "Users waiting in the lobby", "gauge",
+      sc_lobby_get_n_waiting (self->lobby) },
+    { "showcast_pairs", "Active pairs", "gauge", sc_lobby_get_n_pairs (self->lobby) },
+    { "showcast_connections", "Open WebSocket connections", "gauge",
+      g_hash_table_size (self->conns) },
+    { "showcast_sign_ins_total", "Sessions started", "counter", st->sessions_signed_in },
+    { "showcast_matches_total", "Pairs made", "counter", st->matches },
+    { "showcast_pairs_ended_total", "Pairs ended", "counter", st->pairs_ended },
+    { "showcast_nexts_total", "next messages", "counter", st->nexts },
+    { "showcast_reports_total", "Reports", "counter", st->reports },
+    { "showcast_bans_total", "Bans", "counter", st->bans },
+    { "showcast_calls_failed_total", "Calls ended by call-failed", "counter", st->calls_failed },
+    { "showcast_resumed_total", "Sessions resumed within the grace period", "counter", st->resumed },
+    { "showcast_grace_expired_total", "Sessions ended by the grace period", "counter",
+      st->grace_expired },
+    { "showcast_rate_limited_total", "Messages refused by a rate limit", "counter",
+      st->rate_limited },
+    { "showcast_signalling_relayed_total", "Signalling messages relayed", "counter", st->relayed },
+    { "showcast_signalling_dropped_total", "Signalling messages dropped (no such call)",
+      "counter", st->dropped },
+    { "showcast_messages_in_total", "Messages received", "counter", self->messages_in },
+    { "showcast_messages_out_total", "Messages sent", "counter", self->messages_out },
+    { "showcast_invariant_violations_total",
+      "Lobby invariant violations found (checked with --check-invariants)", "counter",
+      sc_lobby_get_invariant_violations (self->lobby) },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n%s %" G_GUINT64_FORMAT "\n",
+                            rows[i].name, rows[i].help, rows[i].name, rows[i].type,
+                            rows[i].name, rows[i].value);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  gsize len = out->len;
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE,
+                                    g_string_free (out, FALSE), len);
+}
+
 static void
 healthz_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
             gpointer data)
@@ -414,6 +468,7 @@ sc_server_new (ScMatcher *matcher)
   sc_lobby_set_close_func (self->lobby, lobby_close, self);
   soup_server_add_handler (self->soup, "/healthz", healthz_cb, self, NULL);
   soup_server_add_handler (self->soup, SC_SERVER_TICKET_PATH, ticket_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/metrics", metrics_cb, self, NULL);
   soup_server_add_websocket_handler (self->soup, SC_SERVER_WS_PATH, NULL, NULL,
                                      websocket_cb, self, NULL);
   return self;

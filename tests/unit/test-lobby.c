@@ -1,6 +1,7 @@
 /* test-lobby.c: the lobby's rules, one scenario at a time, through fake transports. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 
 #include "lobby-fixture.h"
@@ -561,9 +562,12 @@ test_resume_within_grace (Fixture *f, gconstpointer data)
   g_assert_true (signed_in->resumed);
   g_assert_cmpstr (signed_in->id, ==, a->id);
   g_assert_cmpstr (signed_in->call, ==, call);
-  g_assert_cmpint (nth (a2, 2)->type, ==, SC_MSG_CANDIDATE);
+  g_assert_cmpint (nth (a2, 2)->type, ==, SC_MSG_MATCHED);   /* the pair, again */
   g_assert_cmpstr (nth (a2, 2)->call, ==, call);
-  g_assert_cmpuint (a2->inbox->len, ==, 3);
+  g_assert_cmpstr (nth (a2, 2)->peer_id, ==, b->id);
+  g_assert_cmpint (nth (a2, 3)->type, ==, SC_MSG_CANDIDATE);
+  g_assert_cmpstr (nth (a2, 3)->call, ==, call);
+  g_assert_cmpuint (a2->inbox->len, ==, 4);
   g_assert_cmpuint (sc_lobby_get_n_detached (f->lobby), ==, 0);
   g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
 
@@ -812,6 +816,84 @@ test_call_failed (Fixture *f, gconstpointer data)
   fake_free (b);
 }
 
+/* The partner goes first (leave here; a skip alike) while the user skips: the user's
+ * skip names a call that has ended, and must not end the new call it has been put in
+ * meanwhile. */
+static void
+test_crossing_skips (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  g_autofree char *old_call = g_strdup (last_of (a, SC_MSG_MATCHED)->call);
+  FakeConn *c = fake_sign_in (f->lobby, "carol");
+  sc_matcher_flush (f->matcher);
+
+  fake_send_simple (f->lobby, b, SC_MSG_LEAVE);     /* b first: a hears "left" */
+  sc_matcher_flush (f->matcher);
+  ScMessage *m = last_of (a, SC_MSG_MATCHED);
+  g_assert_cmpstr (m->call, !=, old_call);           /* a is with carol now */
+  g_assert_cmpstr (m->peer_id, ==, c->id);
+  guint mark_c = c->inbox->len;
+
+  ScMessage *stale = sc_message_new (SC_MSG_NEXT);   /* a's skip, sent before it knew */
+  stale->call = g_strdup (old_call);
+  fake_receive (f->lobby, a, stale);
+  g_assert_cmpuint (count_type (c, SC_MSG_PEER_LEFT, mark_c), ==, 0);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
+
+  /* Naming the current call, or no call, skips as always. */
+  ScMessage *real = sc_message_new (SC_MSG_NEXT);
+  real->call = g_strdup (m->call);
+  fake_receive (f->lobby, a, real);
+  g_assert_cmpuint (count_type (c, SC_MSG_PEER_LEFT, mark_c), ==, 1);
+
+  fake_disconnect (f->lobby, a);
+  fake_disconnect (f->lobby, b);
+  fake_disconnect (f->lobby, c);
+  fake_free (a);
+  fake_free (b);
+  fake_free (c);
+}
+
+/* Two nodes that share the secret file accept each other's tokens: a ticket from node 2
+ * for a session of node 1 gives a new session with the same identity there. */
+static void
+test_shared_secret (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "showcast-test-secret", NULL);
+  g_assert_true (g_file_set_contents (path, "0123456789abcdef0123456789abcdef!", -1, NULL));
+  g_autoptr(GError) error = NULL;
+  sc_lobby_set_token_signer (f->lobby, sc_token_signer_new_from_file (path, &error));
+  g_assert_no_error (error);
+  g_autoptr(ScMatcher) matcher2 = sc_local_matcher_new ();
+  g_autoptr(ScLobby) node2 = sc_lobby_new (matcher2, fake_send, NULL);
+  sc_lobby_set_token_signer (node2, sc_token_signer_new_from_file (path, &error));
+  g_assert_no_error (error);
+  g_autoptr(ScLobby) stranger = sc_lobby_new (matcher2, fake_send, NULL);
+
+  FakeConn *a = fake_sign_in (f->lobby, "alice");
+  g_assert_null (sc_lobby_issue_ticket (stranger, a->token, NULL, &error));
+  g_clear_error (&error);
+  g_autofree char *ticket = sc_lobby_issue_ticket (node2, a->token, NULL, &error);
+  g_assert_no_error (error);
+  FakeConn *there = fake_connect_with (node2, ticket);
+  ScMessage *signed_in = last_of (there, SC_MSG_SIGNED_IN);
+  g_assert_nonnull (signed_in);
+  g_assert_false (signed_in->resumed);
+  g_assert_cmpstr (signed_in->id, ==, a->id);
+
+  /* Too short a secret is refused with a clear message. */
+  g_assert_true (g_file_set_contents (path, "short", -1, NULL));
+  g_assert_null (sc_token_signer_new_from_file (path, &error));
+  g_assert_nonnull (strstr (error->message, "at least 32"));
+  g_unlink (path);
+
+  fake_disconnect (node2, there);
+  fake_disconnect (f->lobby, a);
+  fake_free (there);
+  fake_free (a);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -833,5 +915,7 @@ main (int argc, char **argv)
   ADD ("/lobby/takeover-and-stale-session", test_takeover_and_stale_session);
   ADD ("/lobby/tokens-and-tickets", test_tokens_and_tickets);
   ADD ("/lobby/call-failed", test_call_failed);
+  ADD ("/lobby/crossing-skips", test_crossing_skips);
+  ADD ("/lobby/shared-secret", test_shared_secret);
   return g_test_run ();
 }

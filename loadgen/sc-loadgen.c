@@ -1,0 +1,691 @@
+/* sc-loadgen.c: see sc-loadgen.h. Everything runs on one main loop: a virtual client is
+ * a small state machine driven by its socket's messages and one timer. */
+#define G_LOG_DOMAIN "showcast-loadgen"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "sc-call-ledger.h"
+#include "sc-loadgen.h"
+#include "sc-protocol.h"
+
+#define FAKE_SDP "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+#define SETTLE_S 16        /* after a chaos run: the longest absence (13 s) and a grace */
+#define NEXT_GAP_US (1100 * 1000)   /* chaos clients keep under the server's next limit */
+
+typedef enum { VC_OFF, VC_CONNECTING, VC_SIGNING_IN, VC_IDLE, VC_WAITING, VC_PAIRED } VcState;
+
+typedef struct _Loadgen Loadgen;
+
+typedef struct
+{
+  Loadgen *lg;
+  guint index;
+  const char *url;
+  SoupWebsocketConnection *ws;
+  VcState state;
+  char *id;
+  char *token;
+  guint session;          /* serial of the client's sessions */
+  gboolean used_ticket;
+  gboolean resuming;      /* this connection follows a drop */
+  gboolean resync;        /* resumed without our call: it ended while away */
+  char *call;
+  char *peer;
+  char *last_peer;
+  gboolean offerer;
+  gint64 lobby_since_us;
+  gint64 last_next_us;
+  guint timer;
+} Vc;
+
+struct _Loadgen
+{
+  const ScLoadgenOptions *opt;
+  SoupSession *session;
+  Vc *vcs;
+  GRand *rand;
+  ScCallLedger *ledger;
+  GArray *latencies;      /* double ms */
+  ScLoadgenResult *res;
+  GMainLoop *loop;
+  gboolean measuring;
+  gboolean stopping;      /* no new actions */
+  guint next_to_open;
+  guint ramp_source;
+};
+
+static void vc_connect (Vc *vc, const char *ticket);
+static void vc_reconnect (Vc *vc);
+static void vc_schedule_action (Vc *vc);
+
+static void
+vc_send (Vc *vc, const ScMessage *msg)
+{
+  if (vc->ws == NULL || soup_websocket_connection_get_state (vc->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  g_autofree char *text = sc_message_encode (msg);
+  if (msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER && msg->type != SC_MSG_CANDIDATE)
+    g_debug ("client %u -> %s", vc->index, text);
+  soup_websocket_connection_send_text (vc->ws, text);
+}
+
+static void
+vc_send_call_msg (Vc *vc, ScMessageType type)
+{
+  g_autoptr(ScMessage) msg = sc_message_new (type);
+  msg->call = g_strdup (vc->call);
+  if (type == SC_MSG_OFFER || type == SC_MSG_ANSWER)
+    msg->sdp = g_strdup (FAKE_SDP);
+  if (type == SC_MSG_CANDIDATE)
+    msg->candidate = g_strdup ("");
+  if (type == SC_MSG_REPORT)
+    msg->report_reason = g_strdup ("chaos");
+  vc_send (vc, msg);
+}
+
+static void
+vc_set_timer (Vc *vc, guint ms, GSourceFunc func)
+{
+  g_clear_handle_id (&vc->timer, g_source_remove);
+  vc->timer = g_timeout_add (ms, func, vc);
+}
+
+/* The call ends on our side (we skipped, left, reported, quit or lost the session). */
+static void
+vc_end_call (Vc *vc)
+{
+  if (vc->call == NULL)
+    return;
+  sc_call_ledger_ended_by (vc->lg->ledger, vc->call, vc->index);
+  g_free (vc->last_peer);
+  vc->last_peer = g_steal_pointer (&vc->peer);
+  g_clear_pointer (&vc->call, g_free);
+}
+
+static void
+vc_told_call_ended (Vc *vc, const char *call)
+{
+  sc_call_ledger_told (vc->lg->ledger, call, vc->index);
+  if (g_strcmp0 (call, vc->call) == 0)
+    {
+      g_free (vc->last_peer);
+      vc->last_peer = g_steal_pointer (&vc->peer);
+      g_clear_pointer (&vc->call, g_free);
+    }
+}
+
+static void
+vc_next (Vc *vc)
+{
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_NEXT);
+  msg->call = g_strdup (vc->call);
+  vc_end_call (vc);
+  vc_send (vc, msg);
+  vc->state = VC_WAITING;
+  vc->lobby_since_us = vc->last_next_us = g_get_monotonic_time ();
+  vc->lg->res->nexts++;
+}
+
+static gboolean
+hold_done (gpointer data)
+{
+  Vc *vc = data;
+  vc->timer = 0;
+  if (!vc->lg->stopping && vc->state == VC_PAIRED)
+    vc_next (vc);
+  return G_SOURCE_REMOVE;
+}
+
+/* Not chaos: the call is "set up"; stay for the hold time, then next. */
+static void
+vc_call_ready (Vc *vc)
+{
+  if (vc->lg->opt->chaos)
+    return;
+  gint hold = vc->lg->opt->hold_ms;
+  if (hold < 0)
+    hold = g_rand_int_range (vc->lg->rand, 500, 1501);
+  if (hold == 0)
+    vc_next (vc);
+  else
+    vc_set_timer (vc, hold, hold_done);
+}
+
+/* ---- Messages ------------------------------------------------------------------------ */
+
+static void
+handle_signed_in (Vc *vc, const ScMessage *msg)
+{
+  g_free (vc->id);
+  vc->id = g_strdup (msg->id);
+  g_free (vc->token);
+  vc->token = g_strdup (msg->token);
+  if (msg->resumed)
+    {
+      vc->lg->res->resumes++;
+      if (vc->call && g_strcmp0 (vc->call, msg->call) != 0)
+        vc->resync = TRUE;
+    }
+  else
+    {
+      if (vc->call)
+        vc_end_call (vc);   /* our session ended while we were away */
+      vc->session++;
+      vc->lg->res->fresh_sessions++;
+      vc->lobby_since_us = g_get_monotonic_time ();
+    }
+  vc->resuming = FALSE;
+  if (vc->state < VC_IDLE)
+    vc->state = vc->call ? VC_PAIRED : VC_IDLE;
+  if (vc->lg->opt->chaos && !vc->lg->stopping)
+    vc_schedule_action (vc);
+}
+
+static void
+handle_matched (Vc *vc, const ScMessage *msg)
+{
+  Loadgen *lg = vc->lg;
+  if (g_strcmp0 (msg->call, vc->call) == 0)
+    return;   /* repeated after a resume */
+  gint64 now = g_get_monotonic_time ();
+  if (vc->resync && vc->call)
+    vc_told_call_ended (vc, vc->call);   /* resumed into this call: the old one ended */
+  vc->resync = FALSE;
+  sc_call_ledger_matched (lg->ledger, msg->call, vc->index, vc->session, vc->id, msg->peer_id,
+                          vc->call != NULL);
+  if (lg->measuring)
+    {
+      if (msg->role == SC_ROLE_OFFERER)
+        lg->res->matches++;
+      if (vc->lobby_since_us > 0)
+        {
+          double ms = (now - vc->lobby_since_us) / 1000.0;
+          g_array_append_val (lg->latencies, ms);
+        }
+      if (g_strcmp0 (msg->peer_id, vc->last_peer) == 0)
+        lg->res->rematches++;
+    }
+  g_free (vc->call);
+  g_free (vc->peer);
+  vc->call = g_strdup (msg->call);
+  vc->peer = g_strdup (msg->peer_id);
+  vc->offerer = msg->role == SC_ROLE_OFFERER;
+  if (vc->state == VC_IDLE)
+    {
+      /* Matched just before our leave reached the server: the leave ends this call. */
+      vc_end_call (vc);
+      return;
+    }
+  vc->state = VC_PAIRED;
+  vc->lobby_since_us = 0;
+  if (vc->offerer)
+    vc_send_call_msg (vc, SC_MSG_OFFER);
+}
+
+static void
+on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data)
+{
+  Vc *vc = data;
+  Loadgen *lg = vc->lg;
+  gsize len;
+  const char *text = g_bytes_get_data (bytes, &len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScMessage) msg = sc_message_decode (text, len, SC_FROM_SERVER, &error);
+  if (msg == NULL)
+    {
+      lg->res->errors++;
+      g_warning ("client %u: bad message from the server: %s", vc->index, error->message);
+      return;
+    }
+
+  if (msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER && msg->type != SC_MSG_CANDIDATE)
+    g_debug ("client %u (view %s) <- %.*s", vc->index, vc->call ? vc->call : "-", (int) MIN (len, 160), text);
+  switch (msg->type)
+    {
+    case SC_MSG_HELLO:
+      if (!vc->used_ticket)
+        {
+          g_autoptr(ScMessage) sign_in = sc_message_new (SC_MSG_SIGN_IN);
+          sign_in->version = SC_PROTOCOL_VERSION;
+          sign_in->name = g_strdup_printf ("lg%u", vc->index);
+          vc_send (vc, sign_in);
+          vc->state = VC_SIGNING_IN;
+        }
+      break;
+    case SC_MSG_SIGNED_IN:
+      handle_signed_in (vc, msg);
+      break;
+    case SC_MSG_SESSION:
+      g_free (vc->token);
+      vc->token = g_strdup (msg->token);
+      break;
+    case SC_MSG_WAITING:
+      if (vc->resync && vc->call)
+        vc_told_call_ended (vc, vc->call);
+      else if (vc->call)
+        sc_call_ledger_matched (lg->ledger, vc->call, vc->index, vc->session, vc->id, "?",
+                                TRUE);   /* back in the lobby without being told */
+      vc->resync = FALSE;
+      vc->state = VC_WAITING;
+      if (vc->lobby_since_us == 0)
+        vc->lobby_since_us = g_get_monotonic_time ();
+      break;
+    case SC_MSG_MATCHED:
+      handle_matched (vc, msg);
+      break;
+    case SC_MSG_OFFER:
+      if (g_strcmp0 (msg->call, vc->call) == 0)
+        {
+          vc_send_call_msg (vc, SC_MSG_ANSWER);
+          vc_send_call_msg (vc, SC_MSG_CANDIDATE);
+          vc_call_ready (vc);
+        }
+      break;
+    case SC_MSG_ANSWER:
+      if (g_strcmp0 (msg->call, vc->call) == 0)
+        {
+          vc_send_call_msg (vc, SC_MSG_CANDIDATE);
+          vc_call_ready (vc);
+        }
+      break;
+    case SC_MSG_PEER_LEFT:
+      vc_told_call_ended (vc, msg->call);
+      if (vc->call == NULL)
+        {
+          vc->state = VC_WAITING;
+          if (!lg->opt->chaos)
+            g_clear_handle_id (&vc->timer, g_source_remove);
+          vc->lobby_since_us = g_get_monotonic_time ();
+        }
+      break;
+    case SC_MSG_ERROR:
+      lg->res->errors++;
+      if (g_strcmp0 (msg->code, "not-in-call") == 0)
+        sc_call_ledger_report_failed (lg->ledger, vc->index);
+      else if (!lg->opt->quiet)
+        g_message ("client %u: error %s: %s", vc->index, msg->code, msg->message);
+      break;
+    default:
+      break;
+    }
+}
+
+/* ---- Connections ---------------------------------------------------------------------- */
+
+static void
+vc_forget_ws (Vc *vc)
+{
+  if (vc->ws == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (vc->ws, vc);
+  g_clear_object (&vc->ws);
+}
+
+static gboolean
+reconnect_cb (gpointer data)
+{
+  Vc *vc = data;
+  vc->timer = 0;
+  vc_reconnect (vc);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_closed (SoupWebsocketConnection *ws, gpointer data)
+{
+  Vc *vc = data;
+  /* Not asked for: the server closed us (or the socket died). Come back as a real
+   * client would. */
+  vc_forget_ws (vc);
+  vc->state = VC_OFF;
+  vc->resuming = TRUE;
+  vc->lg->res->errors++;
+  vc_set_timer (vc, 1000, reconnect_cb);
+}
+
+static void
+on_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Vc *vc = data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *ws = soup_session_websocket_connect_finish (SOUP_SESSION (source),
+                                                                       result, &error);
+  if (ws == NULL)
+    {
+      vc->lg->res->errors++;
+      if (!vc->lg->opt->quiet)
+        g_message ("client %u: cannot connect: %s", vc->index, error->message);
+      vc->state = VC_OFF;
+      vc_set_timer (vc, 1000, reconnect_cb);
+      return;
+    }
+  vc->ws = ws;
+  soup_websocket_connection_set_max_incoming_payload_size (ws, SC_MSG_SDP_MAX_BYTES + 4096);
+  g_signal_connect (ws, "message", G_CALLBACK (on_message), vc);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_closed), vc);
+}
+
+static void
+vc_connect (Vc *vc, const char *ticket)
+{
+  g_autofree char *url = ticket ? g_strdup_printf ("%s?ticket=%s", vc->url, ticket)
+                                : g_strdup (vc->url);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  vc->used_ticket = ticket != NULL;
+  vc->state = VC_CONNECTING;
+  soup_session_websocket_connect_async (vc->lg->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, on_connected, vc);
+}
+
+static void
+on_ticket (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Vc *vc = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                              &error);
+  SoupMessage *request = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  guint status = request ? soup_message_get_status (request) : 0;
+  if (body && status == SOUP_STATUS_OK)
+    {
+      gsize len;
+      const char *text = g_bytes_get_data (body, &len);
+      g_autoptr(JsonObject) reply = sc_json_parse_object (text, len, 4096, 2, NULL);
+      JsonNode *node = reply ? json_object_get_member (reply, "ticket") : NULL;
+      if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          vc_connect (vc, json_node_get_string (node));
+          return;
+        }
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_clear_pointer (&vc->token, g_free);   /* the session is unknown: sign in afresh */
+      vc_connect (vc, NULL);
+      return;
+    }
+  vc->lg->res->errors++;
+  vc_set_timer (vc, 1000, reconnect_cb);
+}
+
+static char *
+ticket_url (const char *ws_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (ws_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return NULL;
+  g_autoptr(GUri) built = g_uri_build (G_URI_FLAGS_NONE,
+                                       g_str_equal (g_uri_get_scheme (uri), "wss") ? "https" : "http",
+                                       NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+                                       "/session/ticket", NULL, NULL);
+  return g_uri_to_string (built);
+}
+
+/* Back after a drop: a ticket for the session if there is a token, else sign in. */
+static void
+vc_reconnect (Vc *vc)
+{
+  vc->resuming = TRUE;
+  if (vc->token == NULL)
+    {
+      vc_connect (vc, NULL);
+      return;
+    }
+  g_autofree char *url = ticket_url (vc->url);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autofree char *auth = g_strconcat ("Bearer ", vc->token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (vc->lg->session, msg, G_PRIORITY_DEFAULT, NULL, on_ticket, vc);
+}
+
+/* The connection dies without a goodbye: the server sees no close frame. */
+static void
+vc_drop (Vc *vc, guint back_in_ms)
+{
+  if (vc->ws)
+    {
+      GIOStream *stream = soup_websocket_connection_get_io_stream (vc->ws);
+      g_signal_handlers_disconnect_by_data (vc->ws, vc);
+      g_io_stream_close (stream, NULL, NULL);
+      g_clear_object (&vc->ws);
+    }
+  vc->state = VC_OFF;
+  g_debug ("client %u drops its connection, back in %u ms", vc->index, back_in_ms);
+  vc->lg->res->drops++;
+  vc_set_timer (vc, back_in_ms, reconnect_cb);
+}
+
+static gboolean
+fresh_sign_in_cb (gpointer data)
+{
+  Vc *vc = data;
+  vc->timer = 0;
+  g_clear_pointer (&vc->token, g_free);
+  vc->resuming = FALSE;
+  vc_connect (vc, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* A clean quit (leave, close frame), then a new session a moment later. */
+static void
+vc_quit_and_return (Vc *vc, guint back_in_ms)
+{
+  vc_end_call (vc);
+  if (vc->ws)
+    {
+      g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
+      vc_send (vc, leave);
+      SoupWebsocketConnection *ws = g_object_ref (vc->ws);
+      vc_forget_ws (vc);
+      soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (ws);
+    }
+  vc->state = VC_OFF;
+  vc->lg->res->quits++;
+  vc_set_timer (vc, back_in_ms, fresh_sign_in_cb);
+}
+
+/* ---- Chaos ------------------------------------------------------------------------------ */
+
+static gboolean
+chaos_action (gpointer data)
+{
+  Vc *vc = data;
+  Loadgen *lg = vc->lg;
+  vc->timer = 0;
+  if (lg->stopping || vc->state < VC_IDLE)
+    return G_SOURCE_REMOVE;
+
+  guint roll = g_rand_int_range (lg->rand, 0, 100);
+  gboolean may_next = g_get_monotonic_time () - vc->last_next_us >= NEXT_GAP_US;
+  guint away = g_rand_int_range (lg->rand, 0, 100) < 15 ? g_rand_int_range (lg->rand, 11000, 13001)
+                                                         : g_rand_int_range (lg->rand, 200, 3001);
+
+  if (vc->state == VC_IDLE)
+    {
+      if (may_next)
+        vc_next (vc);
+    }
+  else if (roll < 5)
+    {
+      vc_drop (vc, away);
+      return G_SOURCE_REMOVE;
+    }
+  else if (roll < 8)
+    {
+      vc_quit_and_return (vc, g_rand_int_range (lg->rand, 200, 2001));
+      return G_SOURCE_REMOVE;
+    }
+  else if (roll < 12)
+    {
+      vc_end_call (vc);
+      g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
+      vc_send (vc, leave);
+      vc->state = VC_IDLE;
+      lg->res->leaves++;
+    }
+  else if (vc->state == VC_PAIRED && roll < 16)
+    {
+      sc_call_ledger_reported (lg->ledger, vc->index, vc->id, vc->peer);
+      vc_send_call_msg (vc, SC_MSG_REPORT);
+      vc_end_call (vc);
+      vc->state = VC_WAITING;
+      vc->lobby_since_us = g_get_monotonic_time ();
+      lg->res->reports++;
+    }
+  else if (vc->state == VC_PAIRED && roll < 60 && may_next)
+    vc_next (vc);
+  vc_schedule_action (vc);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+vc_schedule_action (Vc *vc)
+{
+  vc_set_timer (vc, g_rand_int_range (vc->lg->rand, 300, 1501), chaos_action);
+}
+
+/* ---- The run ------------------------------------------------------------------------------ */
+
+static gboolean
+ramp_cb (gpointer data)
+{
+  Loadgen *lg = data;
+  guint batch = lg->opt->ramp_per_s ? MAX (1, lg->opt->ramp_per_s / 100) : lg->opt->clients;
+  for (guint i = 0; i < batch && lg->next_to_open < lg->opt->clients; i++)
+    {
+      Vc *vc = &lg->vcs[lg->next_to_open++];
+      vc->lobby_since_us = g_get_monotonic_time ();
+      vc_connect (vc, NULL);
+    }
+  if (lg->next_to_open < lg->opt->clients)
+    return G_SOURCE_CONTINUE;
+  lg->ramp_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (Loadgen *lg, guint ms)
+{
+  g_timeout_add (ms, quit_loop, lg->loop);
+  g_main_loop_run (lg->loop);
+}
+
+static gboolean
+still_there (guint client, guint session, const char *call, gpointer data)
+{
+  Loadgen *lg = data;
+  Vc *vc = &lg->vcs[client];
+  return vc->session == session && vc->ws != NULL && vc->state >= VC_IDLE;
+}
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+gboolean
+sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *report,
+                GError **error)
+{
+  if (opt->servers == NULL || opt->servers[0] == NULL || opt->clients == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "need at least one server and one client");
+      return FALSE;
+    }
+  Loadgen lg = { .opt = opt, .res = res };
+  memset (res, 0, sizeof *res);
+  lg.session = soup_session_new_with_options ("max-conns", G_MAXINT, "max-conns-per-host",
+                                              G_MAXINT, "timeout", 30, NULL);
+  lg.rand = g_rand_new_with_seed (opt->seed);
+  lg.ledger = sc_call_ledger_new ();
+  lg.latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  lg.loop = g_main_loop_new (NULL, FALSE);
+  lg.vcs = g_new0 (Vc, opt->clients);
+  guint n_servers = g_strv_length (opt->servers);
+  for (guint i = 0; i < opt->clients; i++)
+    {
+      lg.vcs[i].lg = &lg;
+      lg.vcs[i].index = i;
+      lg.vcs[i].url = opt->servers[i % n_servers];
+    }
+
+  lg.measuring = TRUE;
+  gint64 start = g_get_monotonic_time ();
+  lg.ramp_source = g_timeout_add (10, ramp_cb, &lg);
+  ramp_cb (&lg);
+  run_for (&lg, opt->duration_s * 1000);
+  lg.measuring = FALSE;
+  lg.stopping = TRUE;
+  res->seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_clear_handle_id (&lg.ramp_source, g_source_remove);
+
+  if (opt->chaos)
+    {
+      /* No more actions; those away come back; grace periods run out. Then judge. */
+      for (guint i = 0; i < opt->clients; i++)
+        if (lg.vcs[i].state >= VC_IDLE)
+          g_clear_handle_id (&lg.vcs[i].timer, g_source_remove);
+      run_for (&lg, SETTLE_S * 1000);
+      res->violations = sc_call_ledger_check (lg.ledger, still_there, &lg, report);
+    }
+  for (guint i = 0; i < opt->clients; i++)
+    if (lg.vcs[i].ws && lg.vcs[i].state >= VC_IDLE)
+      res->connected++;
+  res->calls_seen = sc_call_ledger_n_calls (lg.ledger);
+
+  if (lg.latencies->len > 0)
+    {
+      g_array_sort (lg.latencies, compare_double);
+      res->p50_ms = g_array_index (lg.latencies, double, lg.latencies->len / 2);
+      res->p99_ms = g_array_index (lg.latencies, double, MIN (lg.latencies->len - 1,
+                                                               lg.latencies->len * 99 / 100));
+    }
+
+  /* Leave cleanly. */
+  for (guint i = 0; i < opt->clients; i++)
+    {
+      Vc *vc = &lg.vcs[i];
+      g_clear_handle_id (&vc->timer, g_source_remove);
+      if (vc->ws)
+        {
+          SoupWebsocketConnection *ws = g_object_ref (vc->ws);
+          vc_forget_ws (vc);
+          if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+            soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+          g_object_unref (ws);
+        }
+    }
+  run_for (&lg, 300);
+  soup_session_abort (lg.session);
+
+  for (guint i = 0; i < opt->clients; i++)
+    {
+      Vc *vc = &lg.vcs[i];
+      g_free (vc->id);
+      g_free (vc->token);
+      g_free (vc->call);
+      g_free (vc->peer);
+      g_free (vc->last_peer);
+    }
+  g_free (lg.vcs);
+  g_main_loop_unref (lg.loop);
+  g_array_unref (lg.latencies);
+  sc_call_ledger_free (lg.ledger);
+  g_rand_free (lg.rand);
+  g_object_unref (lg.session);
+  return TRUE;
+}

@@ -1,0 +1,46 @@
+/* sc-loadgen.h: many signalling-only showcast clients in one process (libsoup).
+ *
+ * Each virtual client signs in as a guest, waits, is matched, exchanges a small fake
+ * offer and answer (no media), stays for the hold time and presses next. In chaos mode
+ * clients instead do random things — next, leave, report, drop the connection without a
+ * goodbye and come back (resuming the session with a ticket), quit and sign in afresh —
+ * and every client writes down what it sees in an ScCallLedger, which checks the
+ * lobby's invariants from the clients' side. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GStrv servers;        /* ws:// URLs; client i uses servers[i % n] */
+  guint clients;
+  guint duration_s;
+  gint hold_ms;         /* -1: random 500–1500 ms */
+  gboolean chaos;
+  guint32 seed;
+  guint ramp_per_s;     /* connections opened per second at the start (0: all at once) */
+  gboolean quiet;
+} ScLoadgenOptions;
+
+typedef struct
+{
+  guint64 matches;          /* pairs, each counted once (by its offerer) */
+  double seconds;
+  double p50_ms, p99_ms;    /* lobby → matched */
+  guint64 errors;
+  guint64 rematches;        /* matched with the partner just left */
+  guint64 calls_seen;
+  guint violations;         /* chaos: broken invariants, from the clients' side */
+  guint64 drops, resumes, fresh_sessions, reports, nexts, leaves, quits;
+  guint connected;          /* clients signed in at the end */
+} ScLoadgenResult;
+
+/* Runs the load on the thread-default main context; returns FALSE on a set-up error. */
+gboolean sc_loadgen_run (const ScLoadgenOptions *options,
+                         ScLoadgenResult        *result,
+                         GString                *report,
+                         GError                **error);
+
+G_END_DECLS
