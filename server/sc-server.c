@@ -45,6 +45,7 @@ typedef struct
   SoupWebsocketConnection *ws;
   ScLobbyUser *user;
   gint64 last_heard_us;
+  gboolean broke_protocol;   /* libsoup closed it for a bad frame (too big, unmasked…) */
 } ServerConn;
 
 static void
@@ -109,10 +110,14 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
   g_hash_table_remove (self->conns, conn);
   if (conn->user)
     {
-      /* A close frame means the client meant to go; anything else (no close frame: a
-       * killed process, a dropped network) may come back within the grace period. */
+      /* A close frame means the client meant to go, and a client that broke the
+       * WebSocket protocol is sent away; anything else (no close frame: a killed
+       * process, a dropped network) may come back within the grace period. */
       gushort code = soup_websocket_connection_get_close_code (ws);
-      if (code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
+      g_debug ("%s: connection closed with code %u", sc_lobby_user_get_id (conn->user)
+               ? sc_lobby_user_get_id (conn->user) : "a connection", code);
+      if (code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY ||
+          conn->broke_protocol)
         sc_lobby_disconnect (self->lobby, conn->user);
       else
         sc_lobby_detach (self->lobby, conn->user);
@@ -161,7 +166,10 @@ tick (gpointer data)
 static void
 on_ws_error (SoupWebsocketConnection *ws, GError *error, gpointer data)
 {
+  ServerConn *conn = data;
   g_debug ("WebSocket error: %s", error->message);
+  if (error->domain == SOUP_WEBSOCKET_ERROR)
+    conn->broke_protocol = TRUE;
 }
 
 static void
