@@ -79,6 +79,7 @@ int
 main (int argc, char **argv)
 {
   gboolean headless = FALSE, verbose = FALSE, version = FALSE, whoami = FALSE, guest = FALSE;
+  gboolean relay_only = FALSE;
   g_autofree char *server = NULL, *name = NULL, *log_file = NULL;
   g_autofree char *video_source = NULL, *audio_source = NULL;
   g_autofree char *video_sink = NULL, *audio_sink = NULL;
@@ -111,6 +112,8 @@ main (int argc, char **argv)
          "the system's"), N_("FILE") },
     { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ice_addresses,
       N_("Offer host candidates on this local address only; repeatable"), N_("ADDRESS") },
+    { "relay-only", 0, 0, G_OPTION_ARG_NONE, &relay_only,
+      N_("Use TURN relay candidates only (strict NATs; testing the relay)"), NULL },
     { "guest", 0, 0, G_OPTION_ARG_NONE, &guest,
       N_("Sign in as a guest, without your key"), NULL },
     { "whoami", 0, 0, G_OPTION_ARG_NONE, &whoami,
@@ -243,6 +246,7 @@ main (int argc, char **argv)
   TAKE (turn, turn);
 #undef TAKE
   media->ice_addresses = g_strdupv (ice_addresses);
+  media->relay_only = relay_only || config->relay_only;
 
   if (headless)
     {

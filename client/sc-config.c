@@ -42,7 +42,7 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
 
   static const char *const known[] = { "server", "name", "video-source", "audio-source",
                                        "video-sink", "audio-sink", "stun", "turn",
-                                       "ice-address", "log-file", "ca-file", NULL };
+                                       "ice-address", "log-file", "ca-file", "relay-only", NULL };
   g_auto(GStrv) keys = g_key_file_get_keys (config->file, GROUP, NULL, NULL);
   for (guint i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (known, keys[i]))
@@ -63,6 +63,14 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
   config->log_file = get (config->file, "log-file");
   config->ca_file = get (config->file, "ca-file");
   config->ice_addresses = g_key_file_get_string_list (config->file, GROUP, "ice-address", NULL, NULL);
+  g_autoptr(GError) bool_error = NULL;
+  config->relay_only = g_key_file_get_boolean (config->file, GROUP, "relay-only", &bool_error);
+  if (bool_error && !g_error_matches (bool_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   _("%s: relay-only must be true or false"), path);
+      return NULL;
+    }
   return g_steal_pointer (&config);
 }
 

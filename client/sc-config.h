@@ -20,6 +20,7 @@ typedef struct
   char *log_file;
   char *ca_file;
   GStrv ice_addresses;
+  gboolean relay_only;
   GKeyFile *file;       /* the whole file, for other groups */
 } ScConfig;
 

@@ -1131,6 +1131,12 @@ configure_ice (ScCall *self, const char *const *ice_uris, GError **error)
         }
     }
 
+  /* Relay only: libnice offers and uses nothing but TURN relay candidates, so every
+   * packet goes through the relay (strict NATs; and proving the relay works). */
+  if (self->config->relay_only)
+    g_object_set (self->webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY,
+                  NULL);
+
   gboolean have_stun = FALSE;
   for (guint i = 0; ice_uris && ice_uris[i]; i++)
     {

@@ -27,6 +27,7 @@ sc_media_config_copy (const ScMediaConfig *config)
   copy->ice_addresses = g_strdupv (config->ice_addresses);
   copy->stun = g_strdup (config->stun);
   copy->turn = g_strdup (config->turn);
+  copy->relay_only = config->relay_only;
   copy->mic_muted = config->mic_muted;
   copy->camera_off = config->camera_off;
   return copy;

@@ -17,6 +17,7 @@ typedef struct
   GStrv ice_addresses;  /* local addresses for host candidates; NULL: all */
   char *stun;           /* overrides the server's STUN servers */
   char *turn;           /* overrides the server's TURN servers */
+  gboolean relay_only;   /* relay (TURN) candidates only */
   gboolean mic_muted;
   gboolean camera_off;
 } ScMediaConfig;

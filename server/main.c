@@ -4,12 +4,32 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "sc-local-matcher.h"
+#include "sc-node-bus.h"
+#include "sc-redis-matcher.h"
 #include "sc-log.h"
 #include "sc-server.h"
+
+/* One file descriptor per WebSocket: take the whole hard limit. Returns the limit. */
+static guint64
+raise_file_limit (void)
+{
+  struct rlimit limit;
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return 0;
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        getrlimit (RLIMIT_NOFILE, &limit);
+    }
+  return limit.rlim_cur;
+}
 
 static gboolean
 on_signal (gpointer loop)
@@ -29,12 +49,18 @@ main (int argc, char **argv)
   gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST;
   gboolean check_invariants = FALSE;
   g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
+  g_autofree char *turn_url = NULL, *turn_secret = NULL, *node_name = NULL, *redis_url = NULL;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Listen on ADDRESS:PORT, such as 127.0.0.1:8080 or [::1]:8080 (default 127.0.0.1:8080)"),
       N_("ADDRESS:PORT") },
     { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &stun,
       N_("Hand this STUN server (stun:HOST:PORT) to matched clients; repeatable"), N_("URL") },
+    { "turn-url", 0, 0, G_OPTION_ARG_STRING, &turn_url,
+      N_("Hand matched pairs this TURN server (turn:HOST:PORT[?transport=udp|tcp]) with "
+         "time-limited credentials; with --turn-secret"), N_("URL") },
+    { "turn-secret", 0, 0, G_OPTION_ARG_STRING, &turn_secret,
+      N_("The secret shared with the TURN server (coturn's static-auth-secret)"), N_("SECRET") },
     { "allow-guests", 0, 0, G_OPTION_ARG_NONE, &allow_guests,
       N_("Let users sign in without a key, as guests (keys only without it)"), NULL },
     { "ban-after", 0, 0, G_OPTION_ARG_INT, &ban_after,
@@ -57,6 +83,12 @@ main (int argc, char **argv)
     { "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check_invariants,
       N_("Check the lobby's invariants after every change and count violations (for tests)"),
       NULL },
+    { "redis", 0, 0, G_OPTION_ARG_STRING, &redis_url,
+      N_("Share the lobby with every node on this Redis (redis://HOST:PORT); without it the "
+         "lobby is this process's own"), N_("URL") },
+    { "node-name", 0, 0, G_OPTION_ARG_STRING, &node_name,
+      N_("This node's name in /metrics and among the nodes (default HOST:PORT it listens on)"),
+      N_("NAME") },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
       N_("Write log lines to FILE instead of stderr"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
@@ -101,8 +133,50 @@ main (int argc, char **argv)
       g_ptr_array_add (ice_servers, sc_ice_server_new (urls, NULL, NULL));
     }
 
-  g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
+  const char *address = listen ? listen : "127.0.0.1:8080";
+  g_autoptr(GSocketAddress) sockaddr = NULL;
+  if (!sc_parse_listen_address (address, &sockaddr, &error))
+    {
+      g_printerr ("showcast-server: --listen: %s\n", error->message);
+      return 2;
+    }
+  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (sockaddr));
+  if (node_name == NULL && port == 0 && redis_url)
+    {
+      g_printerr ("showcast-server: with --redis and port 0, give --node-name\n");
+      return 2;
+    }
+  if (node_name == NULL)
+    node_name = g_strdup_printf ("%s:%u", g_get_host_name (), port);
+  if (strlen (node_name) > 200 || strpbrk (node_name, " \t\r\n\"\\") != NULL)
+    {
+      g_printerr ("showcast-server: --node-name: at most 200 characters, no spaces or quotes\n");
+      return 2;
+    }
+
+  /* One node alone matches in process; several share a lobby in Redis. */
+  g_autoptr(ScRedis) redis = NULL;
+  g_autoptr(ScMatcher) matcher = NULL;
+  g_autoptr(ScNodeBus) bus = NULL;
+  if (redis_url)
+    {
+      redis = sc_redis_new (redis_url, &error);
+      if (redis == NULL)
+        {
+          g_printerr ("showcast-server: --redis: %s\n", error->message);
+          return 2;
+        }
+      matcher = sc_redis_matcher_new (redis, node_name);
+      bus = sc_node_bus_new (redis, node_name);
+    }
+  else
+    matcher = sc_local_matcher_new ();
   g_autoptr(ScServer) server = sc_server_new (matcher);
+  if (redis)
+    {
+      sc_lobby_set_bus (sc_server_get_lobby (server), bus);
+      sc_server_set_redis (server, redis);
+    }
   sc_server_set_ice_servers (server, ice_servers);
   sc_server_set_allow_guests (server, allow_guests);
   if (ban_after < 0 || ban_time < 0)
@@ -125,6 +199,18 @@ main (int argc, char **argv)
       return 2;
     }
   sc_lobby_set_sign_in_limit (lobby, (guint) sign_in_limit);
+  if ((turn_url == NULL) != (turn_secret == NULL))
+    {
+      g_printerr ("showcast-server: --turn-url and --turn-secret go together\n");
+      return 2;
+    }
+  if (turn_url && !g_str_has_prefix (turn_url, "turn:") && !g_str_has_prefix (turn_url, "turns:"))
+    {
+      g_printerr ("showcast-server: --turn-url takes turn:HOST:PORT, not “%s”\n", turn_url);
+      return 2;
+    }
+  if (turn_url)
+    sc_lobby_set_turn (lobby, turn_url, turn_secret);
   if (secret_file)
     {
       ScTokenSigner *signer = sc_token_signer_new_from_file (secret_file, &error);
@@ -145,13 +231,14 @@ main (int argc, char **argv)
       g_printerr ("showcast-server: TLS: %s\n", error->message);
       return 2;
     }
-  const char *address = listen ? listen : "127.0.0.1:8080";
   if (!sc_server_listen (server, address, &error))
     {
       g_printerr ("showcast-server: cannot listen on %s: %s\n", address, error->message);
       return 1;
     }
-  g_message ("listening on %s (port %u, %s), WebSocket path %s", address,
+  g_info ("open-file limit: %" G_GUINT64_FORMAT, raise_file_limit ());
+  sc_server_set_node_name (server, node_name);
+  g_message ("node %s listening on %s (port %u, %s), WebSocket path %s", node_name, address,
              sc_server_get_port (server), tls_cert ? "TLS" : "no TLS", SC_SERVER_WS_PATH);
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);

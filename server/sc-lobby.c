@@ -13,6 +13,12 @@
  * period it ends like a closed socket. A connection is only ever the session's current
  * one or nothing: a replaced connection has been told to close and is forgotten, so its
  * late close cannot touch the session.
+ *
+ * With several nodes (a shared matcher and an ScNodeBus), a pair may join a user of this
+ * node with one of another. The other side is then a *stub*: an ScLobbyUser with a
+ * remote_node, owned by the pair, never in the users table. What is sent to a stub goes
+ * to its node as a bus event; the end of such a pair is one "ended" event, so each node
+ * ends its half once. A node whose heartbeat expires takes its users' halves with it.
  */
 #define G_LOG_DOMAIN "showcast-server"
 
@@ -20,8 +26,10 @@
 
 #include "sc-auth.h"
 #include "sc-lobby.h"
+#include "sc-node-bus.h"
 #include "sc-rate-limit.h"
 #include "sc-text.h"
+#include "sc-turn-credentials.h"
 
 #define MAX_TRACKED_ADDRESSES 10000
 #define MAX_TICKETS           100000
@@ -35,6 +43,10 @@ typedef enum {
 } UserState;
 
 typedef struct _ScLobbyPair ScLobbyPair;
+
+const double sc_lobby_wait_bounds[SC_WAIT_BUCKETS] = {
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60,
+};
 
 struct _ScLobbyUser
 {
@@ -54,8 +66,10 @@ struct _ScLobbyUser
   gboolean guest;
   gint64 token_issued_us;
   gint64 detached_us;        /* when the connection dropped; 0 while attached */
+  gint64 waiting_since_us;   /* when it last entered the lobby */
   gboolean wants_lobby;      /* detached, and due back in the lobby on return */
   GQueue outbox;             /* of ScMessage: what was said to it while detached */
+  char *remote_node;         /* a stub: a user of that node, partner of one of ours */
 };
 
 typedef struct
@@ -90,6 +104,8 @@ struct _ScLobby
   guint ban_after;
   guint ban_seconds;
   GPtrArray *ice_servers;     /* of ScIceServer */
+  char *turn_url;             /* with turn_secret: TURN credentials for every match */
+  char *turn_secret;
   ScTokenSigner *signer;
   gint64 grace_us;
   gint64 realtime_offset_us;  /* wall clock minus the lobby's clock */
@@ -98,6 +114,7 @@ struct _ScLobby
   gboolean check_invariants;
   guint64 invariant_violations;
   guint sign_in_burst;        /* per address; 0: no limit */
+  ScNodeBus *bus;             /* NULL: this node is alone */
 
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
   GHashTable *connected;      /* ScLobbyUser set, signed in or not */
@@ -107,10 +124,14 @@ struct _ScLobby
 
 G_DEFINE_FINAL_TYPE (ScLobby, sc_lobby, G_TYPE_OBJECT)
 
+static gint64 wall_now_s (ScLobby *self);
+static gint64 now_us (ScLobby *self);
+
 static void
 user_free (ScLobbyUser *user)
 {
   g_queue_clear_full (&user->outbox, (GDestroyNotify) sc_message_free);
+  g_free (user->remote_node);
   g_free (user->session);
   g_free (user->address);
   g_free (user->nonce);
@@ -122,6 +143,11 @@ user_free (ScLobbyUser *user)
 static void
 pair_free (ScLobbyPair *pair)
 {
+  /* A pair owns its stub (the side on another node), if it has one. */
+  if (pair->offerer && pair->offerer->remote_node)
+    user_free (pair->offerer);
+  if (pair->answerer && pair->answerer->remote_node)
+    user_free (pair->answerer);
   g_free (pair->call);
   g_free (pair);
 }
@@ -141,10 +167,19 @@ ticket_free (Ticket *ticket)
 
 /* To a detached session, messages wait (a bounded number: a session whose outbox
  * overflows misses the rest, and finds out from the state it gets on return). */
+static void bus_send (ScLobby *self, const char *node, const char *kind, const char *to,
+                      const char *call, const char *first_member, ...) G_GNUC_NULL_TERMINATED;
+
 static void
 send_msg (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 {
-  if (user->transport)
+  if (user->remote_node)
+    {
+      /* Signalling for the partner over there: its node delivers it. */
+      g_autofree char *text = sc_message_encode (msg);
+      bus_send (self, user->remote_node, "relay", user->id, msg->call, "msg", text, NULL);
+    }
+  else if (user->transport)
     self->send (user->transport, msg, self->send_data);
   else if (user->outbox.length < OUTBOX_MAX_MESSAGES)
     {
@@ -182,6 +217,7 @@ enter_lobby (ScLobby *self, ScLobbyUser *user)
     }
   user->wants_lobby = FALSE;
   user->state = USER_WAITING;
+  user->waiting_since_us = now_us (self);
   sc_matcher_join (self->matcher, user->id);
 
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_WAITING);
@@ -211,11 +247,54 @@ end_pair (ScLobby *self, ScLobbyUser *leaver, ScLeaveReason reason)
   leaver->pair = partner->pair = NULL;
   leaver->state = partner->state = USER_IDLE;
   sc_matcher_parted (self->matcher, leaver->id, partner->id);
-  g_hash_table_remove (self->pairs, msg->call);
   self->stats.pairs_ended++;
 
+  if (partner->remote_node)
+    {
+      /* The partner's node ends its half and tells it. */
+      bus_send (self, partner->remote_node, "ended", partner->id, msg->call,
+                "reason", sc_leave_reason_to_string (reason), NULL);
+      g_hash_table_remove (self->pairs, msg->call);   /* frees the stub */
+      return;
+    }
+  g_hash_table_remove (self->pairs, msg->call);
   send_msg (self, partner, msg);
   enter_lobby (self, partner);
+}
+
+/* The other side of @user's pair, on another node, ended it (or its node died): the
+ * stub goes, @user is told and goes back to the lobby. */
+static void
+end_half (ScLobby *self, ScLobbyUser *user, ScLeaveReason reason)
+{
+  ScLobbyPair *pair = user->pair;
+  ScLobbyUser *stub = partner_of (user);
+  g_info ("call %s ends: %s (%s, node %s) %s", pair->call, stub->id, stub->name,
+          stub->remote_node, sc_leave_reason_to_string (reason));
+
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_PEER_LEFT);
+  msg->call = g_strdup (pair->call);
+  msg->reason = reason;
+  user->pair = NULL;
+  user->state = USER_IDLE;
+  sc_matcher_parted (self->matcher, user->id, stub->id);
+  self->stats.pairs_ended++;
+  g_hash_table_remove (self->pairs, msg->call);   /* frees the stub */
+  send_msg (self, user, msg);
+  enter_lobby (self, user);
+}
+
+
+static void
+record_wait (ScLobby *self, ScLobbyUser *user)
+{
+  double waited = (now_us (self) - user->waiting_since_us) / 1e6;
+  guint b = 0;
+  while (b < SC_WAIT_BUCKETS && waited > sc_lobby_wait_bounds[b])
+    b++;
+  self->stats.wait_buckets[b]++;
+  self->stats.wait_count++;
+  self->stats.wait_sum_s += waited;
 }
 
 /* Tells @user (PAIRED) about its pair: who, which call, which role. */
@@ -232,7 +311,57 @@ send_matched (ScLobby *self, ScLobbyUser *user)
   for (guint i = 0; self->ice_servers && i < self->ice_servers->len; i++)
     g_ptr_array_add (msg->ice_servers,
                      sc_ice_server_copy (g_ptr_array_index (self->ice_servers, i)));
+  if (self->turn_url)
+    {
+      g_autofree char *username = NULL, *credential = NULL;
+      sc_turn_credentials (self->turn_secret, user->id,
+                           wall_now_s (self) + SC_TURN_CREDENTIAL_LIFETIME_S,
+                           &username, &credential);
+      const char *urls[] = { self->turn_url, NULL };
+      g_ptr_array_add (msg->ice_servers, sc_ice_server_new (urls, username, credential));
+    }
   send_msg (self, user, msg);
+}
+
+static ScLobbyUser *
+stub_new (const char *id, const char *name, const char *node)
+{
+  ScLobbyUser *stub = g_new0 (ScLobbyUser, 1);
+  stub->id = g_strdup (id);
+  stub->name = g_strdup (name);
+  stub->remote_node = g_strdup (node);
+  stub->state = USER_PAIRED;
+  g_queue_init (&stub->outbox);
+  return stub;
+}
+
+static ScLobbyPair *
+pair_new (ScLobby *self, const char *call, ScLobbyUser *offerer, ScLobbyUser *answerer)
+{
+  ScLobbyPair *pair = g_new0 (ScLobbyPair, 1);
+  pair->call = call ? g_strdup (call) : new_id ("c");
+  pair->offerer = offerer;
+  pair->answerer = answerer;
+  g_hash_table_insert (self->pairs, pair->call, pair);
+  offerer->pair = answerer->pair = pair;
+  offerer->state = answerer->state = USER_PAIRED;
+  g_info ("call %s: %s (%s) offers to %s (%s)", pair->call, offerer->id, offerer->name,
+          answerer->id, answerer->name);
+  return pair;
+}
+
+/* The user @id as this node sees it: ours, or (with a shared matcher) a stub for a user
+ * of another node, or NULL. */
+static ScLobbyUser *
+resolve (ScLobby *self, const char *id)
+{
+  ScLobbyUser *user = g_hash_table_lookup (self->users, id);
+  if (user)
+    return user;
+  g_autofree char *name = NULL, *node = NULL;
+  if (self->bus && sc_matcher_describe (self->matcher, id, &name, &node))
+    return stub_new (id, name, node);
+  return NULL;
 }
 
 static void
@@ -240,37 +369,203 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
            gpointer data)
 {
   ScLobby *self = data;
-  ScLobbyUser *offerer = g_hash_table_lookup (self->users, offerer_id);
-  ScLobbyUser *answerer = g_hash_table_lookup (self->users, answerer_id);
-
-  /* A matcher only pairs waiting users, but a shared matcher may answer late: check
-   * rather than trust. */
-  if (offerer == NULL || answerer == NULL || offerer == answerer ||
-      offerer->state != USER_WAITING || answerer->state != USER_WAITING)
+  ScLobbyUser *offerer = resolve (self, offerer_id);
+  ScLobbyUser *answerer = resolve (self, answerer_id);
+  gboolean ok = offerer && answerer && offerer != answerer &&
+                !(offerer->remote_node && answerer->remote_node);
+  for (guint side = 0; ok && side < 2; side++)
     {
-      g_warning ("matcher paired %s and %s, who cannot be paired now; ignored",
-                 offerer_id, answerer_id);
-      if (offerer && offerer->state == USER_WAITING)
-        sc_matcher_join (self->matcher, offerer->id);
-      if (answerer && answerer != offerer && answerer->state == USER_WAITING)
-        sc_matcher_join (self->matcher, answerer->id);
+      ScLobbyUser *u = side ? answerer : offerer;
+      ok = u->remote_node || (u->state == USER_WAITING && u->transport != NULL);
+    }
+
+  /* A matcher only pairs waiting users, but a shared matcher answers late: check rather
+   * than trust. Whoever still waits goes back into the queue. */
+  if (!ok)
+    {
+      g_info ("matcher paired %s and %s, who cannot be paired now", offerer_id, answerer_id);
+      for (guint side = 0; side < 2; side++)
+        {
+          ScLobbyUser *u = side ? answerer : offerer;
+          if (u == NULL || (side == 1 && u == offerer))
+            continue;
+          if (u->remote_node)
+            {
+              bus_send (self, u->remote_node, "requeue", u->id, NULL, NULL, NULL);
+              user_free (u);
+            }
+          else if (u->state == USER_WAITING)
+            sc_matcher_join (self->matcher, u->id);
+        }
       return;
     }
 
-  ScLobbyPair *pair = g_new0 (ScLobbyPair, 1);
-  pair->call = new_id ("c");
-  pair->offerer = offerer;
-  pair->answerer = answerer;
-  g_hash_table_insert (self->pairs, pair->call, pair);
-  offerer->pair = answerer->pair = pair;
-  offerer->state = answerer->state = USER_PAIRED;
+  ScLobbyPair *pair = pair_new (self, NULL, offerer, answerer);
   self->stats.matches++;
+  for (guint side = 0; side < 2; side++)
+    {
+      ScLobbyUser *me = side ? answerer : offerer;
+      ScLobbyUser *peer = side ? offerer : answerer;
+      if (me->remote_node)
+        {
+          /* Its node sets up its half and tells it. */
+          bus_send (self, me->remote_node, "paired", me->id, pair->call,
+                    "peer", peer->id, "peer_name", peer->name,
+                    "role", side ? "answerer" : "offerer", NULL);
+          continue;
+        }
+      sc_matcher_leave (self->matcher, me->id);   /* no longer waiting here either */
+      record_wait (self, me);
+      send_matched (self, me);
+    }
+}
 
-  g_info ("call %s: %s (%s) offers to %s (%s)", pair->call, offerer->id, offerer->name,
-          answerer->id, answerer->name);
+/* ---- Events from other nodes ------------------------------------------------------------ */
 
-  send_matched (self, offerer);
-  send_matched (self, answerer);
+static void
+bus_send (ScLobby *self, const char *node, const char *kind, const char *to, const char *call,
+          const char *first_member, ...)
+{
+  if (self->bus == NULL)
+    return;
+  g_autoptr(JsonObject) event = json_object_new ();
+  json_object_set_string_member (event, "k", kind);
+  json_object_set_string_member (event, "to", to);
+  if (call)
+    json_object_set_string_member (event, "call", call);
+  va_list ap;
+  va_start (ap, first_member);
+  for (const char *member = first_member; member; member = va_arg (ap, const char *))
+    json_object_set_string_member (event, member, va_arg (ap, const char *));
+  va_end (ap);
+  sc_node_bus_send (self->bus, node, event);
+}
+
+static const char *
+event_string (JsonObject *event, const char *member, gsize max)
+{
+  JsonNode *node = json_object_get_member (event, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  const char *s = json_node_get_string (node);
+  return strlen (s) <= max ? s : NULL;
+}
+
+static void check (ScLobby *self);
+
+static void
+on_bus_event (ScNodeBus *bus, JsonObject *event, gpointer data)
+{
+  ScLobby *self = data;
+  const char *kind = event_string (event, "k", 16);
+  const char *from = event_string (event, "from", 256);
+  const char *to = event_string (event, "to", SC_ID_MAX_BYTES);
+  const char *call = event_string (event, "call", SC_ID_MAX_BYTES);
+  if (kind == NULL || from == NULL || to == NULL)
+    return;
+  ScLobbyUser *user = g_hash_table_lookup (self->users, to);
+  gboolean in_call = user && user->state == USER_PAIRED && call &&
+                     g_strcmp0 (user->pair->call, call) == 0 && partner_of (user)->remote_node;
+
+  if (g_str_equal (kind, "paired"))
+    {
+      const char *peer = event_string (event, "peer", SC_ID_MAX_BYTES);
+      const char *peer_name = event_string (event, "peer_name", 256);
+      const char *role = event_string (event, "role", 16);
+      if (peer == NULL || peer_name == NULL || role == NULL || call == NULL)
+        return;
+      if (user == NULL || user->state != USER_WAITING || user->transport == NULL)
+        {
+          /* Gone, or no longer waiting: that pair is over before it began. */
+          bus_send (self, from, "ended", peer, call, "reason", "lost", NULL);
+          return;
+        }
+      ScLobbyUser *stub = stub_new (peer, peer_name, from);
+      gboolean offers = g_str_equal (role, "offerer");
+      sc_matcher_leave (self->matcher, user->id);
+      pair_new (self, call, offers ? user : stub, offers ? stub : user);
+      record_wait (self, user);
+      send_matched (self, user);
+    }
+  else if (g_str_equal (kind, "relay") && in_call)
+    {
+      const char *text = event_string (event, "msg", SC_MSG_SDP_MAX_BYTES + 1024);
+      g_autoptr(ScMessage) msg = text ? sc_message_decode (text, strlen (text), SC_FROM_CLIENT,
+                                                           NULL) : NULL;
+      if (msg && (msg->type == SC_MSG_OFFER || msg->type == SC_MSG_ANSWER ||
+                  msg->type == SC_MSG_CANDIDATE))
+        {
+          self->stats.relayed++;
+          send_msg (self, user, msg);
+        }
+    }
+  else if (g_str_equal (kind, "ended") && in_call)
+    {
+      const char *reason = event_string (event, "reason", 16);
+      end_half (self, user, g_strcmp0 (reason, "next") == 0 ? SC_LEAVE_NEXT
+                            : g_strcmp0 (reason, "left") == 0 ? SC_LEAVE_LEFT : SC_LEAVE_LOST);
+    }
+  else if (g_str_equal (kind, "requeue") && user && user->state == USER_WAITING)
+    sc_matcher_join (self->matcher, user->id);
+  check (self);
+}
+
+/* Is the node of each remote partner still alive? Asked every second (sc_lobby_tick). */
+static void
+on_node_checked (ScNodeBus *bus, const char *node, gboolean alive, gpointer data)
+{
+  ScLobby *self = data;
+  if (alive)
+    return;
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, self->pairs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ScLobbyPair *pair = value;
+      ScLobbyUser *stub = pair->offerer->remote_node ? pair->offerer : pair->answerer;
+      if (stub->remote_node && g_str_equal (stub->remote_node, node))
+        g_ptr_array_add (ours, stub == pair->offerer ? pair->answerer : pair->offerer);
+    }
+  if (ours->len > 0)
+    g_message ("node %s is gone: %u partners here are told they are lost", node, ours->len);
+  for (guint i = 0; i < ours->len; i++)
+    end_half (self, g_ptr_array_index (ours, i), SC_LEAVE_LOST);
+  check (self);
+}
+
+static void
+check_remote_nodes (ScLobby *self)
+{
+  if (self->bus == NULL)
+    return;
+  g_autoptr(GHashTable) nodes = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, self->pairs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ScLobbyPair *pair = value;
+      ScLobbyUser *stub = pair->offerer->remote_node ? pair->offerer : pair->answerer;
+      if (stub->remote_node)
+        g_hash_table_add (nodes, stub->remote_node);
+    }
+  g_hash_table_iter_init (&iter, nodes);
+  gpointer node;
+  while (g_hash_table_iter_next (&iter, &node, NULL))
+    sc_node_bus_check (self->bus, node, on_node_checked, self);
+}
+
+void
+sc_lobby_set_bus (ScLobby *self, ScNodeBus *bus)
+{
+  if (self->bus)
+    g_signal_handlers_disconnect_by_data (self->bus, self);
+  g_set_object (&self->bus, bus);
+  if (bus)
+    g_signal_connect (bus, "event", G_CALLBACK (on_bus_event), self);
 }
 
 static gint64
@@ -473,6 +768,7 @@ start_session (ScLobby *self, ScLobbyUser *user, char *id, char *name, gboolean 
   user->session = new_id ("s");
   user->state = USER_IDLE;
   g_hash_table_insert (self->users, user->id, user);
+  sc_matcher_introduce (self->matcher, user->id, user->name);
   self->stats.sessions_signed_in++;
   g_info ("%s signed in as \"%s\"", user->id, user->name);
 
@@ -906,6 +1202,7 @@ sc_lobby_tick (ScLobby *self)
       msg->token = issue_token (self, user);
       send_msg (self, user, msg);
     }
+  check_remote_nodes (self);
   check (self);
 }
 
@@ -973,6 +1270,15 @@ sc_lobby_set_token_signer (ScLobby *self, ScTokenSigner *signer)
 {
   sc_token_signer_free (self->signer);
   self->signer = signer;
+}
+
+void
+sc_lobby_set_turn (ScLobby *self, const char *url, const char *secret)
+{
+  g_free (self->turn_url);
+  g_free (self->turn_secret);
+  self->turn_url = g_strdup (url);
+  self->turn_secret = g_strdup (secret);
 }
 
 void
@@ -1095,7 +1401,20 @@ sc_lobby_check_invariants (ScLobby *self, GError **error)
       return FALSE;
     }
 
-  if (paired != 2 * g_hash_table_size (self->pairs))
+  guint stubs = 0;
+  g_hash_table_iter_init (&iter, self->pairs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ScLobbyPair *pair = value;
+      stubs += (pair->offerer->remote_node != NULL) + (pair->answerer->remote_node != NULL);
+      if (pair->offerer->remote_node && pair->answerer->remote_node)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "pair %s has no user of ours",
+                       pair->call);
+          return FALSE;
+        }
+    }
+  if (paired + stubs != 2 * g_hash_table_size (self->pairs))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%u paired users in %u pairs",
                    paired, g_hash_table_size (self->pairs));
@@ -1117,6 +1436,9 @@ sc_lobby_dispose (GObject *object)
   ScLobby *self = SC_LOBBY (object);
   if (self->matcher)
     g_signal_handlers_disconnect_by_data (self->matcher, self);
+  if (self->bus)
+    g_signal_handlers_disconnect_by_data (self->bus, self);
+  g_clear_object (&self->bus);
   g_clear_object (&self->matcher);
   G_OBJECT_CLASS (sc_lobby_parent_class)->dispose (object);
 }
@@ -1143,6 +1465,8 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_unref (self->detached);
   g_hash_table_unref (self->blocked);
   sc_token_signer_free (self->signer);
+  g_free (self->turn_url);
+  g_free (self->turn_secret);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   G_OBJECT_CLASS (sc_lobby_parent_class)->finalize (object);
 }

@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "sc-matcher.h"
+#include "sc-node-bus.h"
 #include "sc-protocol.h"
 #include "sc-session-token.h"
 
@@ -43,8 +44,15 @@ typedef gint64 (*ScLobbyClockFunc) (gpointer      user_data);
 #define SC_LIMIT_SIGN_IN_PER_SECOND  0.5
 #define SC_LIMIT_ABUSE_REFUSALS      20   /* refused in a row: the connection is closed */
 
+/* Upper bounds (seconds) of the lobby-wait histogram's buckets; the last is +Inf. */
+#define SC_WAIT_BUCKETS 12
+extern const double sc_lobby_wait_bounds[SC_WAIT_BUCKETS];
+
 typedef struct
 {
+  guint64 wait_buckets[SC_WAIT_BUCKETS + 1];   /* not cumulative; last: +Inf */
+  guint64 wait_count;
+  double wait_sum_s;
   guint64 sessions_signed_in;
   guint64 matches;
   guint64 pairs_ended;
@@ -87,6 +95,15 @@ void         sc_lobby_set_clock      (ScLobby          *self,
 /* Takes ownership of @signer (the default signs with a random secret). */
 void         sc_lobby_set_token_signer (ScLobby        *self,
                                         ScTokenSigner  *signer);
+/* Every match also hands each side time-limited credentials for the TURN server @url
+ * (turn:HOST:PORT), made with @secret (coturn's static-auth-secret). */
+void         sc_lobby_set_turn       (ScLobby          *self,
+                                      const char       *url,
+                                      const char       *secret);
+/* Several nodes: pairs may span nodes, talking through @bus (the matcher must be shared,
+ * such as ScRedisMatcher). */
+void         sc_lobby_set_bus        (ScLobby          *self,
+                                      ScNodeBus        *bus);
 /* Sign-ins and tickets from one address: a burst of @burst, then @burst every 20 s
  * (default SC_LIMIT_SIGN_IN_BURST); 0: no limit (load tests from one address). */
 void         sc_lobby_set_sign_in_limit (ScLobby       *self,

@@ -76,6 +76,23 @@ sc_matcher_waiting (ScMatcher *self)
 }
 
 void
+sc_matcher_introduce (ScMatcher *self, const char *user_id, const char *name)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  if (SC_MATCHER_GET_IFACE (self)->introduce)
+    SC_MATCHER_GET_IFACE (self)->introduce (self, user_id, name);
+}
+
+gboolean
+sc_matcher_describe (ScMatcher *self, const char *user_id, char **name, char **node)
+{
+  g_return_val_if_fail (SC_IS_MATCHER (self), FALSE);
+  if (SC_MATCHER_GET_IFACE (self)->describe == NULL)
+    return FALSE;
+  return SC_MATCHER_GET_IFACE (self)->describe (self, user_id, name, node);
+}
+
+void
 sc_matcher_emit_paired (ScMatcher *self, const char *offerer, const char *answerer)
 {
   g_signal_emit (self, signals[PAIRED], 0, offerer, answerer);

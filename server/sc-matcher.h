@@ -37,6 +37,16 @@ struct _ScMatcherInterface
                     const char *user_b);
   void  (*flush)   (ScMatcher  *self);
   guint (*waiting) (ScMatcher  *self);
+
+  /* Optional, for matchers shared by several nodes: the lobby introduces each signed-in
+   * user (so other nodes can name it), and asks who a user of another node is. */
+  void     (*introduce) (ScMatcher  *self,
+                         const char *user_id,
+                         const char *name);
+  gboolean (*describe)  (ScMatcher  *self,
+                         const char *user_id,
+                         char      **name,
+                         char      **node);
 };
 
 void  sc_matcher_join    (ScMatcher  *self,
@@ -53,6 +63,14 @@ void  sc_matcher_block   (ScMatcher  *self,
                           const char *user_b);
 void  sc_matcher_flush   (ScMatcher  *self);
 guint sc_matcher_waiting (ScMatcher  *self);
+void     sc_matcher_introduce (ScMatcher  *self,
+                               const char *user_id,
+                               const char *name);
+/* A user that is not this node's: its name and node, if the matcher knows them. */
+gboolean sc_matcher_describe  (ScMatcher  *self,
+                               const char *user_id,
+                               char      **name,
+                               char      **node);
 
 /* For implementations: announce a pair. The offerer is the first user. */
 void  sc_matcher_emit_paired (ScMatcher  *self,

@@ -35,6 +35,8 @@ struct _ScServer
   guint silence_timeout_s;
   guint64 messages_in;
   guint64 messages_out;
+  char *node_name;
+  ScRedis *redis;          /* NULL: a node alone */
 };
 
 G_DEFINE_FINAL_TYPE (ScServer, sc_server, G_TYPE_OBJECT)
@@ -312,10 +314,31 @@ metrics_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       "Lobby invariant violations found (checked with --check-invariants)", "counter",
       sc_lobby_get_invariant_violations (self->lobby) },
   };
+  /* Every figure carries the node's name, so one Prometheus can scrape every node. */
+  g_autofree char *node = g_strescape (self->node_name ? self->node_name : "", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n%s %" G_GUINT64_FORMAT "\n",
+    g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n%s{node=\"%s\"} %" G_GUINT64_FORMAT "\n",
                             rows[i].name, rows[i].help, rows[i].name, rows[i].type,
-                            rows[i].name, rows[i].value);
+                            rows[i].name, node, rows[i].value);
+  g_string_append (out, "# HELP showcast_lobby_wait_seconds Time from entering the lobby to "
+                        "being matched\n# TYPE showcast_lobby_wait_seconds histogram\n");
+  guint64 cumulative = 0;
+  for (guint b = 0; b <= SC_WAIT_BUCKETS; b++)
+    {
+      cumulative += st->wait_buckets[b];
+      char bound[32];
+      if (b < SC_WAIT_BUCKETS)
+        g_ascii_dtostr (bound, sizeof bound, sc_lobby_wait_bounds[b]);
+      else
+        g_strlcpy (bound, "+Inf", sizeof bound);
+      g_string_append_printf (out, "showcast_lobby_wait_seconds_bucket{node=\"%s\",le=\"%s\"} %"
+                              G_GUINT64_FORMAT "\n", node, bound, cumulative);
+    }
+  char sum[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_dtostr (sum, sizeof sum, st->wait_sum_s);
+  g_string_append_printf (out, "showcast_lobby_wait_seconds_sum{node=\"%s\"} %s\n"
+                          "showcast_lobby_wait_seconds_count{node=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                          node, sum, node, st->wait_count);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   gsize len = out->len;
   soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE,
@@ -332,8 +355,19 @@ healthz_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
       return;
     }
+  ScServer *self = data;
+  if (self->redis && !sc_redis_is_connected (self->redis))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC,
+                                        "redis unreachable\n", 18);
+      return;
+    }
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok\n", 3);
+  if (self->redis)
+    soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok redis\n", 9);
+  else
+    soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok\n", 3);
 }
 
 gboolean
@@ -441,12 +475,33 @@ sc_server_dispose (GObject *object)
     }
   g_clear_object (&self->soup);
   g_clear_object (&self->lobby);
+  g_clear_object (&self->redis);
   G_OBJECT_CLASS (sc_server_parent_class)->dispose (object);
+}
+
+void
+sc_server_set_redis (ScServer *self, ScRedis *redis)
+{
+  g_set_object (&self->redis, redis);
+}
+
+void
+sc_server_set_node_name (ScServer *self, const char *name)
+{
+  g_free (self->node_name);
+  self->node_name = g_strdup (name);
+}
+
+const char *
+sc_server_get_node_name (ScServer *self)
+{
+  return self->node_name;
 }
 
 static void
 sc_server_finalize (GObject *object)
 {
+  g_free (SC_SERVER (object)->node_name);
   g_hash_table_unref (SC_SERVER (object)->conns);
   G_OBJECT_CLASS (sc_server_parent_class)->finalize (object);
 }

@@ -6,6 +6,7 @@
 
 #include "sc-lobby.h"
 #include "sc-matcher.h"
+#include "sc-redis.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,13 @@ gboolean  sc_server_listen           (ScServer    *self,
                                       GError     **error);
 guint     sc_server_get_port         (ScServer    *self);
 ScLobby  *sc_server_get_lobby        (ScServer    *self);
+/* The node's name in /metrics (and, with Redis, among the nodes). */
+void        sc_server_set_node_name  (ScServer    *self,
+                                      const char  *name);
+const char *sc_server_get_node_name  (ScServer    *self);
+/* /healthz reports whether @redis is reachable. */
+void        sc_server_set_redis      (ScServer    *self,
+                                      ScRedis     *redis);
 void      sc_server_set_allow_guests (ScServer    *self,
                                       gboolean     allow);
 void      sc_server_set_ban_policy   (ScServer    *self,

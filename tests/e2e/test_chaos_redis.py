@@ -1,0 +1,20 @@
+"""The chaos test of issue #4 against two nodes sharing one Redis (issue #5): 200
+signalling-only clients, half on each node, random sign-in, next, leave, report,
+dropped connections and reconnects for 30 s; 0 invariant violations from the clients'
+view and from both servers' own checks."""
+from harness import Scene, run
+from redis_server import RedisServer
+from test_chaos import CHAOS_SERVER_OPTIONS, chaos
+
+
+def test():
+    with Scene() as scene:
+        redis = RedisServer()
+        scene.procs.append(redis)
+        nodes = [scene.server(port=port, extra=[*CHAOS_SERVER_OPTIONS, "--redis", redis.url,
+                                                "--node-name", f"node-{i}"])
+                 for i, port in enumerate((18080, 18081), start=1)]
+        chaos(nodes)
+
+
+run(test)

@@ -1,0 +1,93 @@
+"""TURN relay through a real coturn (issue #5): showcast-server hands each matched pair
+time-limited credentials (--turn-url, --turn-secret: the TURN REST API scheme of coturn's
+use-auth-secret); two clients with --relay-only offer nothing but relay candidates, so
+their call can only work through coturn. Both get first-frame and chat both ways, and
+coturn's log shows both allocations made with the server's credentials. A client given
+a wrong secret's credentials cannot allocate at all."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+from harness import Failure, Scene, run
+
+SECRET = "relay-test-" + os.urandom(6).hex()
+
+
+class Coturn:
+    def __init__(self, port=3478):
+        self.dir = tempfile.mkdtemp(prefix="showcast-coturn-")
+        self.log_path = os.path.join(self.dir, "turn.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            ["turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
+             f"--listening-port={port}", "--min-port=49152", "--max-port=49252",
+             "--use-auth-secret", f"--static-auth-secret={SECRET}", "--realm=showcast.test",
+             "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls", "--verbose",
+             "--log-file=stdout", "--simple-log", f"--pidfile={self.dir}/turn.pid",
+             f"--userdb={self.dir}/turndb", "--no-software-attribute"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        time.sleep(0.5)
+        if self.proc.poll() is not None:
+            raise Failure(f"coturn exited: {self.text()}")
+
+    def text(self):
+        self.log.flush()
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=5)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def test():
+    if shutil.which("turnserver") is None:
+        raise Failure("turnserver (coturn) is not installed")
+    with Scene() as scene:
+        turn = Coturn()
+        scene.procs.append(turn)
+        server = scene.server(extra=["--turn-url", "turn:127.0.0.1:3478?transport=udp",
+                                     "--turn-secret", SECRET])
+        alice = scene.client(server, "alice", extra=["--relay-only"])
+        bob = scene.client(server, "bob", extra=["--relay-only"])
+        for c in (alice, bob):
+            m = c.expect("matched", timeout=15)
+            c.expect("first-frame", timeout=30)
+        for c in (alice, bob):
+            c.has_seen_or_expect("chat-open", timeout=10)
+        alice.send({"cmd": "say", "text": "through the relay"})
+        bob.expect("chat", timeout=5, where=lambda e: e["text"] == "through the relay")
+        bob.send({"cmd": "say", "text": "and back"})
+        alice.expect("chat", timeout=5, where=lambda e: e["text"] == "and back")
+
+        log = turn.text()
+        users = set(re.findall(r"username=<(\d+:[0-9a-f]+)>", log))
+        for c in (alice, bob):
+            if not any(u.endswith(":" + c.has_seen_or_expect("signed-in")["id"]) for u in users):
+                raise Failure(f"coturn never saw {c.name}'s credentials; users {users}\n{log[-3000:]}")
+        if not re.search(r"ALLOCATE processed, success", log):
+            raise Failure(f"no successful allocation in coturn's log:\n{log[-3000:]}")
+        print(f"relayed call: coturn saw {len(users)} users, "
+              f"{len(re.findall('ALLOCATE processed, success', log))} allocations")
+
+        # A TURN server the credentials do not fit: relay-only calls cannot connect.
+        for c in (alice, bob):
+            c.stop()
+        bad = scene.server(port=18081, extra=["--turn-url", "turn:127.0.0.1:3478?transport=udp",
+                                              "--turn-secret", "not-the-secret"])
+        carol = scene.client(bad, "carol", extra=["--relay-only"])
+        dave = scene.client(bad, "dave", extra=["--relay-only"])
+        carol.expect("matched", timeout=15)
+        err = carol.expect("error", timeout=30, where=lambda e: e["code"] == "call-failed")
+        print(f"wrong secret: {err['message']}")
+        if any(e["event"] == "first-frame" for e in carol.seen + dave.seen):
+            raise Failure("a relay-only call connected with refused credentials")
+
+
+run(test)
