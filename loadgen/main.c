@@ -26,7 +26,7 @@ main (int argc, char **argv)
 {
   g_autofree char *servers = NULL;
   gint clients = 100, duration = 10, hold = -1, seed = 0, ramp = 2000;
-  gboolean chaos = FALSE, verbose = FALSE;
+  gboolean chaos = FALSE, verbose = FALSE, idle = FALSE;
   const GOptionEntry entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &servers,
       "Lobby servers, ws://HOST:PORT[,ws://HOST:PORT…]; client i uses server i mod n", "URL[,URL…]" },
@@ -39,6 +39,8 @@ main (int argc, char **argv)
     { "chaos", 0, 0, G_OPTION_ARG_NONE, &chaos,
       "Random next, leave, report, dropped connections, reconnects and quits; check the "
       "lobby's invariants from the clients' side and exit 1 on a violation", NULL },
+    { "idle", 0, 0, G_OPTION_ARG_NONE, &idle,
+      "Clients sign in, leave the lobby and hold their connections (idle sessions)", NULL },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the random choices (default: random)", "N" },
     { "ramp", 0, 0, G_OPTION_ARG_INT, &ramp,
       "Connections opened per second at the start (default 2000; 0: all at once)", "N" },
@@ -94,6 +96,7 @@ main (int argc, char **argv)
     .duration_s = (guint) duration,
     .hold_ms = hold,
     .chaos = chaos,
+    .idle = idle,
     .seed = seed ? (guint32) seed : g_random_int (),
     .ramp_per_s = (guint) ramp,
     .quiet = !verbose,
@@ -122,6 +125,8 @@ main (int argc, char **argv)
                r.fresh_sessions, r.quits, r.connected, options.clients);
       g_print ("invariant violations (clients' view): %u\n%s", r.violations, report->str);
     }
+  if (idle)
+    g_print ("idle sessions signed in: %u of %u\n", r.connected, options.clients);
   g_print ("%.1f matches/s\n", r.matches / r.seconds);
   return r.violations > 0 ? 1 : 0;
 }

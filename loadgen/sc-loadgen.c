@@ -180,6 +180,14 @@ handle_signed_in (Vc *vc, const ScMessage *msg)
   vc->resuming = FALSE;
   if (vc->state < VC_IDLE)
     vc->state = vc->call ? VC_PAIRED : VC_IDLE;
+  if (vc->lg->opt->idle)
+    {
+      /* Out of the lobby at once: a signed-in session that does nothing. */
+      g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
+      vc_send (vc, leave);
+      vc->state = VC_IDLE;
+      return;
+    }
   if (vc->lg->opt->chaos && !vc->lg->stopping)
     vc_schedule_action (vc);
 }

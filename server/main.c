@@ -47,7 +47,7 @@ main (int argc, char **argv)
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
   gint ban_after = 3, ban_time = 24 * 3600, grace = SC_SESSION_GRACE_S;
   gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST;
-  gboolean check_invariants = FALSE;
+  gboolean check_invariants = FALSE, no_session_limits = FALSE;
   g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
   g_autofree char *turn_url = NULL, *turn_secret = NULL, *node_name = NULL, *redis_url = NULL;
   const GOptionEntry entries[] = {
@@ -80,6 +80,9 @@ main (int argc, char **argv)
     { "sign-in-limit", 0, 0, G_OPTION_ARG_INT, &sign_in_limit,
       N_("Sign-ins from one address: a burst of N, then N every 20 s (default 10; 0: no limit)"),
       N_("N") },
+    { "no-session-limits", 0, 0, G_OPTION_ARG_NONE, &no_session_limits,
+      N_("Switch the per-session message and next limits off (capacity benchmarks only)"),
+      NULL },
     { "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check_invariants,
       N_("Check the lobby's invariants after every change and count violations (for tests)"),
       NULL },
@@ -199,6 +202,7 @@ main (int argc, char **argv)
       return 2;
     }
   sc_lobby_set_sign_in_limit (lobby, (guint) sign_in_limit);
+  sc_lobby_set_session_limits (lobby, !no_session_limits);
   if ((turn_url == NULL) != (turn_secret == NULL))
     {
       g_printerr ("showcast-server: --turn-url and --turn-secret go together\n");

@@ -115,6 +115,7 @@ struct _ScLobby
   guint64 invariant_violations;
   guint sign_in_burst;        /* per address; 0: no limit */
   ScNodeBus *bus;             /* NULL: this node is alone */
+  gboolean session_limits;    /* per-session rate limits (off only for benchmarks) */
 
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
   GHashTable *connected;      /* ScLobbyUser set, signed in or not */
@@ -918,12 +919,12 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
   g_return_if_fail (SC_IS_LOBBY (self));
 
   gint64 now = now_us (self);
-  if (!sc_token_bucket_take (&user->messages, now))
+  if (self->session_limits && !sc_token_bucket_take (&user->messages, now))
     {
       refuse (self, user, "messages");
       return;
     }
-  if (msg->type == SC_MSG_NEXT && !sc_token_bucket_take (&user->nexts, now))
+  if (self->session_limits && msg->type == SC_MSG_NEXT && !sc_token_bucket_take (&user->nexts, now))
     {
       refuse (self, user, "nexts");
       return;
@@ -1282,6 +1283,12 @@ sc_lobby_set_turn (ScLobby *self, const char *url, const char *secret)
 }
 
 void
+sc_lobby_set_session_limits (ScLobby *self, gboolean on)
+{
+  self->session_limits = on;
+}
+
+void
 sc_lobby_set_sign_in_limit (ScLobby *self, guint burst)
 {
   self->sign_in_burst = burst;
@@ -1499,6 +1506,7 @@ sc_lobby_init (ScLobby *self)
   self->signer = sc_token_signer_new_random ();
   self->grace_us = SC_SESSION_GRACE_S * G_USEC_PER_SEC;
   self->sign_in_burst = SC_LIMIT_SIGN_IN_BURST;
+  self->session_limits = TRUE;
   self->realtime_offset_us = g_get_real_time () - g_get_monotonic_time ();
 }
 

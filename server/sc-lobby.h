@@ -108,6 +108,9 @@ void         sc_lobby_set_bus        (ScLobby          *self,
  * (default SC_LIMIT_SIGN_IN_BURST); 0: no limit (load tests from one address). */
 void         sc_lobby_set_sign_in_limit (ScLobby       *self,
                                          guint          burst);
+/* Per-session message and next limits; off only to measure capacity with few clients. */
+void         sc_lobby_set_session_limits (ScLobby      *self,
+                                          gboolean      on);
 /* 0: a dropped connection ends its session at once. */
 void         sc_lobby_set_grace      (ScLobby          *self,
                                       guint             seconds);

@@ -34,7 +34,7 @@ def log(*args):
 
 
 class Server:
-    def __init__(self, port=18080, address="127.0.0.1", extra=(), scheme="ws"):
+    def __init__(self, port=18080, address="127.0.0.1", extra=(), scheme="ws", verbose=True):
         self.port = port
         self.address = address
         host = f"[{address}]" if ":" in address else address
@@ -43,7 +43,7 @@ class Server:
         self.stderr_path = f"/tmp/showcast-server-{os.getpid()}-{port}.log"
         self.stderr = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(
-            [SERVER_BIN, "--listen", f"{host}:{port}", "-v", *extra],
+            [SERVER_BIN, "--listen", f"{host}:{port}", *(["-v"] if verbose else []), *extra],
             stdout=subprocess.DEVNULL, stderr=self.stderr)
         self.wait_healthy()
 

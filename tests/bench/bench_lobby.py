@@ -1,0 +1,224 @@
+"""Lobby benchmarks (issue #5), signalling only, loopback. Run inside a namespace:
+
+    tests/netns-run python3 tests/bench/bench_lobby.py [idle|capacity|latency|redis|pick]...
+
+idle      concurrent idle sessions one node holds, and its memory per session
+capacity  matches/s of one node (in-process matcher) at saturation (--hold 0), and the
+          server's CPU per match
+latency   p50/p99 lobby-to-match time at about 2,500 matches/s
+redis     the same saturation load across two nodes sharing one Redis
+pick      the Redis pairing script alone: microseconds per match in Redis with 0, 1,000
+          and 10,000 users waiting (INFO commandstats), to show the cost does not grow
+
+Per-session limits are switched off where a few hundred clients stand in for thousands
+(--no-session-limits); sign-in limits too (one address). Figures are printed."""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+from harness import BUILD, Server  # noqa: E402
+from redis_server import RedisServer  # noqa: E402
+
+LOADGEN = os.path.join(BUILD, "loadgen", "showcast-loadgen")
+BENCH = ["--allow-guests", "--sign-in-limit", "0", "--no-session-limits"]
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_kib(pid):
+    return int(re.search(r"VmRSS:\s+(\d+)", open(f"/proc/{pid}/status").read()).group(1))
+
+
+def loadgen(*args, timeout=300):
+    out = subprocess.run([LOADGEN, *args], capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        sys.exit(f"loadgen failed: {out.stdout}\n{out.stderr[-2000:]}")
+    return out.stdout
+
+
+def figure(text, pattern):
+    m = re.search(pattern, text)
+    return float(m.group(1)) if m else float("nan")
+
+
+def bench_idle(n=19000):
+    s = Server(extra=BENCH, verbose=False)
+    try:
+        time.sleep(0.5)
+        before = rss_kib(s.proc.pid)
+        out = loadgen("--server", s.url, "--clients", str(n), "--duration", "25", "--idle",
+                      "--ramp", "2000")
+        held = int(figure(out, r"idle sessions signed in: (\d+)"))
+        # The sessions are still open at the end of the run: measure before it closes them.
+        after = rss_kib(s.proc.pid)
+        print(f"idle: {held} of {n} sessions held by one node; RSS {before} KiB -> "
+              f"{after} KiB at the end = {(after - before) / max(held, 1):.1f} KiB per session "
+              f"(upper bound: the RSS was read after the clients began leaving)")
+    finally:
+        s.stop()
+
+
+def p50(out):
+    return figure(out, r"p50 ([\d.]+)")
+
+
+def p99(out):
+    return figure(out, r"p99 ([\d.]+)")
+
+
+def saturate(servers, clients=200, seconds=10, hold="0"):
+    pids = [s.proc.pid for s in servers]
+    cpu0 = [cpu_seconds(p) for p in pids]
+    out = loadgen("--server", ",".join(s.url for s in servers), "--clients", str(clients),
+                  "--duration", str(seconds), "--hold", hold)
+    cpu = sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0))
+    rate = figure(out, r"([\d.]+) matches/s")
+    return out, rate, cpu
+
+
+def bench_capacity():
+    s = Server(extra=BENCH, verbose=False)
+    try:
+        out, rate, cpu = saturate([s])
+        print(f"capacity, one node: {rate:.0f} matches/s; server CPU {cpu:.2f} s over 10 s = "
+              f"{cpu / 10 * 100:.0f} % of a core, {cpu * 1000 / (rate * 10):.3f} ms per match; "
+              f"lobby->matched p50 {p50(out):.1f} ms, "
+              f"p99 {p99(out):.1f} ms")
+    finally:
+        s.stop()
+
+
+def bench_latency():
+    s = Server(extra=BENCH, verbose=False)
+    try:
+        out, rate, cpu = saturate([s], clients=5000, seconds=15, hold="1000")
+        print(f"latency at {rate:.0f} matches/s (5,000 clients, 1 s calls): lobby->matched "
+              f"p50 {p50(out):.1f} ms, p99 {p99(out):.1f} ms; "
+              f"server CPU {cpu / 15 * 100:.0f} % of a core")
+    finally:
+        s.stop()
+
+
+def bench_redis():
+    r = RedisServer()
+    nodes = []
+    try:
+        nodes = [Server(port=p, extra=[*BENCH, "--redis", r.url, "--node-name", f"n{i}"],
+                        verbose=False)
+                 for i, p in enumerate((18080, 18081))]
+        time.sleep(1)
+        rcpu0 = cpu_seconds(r.proc.pid)
+        out, rate, cpu = saturate(nodes)
+        rcpu = cpu_seconds(r.proc.pid) - rcpu0
+        print(f"redis, two nodes: {rate:.0f} matches/s; nodes' CPU {cpu:.2f} s, Redis CPU "
+              f"{rcpu:.2f} s over 10 s; lobby->matched p50 {p50(out):.1f} ms, "
+              f"p99 {p99(out):.1f} ms")
+    finally:
+        for n in nodes:
+            n.stop()
+        r.stop()
+
+
+def resp(*args):
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    return out
+
+
+class Resp:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.buf = b""
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self.buf += self.sock.recv(65536)
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def reply(self):
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind in (b"+", b"-", b":"):
+            return rest.decode()
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            while len(self.buf) < n + 2:
+                self.buf += self.sock.recv(65536)
+            data, self.buf = self.buf[:n], self.buf[n + 2:]
+            return data.decode()
+        if kind == b"*":
+            n = int(rest)
+            return None if n < 0 else [self.reply() for _ in range(n)]
+        raise RuntimeError(line)
+
+    def call(self, *args):
+        self.sock.sendall(resp(*args))
+        return self.reply()
+
+    def pipeline(self, commands):
+        self.sock.sendall(b"".join(resp(*c) for c in commands))
+        return [self.reply() for _ in commands]
+
+
+def bench_pick():
+    source = open(os.path.join(HERE, "..", "..", "server", "sc-redis-matcher.c")).read()
+    body = re.search(r'pick_script\[\] =\n(.*?);\n', source, re.S).group(1)
+    script = "".join(bytes(m, "utf-8").decode("unicode_escape")
+                     for m in re.findall(r'"((?:[^"\\]|\\.)*)"', body))
+    r = RedisServer()
+    try:
+        c = Resp(r.port)
+        sha = c.call("SCRIPT", "LOAD", script)
+        c.call("SET", "sc:node:bench", "1")
+        for waiting in (1, 1000, 10000):
+            c.call("FLUSHALL")
+            c.call("SET", "sc:node:bench", "1")
+            c.pipeline([("HSET", f"sc:u:w{i}", "node", "bench", "name", f"w{i}")
+                        for i in range(waiting)])
+            c.pipeline([("SADD", "sc:waiting", f"w{i}") for i in range(waiting)])
+            c.call("CONFIG", "RESETSTAT")
+            rounds, matched = 20000, 0
+            t0 = time.monotonic()
+            for start in range(0, rounds, 500):
+                c.pipeline([("HSET", f"sc:u:n{i}", "node", "bench", "name", f"n{i}")
+                            for i in range(start, start + 500)])
+                cmds = []
+                for i in range(start, start + 500):
+                    # A newcomer joins; with nobody waiting the next one meets it.
+                    cmds.append(("EVALSHA", sha, 0, f"n{i}", "bench"))
+                replies = c.pipeline(cmds)
+                refill = [("SADD", "sc:waiting", rep[0]) for rep in replies
+                          if isinstance(rep, list)]
+                matched += sum(isinstance(rep, list) for rep in replies)
+                if refill:
+                    c.pipeline(refill)   # keep the queue at its size
+            took = time.monotonic() - t0
+            stats = c.call("INFO", "commandstats")
+            us = figure(stats, r"cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)")
+            print(f"pick script, {waiting:>5} waiting: {us:.1f} µs of Redis time per match, "
+                  f"{matched} of {rounds} calls matched, {rounds / took:.0f} calls/s from one "
+                  f"pipelined client")
+    finally:
+        r.stop()
+
+
+SCENARIOS = {"idle": bench_idle, "capacity": bench_capacity, "latency": bench_latency,
+             "redis": bench_redis, "pick": bench_pick}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or ["capacity", "latency", "redis", "pick", "idle"]:
+        SCENARIOS[name]()
