@@ -301,6 +301,7 @@ main (int argc, char **argv)
       g_printerr ("showcast: %s\n", error->message);
       return 1;
     }
+  sc_media_prepare ();   /* while signing in and waiting in the lobby */
   sc_core_start (core);
   if (headless_frontend)
     sc_headless_start (headless_frontend);

@@ -309,15 +309,23 @@ on_data_received (ScCall *call, const char *data_text, gpointer data)
   emit (self, event);
 }
 
-/* The call ended without the server's word: the peer is as good as gone. */
+/* The call is over because of the peer: told by the server, or found out here. Either
+ * way we are (or are going) back in the lobby. */
 static void
-lose_call (ScCore *self)
+peer_gone (ScCore *self, ScLeaveReason reason)
 {
   end_call (self);
   self->state = SC_CORE_WAITING;
   ScEvent *event = sc_event_new ("peer-left");
-  sc_event_set_string (event, "reason", "lost");
+  sc_event_set_string (event, "reason", sc_leave_reason_to_string (reason));
   emit (self, event);
+}
+
+/* The call ended without the server's word: the peer is as good as gone. */
+static void
+lose_call (ScCore *self)
+{
+  peer_gone (self, SC_LEAVE_LOST);
 }
 
 static void
@@ -441,11 +449,7 @@ handle_description (ScCore *self, const ScMessage *msg)
 static void
 handle_peer_left (ScCore *self, const ScMessage *msg)
 {
-  end_call (self);
-  self->state = SC_CORE_WAITING;   /* the server has put us back in the lobby */
-  ScEvent *event = sc_event_new ("peer-left");
-  sc_event_set_string (event, "reason", sc_leave_reason_to_string (msg->reason));
-  emit (self, event);
+  peer_gone (self, msg->reason);   /* the server has put us back in the lobby */
 }
 
 /* ---- Messages from the server ------------------------------------------------------- */

@@ -27,6 +27,11 @@
  * CONNECT_TIMEOUT_S of starting. ICE consent checks would notice too, but only after
  * about 30 s with this libnice. */
 #define PEER_SILENCE_MS 4000
+/* Call set-up (issue #6): ICE pacing, and the jitter buffers' latency (webrtcbin's
+ * default is 200 ms; on loopback and good networks 60 ms is plenty, and fast start
+ * releases the first frame without waiting for it). */
+#define ICE_PACING_MS 5
+#define JITTER_LATENCY_MS 60
 #define CONNECT_TIMEOUT_S 15
 
 /* One way of showing the remote video, hanging off the tee after the decoder. */
@@ -99,6 +104,15 @@ struct _ScCall
 };
 
 G_DEFINE_FINAL_TYPE (ScCall, sc_call, G_TYPE_OBJECT)
+
+/* Called on a streaming thread; touches only the new jitter buffer. */
+static void
+on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
+                     gpointer data)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (jitterbuffer), "faststart-min-packets"))
+    g_object_set (jitterbuffer, "faststart-min-packets", 2, NULL);
+}
 
 /* Sources of a call live on its context, not necessarily the thread-default one. */
 static void
@@ -1113,6 +1127,10 @@ configure_ice (ScCall *self, const char *const *ice_uris, GError **error)
       g_object_get (ice, "agent", &agent, NULL);
       if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp"))
         g_object_set (agent, "upnp", FALSE, NULL);
+      /* Connectivity checks every 5 ms instead of 20: ICE needs about three rounds
+       * (measured here: ~60 ms → ~16 ms on loopback). */
+      if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "stun-pacing-timer"))
+        g_object_set (agent, "stun-pacing-timer", ICE_PACING_MS, NULL);
     }
   /* ICE-TCP host candidates add a listener per call and no speed; TURN covers networks
    * that block UDP. */
@@ -1177,7 +1195,13 @@ sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_nam
       return NULL;
     }
   gst_object_ref (self->webrtc);
-  g_object_set (self->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
+  g_object_set (self->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,
+                "latency", JITTER_LATENCY_MS, NULL);
+  /* The jitter buffers start with the first packets instead of holding them for the
+   * whole latency: the first frame shows that much sooner. */
+  g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
+  if (rtpbin)
+    g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
 
   if (!configure_ice (self, ice_uris, error))

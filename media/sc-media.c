@@ -21,3 +21,20 @@ sc_media_init (int *argc, char ***argv, GError **error)
     XInitThreads ();
   return gst_init_check (argc, argv, error);
 }
+
+/* GStreamer's DTLS elements share one generated certificate per process, made when the
+ * first dtlsdec is created; a call that needs it meanwhile waits for it. */
+static gpointer
+make_certificate (gpointer data)
+{
+  GstElement *dtls = gst_element_factory_make ("dtlsdec", NULL);
+  if (dtls)
+    gst_object_unref (gst_object_ref_sink (dtls));
+  return NULL;
+}
+
+void
+sc_media_prepare (void)
+{
+  g_thread_unref (g_thread_new ("dtls-certificate", make_certificate, NULL));
+}

@@ -6,5 +6,8 @@
 G_BEGIN_DECLS
 
 gboolean sc_media_init (int *argc, char ***argv, GError **error);
+/* Makes the process's DTLS certificate now, in the background, instead of inside the
+ * first call's negotiation (RSA key generation: 50–300 ms here). */
+void     sc_media_prepare (void);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ struct _ScRedis
   Link cmd;
   Link sub;
   GPtrArray *channels;
+  gboolean closing;        /* being disposed: no callback may run any more */
 };
 
 G_DEFINE_FINAL_TYPE (ScRedis, sc_redis, G_TYPE_OBJECT)
@@ -136,6 +137,13 @@ on_reply (redisAsyncContext *ac, void *r, void *data)
 {
   Pending *pending = data;
   redisReply *reply = r;
+  if (pending->redis->closing)
+    {
+      /* hiredis fails every pending command while the context is freed; their owners may
+       * be gone already. What they held is left to the process's exit. */
+      g_free (pending);
+      return;
+    }
   /* NOSCRIPT is expected once per Redis start: the caller sends the script itself. */
   if (reply && reply->type == REDIS_REPLY_ERROR && !g_str_has_prefix (reply->str, "NOSCRIPT"))
     g_warning ("Redis: %s", reply->str);
@@ -237,6 +245,7 @@ static void
 sc_redis_dispose (GObject *object)
 {
   ScRedis *self = SC_REDIS (object);
+  self->closing = TRUE;
   link_close (&self->cmd);
   link_close (&self->sub);
   G_OBJECT_CLASS (sc_redis_parent_class)->dispose (object);
