@@ -8,12 +8,26 @@ prints it)."""
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 from harness import Scene, first_of  # noqa: E402
+
+
+def resources(pid):
+    """RSS (MiB), open fds and threads of a process."""
+    status = open(f"/proc/{pid}/status").read()
+    rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+    threads = int(re.search(r"Threads:\s+(\d+)", status).group(1))
+    return rss, len(os.listdir(f"/proc/{pid}/fd")), threads
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values, p):
@@ -47,7 +61,11 @@ def main():
             ff = c.expect("first-frame", timeout=20)
             first_calls.append((ff["_rx"] - m["_rx"]) * 1000)
 
+        snapshots = {}
+        server_cpu0 = cpu_seconds(server.proc.pid)
         for n in range(args.nexts):
+            if n in (50, 500) or n == args.nexts - 1:
+                snapshots[n] = [resources(c.proc.pid) for c in clients]
             skipper = rng.choice([c for c in clients if c in partner])
             other = partner.pop(skipper)
             partner.pop(other, None)
@@ -72,7 +90,15 @@ def main():
                 partner[other], partner[po] = po, other
                 other.expect("first-frame", timeout=20)
 
+        server_cpu = cpu_seconds(server.proc.pid) - server_cpu0
+
     print(f"skip benchmark: {args.clients} clients, {args.nexts} nexts, video {args.video}")
+    for n, snap in sorted(snapshots.items()):
+        print(f"  after {n:4d} nexts: client RSS " + ", ".join(f"{r:.0f}" for r, _, _ in snap) +
+              " MiB; fds " + ", ".join(str(f) for _, f, _ in snap) +
+              "; threads " + ", ".join(str(t) for _, _, t in snap))
+    print(f"  server CPU per call set-up (next, match, relayed negotiation): "
+          f"{server_cpu * 1000 / max(args.nexts, 1):.2f} ms")
     print(f"  first call, matched→first-frame: median {statistics.median(first_calls):.0f} ms")
     for name, values in series.items():
         print(f"  {name:24s} p50 {pct(values, 50):7.1f} ms   p95 {pct(values, 95):7.1f} ms")
