@@ -24,7 +24,7 @@
 #include "sc-tui.h"
 #include "sc-log.h"
 #include "sc-media.h"
-#include "sc-signalling.h"
+#include "sc-url.h"
 #include "sc-text.h"
 
 typedef struct
@@ -232,7 +232,7 @@ main (int argc, char **argv)
         }
     }
 
-  g_autofree char *url = sc_signalling_normalize_url (server ? server : "ws://127.0.0.1:8080",
+  g_autofree char *url = sc_url_normalize (server ? server : "ws://127.0.0.1:8080",
                                                       &error);
   if (url == NULL)
     {

@@ -18,13 +18,11 @@
 #include <string.h>
 
 #include "sc-signalling.h"
+#include "sc-url.h"
 
-#define WS_PATH "/ws"
-#define TICKET_PATH "/session/ticket"
 #define WS_MAX_PAYLOAD (SC_MSG_SDP_MAX_BYTES + 4096)
 #define PING_INTERVAL_S 5
 #define SILENCE_TIMEOUT_S 15
-#define TICKET_MAX_BYTES 4096
 
 G_DEFINE_QUARK (sc-signalling-error-quark, sc_signalling_error)
 
@@ -44,41 +42,6 @@ G_DEFINE_FINAL_TYPE (ScSignalling, sc_signalling, G_TYPE_OBJECT)
 
 enum { SIG_MESSAGE, SIG_PROTOCOL_ERROR, SIG_CLOSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-/**
- * sc_signalling_normalize_url:
- * Accepts ws:// and wss:// URLs; an empty path means the server's WebSocket path.
- */
-char *
-sc_signalling_normalize_url (const char *url, GError **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, error);
-  if (uri == NULL)
-    return NULL;
-
-  const char *scheme = g_uri_get_scheme (uri);
-  if (g_strcmp0 (scheme, "ws") != 0 && g_strcmp0 (scheme, "wss") != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the server URL must start with ws:// or wss://, not “%s”", url);
-      return NULL;
-    }
-  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the server URL “%s” has no host", url);
-      return NULL;
-    }
-  const char *path = g_uri_get_path (uri);
-  if (path[0] == '\0' || g_str_equal (path, "/"))
-    {
-      g_autoptr(GUri) with_path = g_uri_build (G_URI_FLAGS_NONE, scheme, NULL,
-                                               g_uri_get_host (uri), g_uri_get_port (uri),
-                                               WS_PATH, NULL, NULL);
-      return g_uri_to_string (with_path);
-    }
-  return g_uri_to_string (uri);
-}
 
 static void
 drop_ws (ScSignalling *self)
@@ -206,20 +169,6 @@ sc_signalling_set_ca_file (ScSignalling *self, const char *ca_file, GError **err
   return TRUE;
 }
 
-/* The server's URL with its scheme made http(s) and its path replaced by @path. */
-static char *
-http_url (ScSignalling *self, const char *path, const char *query)
-{
-  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL)
-    return NULL;
-  gboolean tls = g_str_equal (g_uri_get_scheme (uri), "wss");
-  g_autoptr(GUri) built = g_uri_build (G_URI_FLAGS_ENCODED_QUERY, tls ? "https" : "http", NULL,
-                                       g_uri_get_host (uri), g_uri_get_port (uri), path,
-                                       query, NULL);
-  return g_uri_to_string (built);
-}
-
 static void
 ticket_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -243,22 +192,14 @@ ticket_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
   gsize len;
   const char *data_text = g_bytes_get_data (body, &len);
-  g_autoptr(JsonObject) reply = NULL;
-  if (status == SOUP_STATUS_OK)
-    reply = sc_json_parse_object (data_text, len, TICKET_MAX_BYTES, 2, NULL);
-  JsonNode *node = reply ? json_object_get_member (reply, "ticket") : NULL;
-  const char *ticket = node && JSON_NODE_HOLDS_VALUE (node) &&
-                       json_node_get_value_type (node) == G_TYPE_STRING
-                         ? json_node_get_string (node) : NULL;
-  if (ticket == NULL || *ticket == '\0' || strlen (ticket) > 64 ||
-      strspn (ticket, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
-        strlen (ticket))
+  char *ticket = status == SOUP_STATUS_OK ? sc_url_parse_ticket_reply (data_text, len) : NULL;
+  if (ticket == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
                                "the server gave no ticket (HTTP %u)", status);
       return;
     }
-  g_task_return_pointer (task, g_strdup (ticket), g_free);
+  g_task_return_pointer (task, ticket, g_free);
 }
 
 /**
@@ -273,7 +214,7 @@ sc_signalling_request_ticket_async (ScSignalling *self, const char *token,
                                     gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *url = http_url (self, TICKET_PATH, NULL);
+  g_autofree char *url = sc_url_ticket_endpoint (self->url);
   SoupMessage *msg = url ? soup_message_new ("POST", url) : NULL;
   if (msg == NULL)
     {
@@ -300,18 +241,7 @@ sc_signalling_connect_async (ScSignalling *self, const char *ticket, GCancellabl
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *url = NULL;
-  if (ticket)
-    {
-      g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
-      g_autofree char *query = g_strconcat ("ticket=", ticket, NULL);
-      g_autoptr(GUri) with_ticket = uri ? g_uri_build (G_URI_FLAGS_ENCODED_QUERY,
-                                                       g_uri_get_scheme (uri), NULL,
-                                                       g_uri_get_host (uri), g_uri_get_port (uri),
-                                                       g_uri_get_path (uri), query, NULL)
-                                        : NULL;
-      url = with_ticket ? g_uri_to_string (with_ticket) : NULL;
-    }
+  g_autofree char *url = ticket ? sc_url_with_ticket (self->url, ticket) : NULL;
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url ? url : self->url);
   if (msg == NULL)
     {

@@ -18,9 +18,6 @@ typedef enum {
 #define SC_TYPE_SIGNALLING (sc_signalling_get_type ())
 G_DECLARE_FINAL_TYPE (ScSignalling, sc_signalling, SC, SIGNALLING, GObject)
 
-char         *sc_signalling_normalize_url  (const char          *url,
-                                            GError             **error);
-
 ScSignalling *sc_signalling_new            (const char          *url);
 gboolean      sc_signalling_set_ca_file    (ScSignalling        *self,
                                             const char          *ca_file,

@@ -8,6 +8,7 @@
 
 #include "sc-loadgen.h"
 #include "sc-log.h"
+#include "sc-url.h"
 
 /* Thousands of sockets: the open-file limit goes to its hard maximum. */
 static void
@@ -74,21 +75,14 @@ main (int argc, char **argv)
   g_auto(GStrv) urls = g_strsplit (servers, ",", -1);
   for (guint i = 0; urls[i]; i++)
     {
-      g_autoptr(GUri) uri = g_uri_parse (urls[i], G_URI_FLAGS_NONE, &error);
-      if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0 &&
-                          g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0))
+      char *url = sc_url_normalize (urls[i], &error);
+      if (url == NULL)
         {
-          g_printerr ("showcast-loadgen: “%s” is not a ws:// or wss:// URL\n", urls[i]);
+          g_printerr ("showcast-loadgen: %s\n", error->message);
           return 2;
         }
-      if (*g_uri_get_path (uri) == '\0' || g_str_equal (g_uri_get_path (uri), "/"))
-        {
-          g_autoptr(GUri) with_path = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
-                                                   g_uri_get_host (uri), g_uri_get_port (uri),
-                                                   "/ws", NULL, NULL);
-          g_free (urls[i]);
-          urls[i] = g_uri_to_string (with_path);
-        }
+      g_free (urls[i]);
+      urls[i] = url;
     }
   ScLoadgenOptions options = {
     .servers = urls,

@@ -10,6 +10,7 @@
 #include "sc-call-ledger.h"
 #include "sc-loadgen.h"
 #include "sc-protocol.h"
+#include "sc-url.h"
 
 #define FAKE_SDP "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 #define SETTLE_S 16        /* after a chaos run: the longest absence (13 s) and a grace */
@@ -379,8 +380,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 static void
 vc_connect (Vc *vc, const char *ticket)
 {
-  g_autofree char *url = ticket ? g_strdup_printf ("%s?ticket=%s", vc->url, ticket)
-                                : g_strdup (vc->url);
+  g_autofree char *url = ticket ? sc_url_with_ticket (vc->url, ticket) : g_strdup (vc->url);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   vc->used_ticket = ticket != NULL;
   vc->state = VC_CONNECTING;
@@ -401,11 +401,10 @@ on_ticket (GObject *source, GAsyncResult *result, gpointer data)
     {
       gsize len;
       const char *text = g_bytes_get_data (body, &len);
-      g_autoptr(JsonObject) reply = sc_json_parse_object (text, len, 4096, 2, NULL);
-      JsonNode *node = reply ? json_object_get_member (reply, "ticket") : NULL;
-      if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+      g_autofree char *ticket = sc_url_parse_ticket_reply (text, len);
+      if (ticket)
         {
-          vc_connect (vc, json_node_get_string (node));
+          vc_connect (vc, ticket);
           return;
         }
     }
@@ -419,19 +418,6 @@ on_ticket (GObject *source, GAsyncResult *result, gpointer data)
   vc_set_timer (vc, 1000, reconnect_cb);
 }
 
-static char *
-ticket_url (const char *ws_url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (ws_url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL)
-    return NULL;
-  g_autoptr(GUri) built = g_uri_build (G_URI_FLAGS_NONE,
-                                       g_str_equal (g_uri_get_scheme (uri), "wss") ? "https" : "http",
-                                       NULL, g_uri_get_host (uri), g_uri_get_port (uri),
-                                       "/session/ticket", NULL, NULL);
-  return g_uri_to_string (built);
-}
-
 /* Back after a drop: a ticket for the session if there is a token, else sign in. */
 static void
 vc_reconnect (Vc *vc)
@@ -442,7 +428,7 @@ vc_reconnect (Vc *vc)
       vc_connect (vc, NULL);
       return;
     }
-  g_autofree char *url = ticket_url (vc->url);
+  g_autofree char *url = sc_url_ticket_endpoint (vc->url);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autofree char *auth = g_strconcat ("Bearer ", vc->token, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);

@@ -7,11 +7,12 @@
 #include "sc-lobby.h"
 #include "sc-matcher.h"
 #include "sc-redis.h"
+#include "sc-url.h"
 
 G_BEGIN_DECLS
 
-#define SC_SERVER_WS_PATH "/ws"
-#define SC_SERVER_TICKET_PATH "/session/ticket"
+#define SC_SERVER_WS_PATH SC_URL_WS_PATH
+#define SC_SERVER_TICKET_PATH SC_URL_TICKET_PATH
 
 #define SC_TYPE_SERVER (sc_server_get_type ())
 G_DECLARE_FINAL_TYPE (ScServer, sc_server, SC, SERVER, GObject)

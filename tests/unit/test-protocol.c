@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sc-protocol.h"
+#include "sc-url.h"
 
 static ScMessage *
 roundtrip (const ScMessage *msg, ScDirection from)
@@ -262,6 +263,34 @@ test_peer_chat (void)
     }
 }
 
+/* The server's addresses as clients build them, and the ticket reply as they read it. */
+static void
+test_urls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = sc_url_normalize ("ws://127.0.0.1:8080", &error);
+  g_assert_cmpstr (plain, ==, "ws://127.0.0.1:8080/ws");
+  g_autofree char *v6 = sc_url_normalize ("wss://[::1]:443/", &error);
+  g_assert_cmpstr (v6, ==, "wss://[::1]:443/ws");
+  g_assert_null (sc_url_normalize ("http://127.0.0.1:8080", &error));
+  g_clear_error (&error);
+
+  g_autofree char *endpoint = sc_url_ticket_endpoint (v6);
+  g_assert_cmpstr (endpoint, ==, "https://[::1]:443/session/ticket");
+  g_autofree char *with = sc_url_with_ticket (plain, "tAbc123");
+  g_assert_cmpstr (with, ==, "ws://127.0.0.1:8080/ws?ticket=tAbc123");
+
+  const char *good = "{\"ticket\":\"tAbc123\",\"expires_in\":30}";
+  g_autofree char *ticket = sc_url_parse_ticket_reply (good, strlen (good));
+  g_assert_cmpstr (ticket, ==, "tAbc123");
+  const char *const bad[] = {
+    "{\"ticket\":\"a&b=c\"}", "{\"ticket\":\"\"}", "{\"ticket\":5}", "[]", "not json",
+    "{\"ticket\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_null (sc_url_parse_ticket_reply (bad[i], strlen (bad[i])));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -271,5 +300,6 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/limits", test_limits);
   g_test_add_func ("/protocol/random-bytes", test_random_bytes);
   g_test_add_func ("/protocol/peer-chat", test_peer_chat);
+  g_test_add_func ("/protocol/urls", test_urls);
   return g_test_run ();
 }
