@@ -330,5 +330,6 @@ main (int argc, char **argv)
   g_source_remove (sigint);
   g_source_remove (sigterm);
   sc_core_set_frontend (core, NULL);
+  sc_media_finish ();
   return run.exit_code;
 }

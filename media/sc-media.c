@@ -33,8 +33,21 @@ make_certificate (gpointer data)
   return NULL;
 }
 
+static GThread *certificate_thread;
+
 void
 sc_media_prepare (void)
 {
-  g_thread_unref (g_thread_new ("dtls-certificate", make_certificate, NULL));
+  g_return_if_fail (certificate_thread == NULL);
+  certificate_thread = g_thread_new ("dtls-certificate", make_certificate, NULL);
+}
+
+/* The thread must not outlive main(): exit() runs OpenSSL's clean-up, and a key being
+ * generated at that moment crashes on the freed locks (seen when the client gave up at
+ * once, e.g. on an untrusted TLS certificate). */
+void
+sc_media_finish (void)
+{
+  if (certificate_thread)
+    g_thread_join (g_steal_pointer (&certificate_thread));
 }
