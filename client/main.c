@@ -83,6 +83,7 @@ main (int argc, char **argv)
 {
   gboolean headless = FALSE, verbose = FALSE, version = FALSE, whoami = FALSE, guest = FALSE;
   gboolean relay_only = FALSE;
+  gboolean stamp_frames = FALSE;
   g_autofree char *server = NULL, *name = NULL, *log_file = NULL;
   g_autofree char *video_source = NULL, *audio_source = NULL;
   g_autofree char *video_sink = NULL, *audio_sink = NULL;
@@ -117,6 +118,9 @@ main (int argc, char **argv)
       N_("Offer host candidates on this local address only; repeatable"), N_("ADDRESS") },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &relay_only,
       N_("Use TURN relay candidates only (strict NATs; testing the relay)"), NULL },
+    { "stamp-frames", 0, 0, G_OPTION_ARG_NONE, &stamp_frames,
+      N_("Stamp each sent picture with its capture time and report each received one's "
+         "delay as a frame-delay event (glass-to-glass benchmark)"), NULL },
     { "guest", 0, 0, G_OPTION_ARG_NONE, &guest,
       N_("Sign in as a guest, without your key"), NULL },
     { "whoami", 0, 0, G_OPTION_ARG_NONE, &whoami,
@@ -257,6 +261,7 @@ main (int argc, char **argv)
 #undef TAKE
   media->ice_addresses = g_strdupv (ice_addresses);
   media->relay_only = relay_only || config->relay_only;
+  media->stamp_frames = stamp_frames;
 
   if (headless)
     {
@@ -315,7 +320,9 @@ main (int argc, char **argv)
   sc_core_start (core);
   if (headless_frontend)
     sc_headless_start (headless_frontend);
-  g_main_loop_run (loop);
+  /* The core may have finished already (no usable camera, say). */
+  if (sc_core_get_state (core) != SC_CORE_CLOSED)
+    g_main_loop_run (loop);
   if (tui)
     {
       sc_tui_stop (tui);

@@ -64,6 +64,9 @@ struct _ScCore
   char *id;                      /* from signed-in */
   char *name;
 
+  ScSender *sender;              /* capture and encoders, from start to quit */
+  ScCall *spare;                 /* the next call, made ahead of its match */
+  guint spare_source;
   ScCall *call;                  /* the current call, or NULL */
   char *call_id;
   char *peer_id;
@@ -175,6 +178,42 @@ finish (ScCore *self, int exit_code)
 
 /* ---- The call ---------------------------------------------------------------------- */
 
+/* A skip's next call is made while the current one runs (or while we wait), not after
+ * the match: building webrtcbin and starting its pipeline is off the critical path.
+ * At low priority, so it never delays a call being set up. */
+static gboolean
+make_spare_cb (gpointer data)
+{
+  ScCore *self = data;
+  self->spare_source = 0;
+  if (self->spare || self->sender == NULL || self->state == SC_CORE_CLOSING ||
+      self->state == SC_CORE_CLOSED)
+    return G_SOURCE_REMOVE;
+  g_autoptr(GError) error = NULL;
+  self->spare = sc_call_new (self->media, self->sender, &error);
+  if (self->spare == NULL)
+    g_warning ("cannot prepare the next call: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_spare (ScCore *self)
+{
+  if (self->spare == NULL && self->spare_source == 0 && self->sender)
+    self->spare_source = g_idle_add_full (G_PRIORITY_LOW, make_spare_cb, self, NULL);
+}
+
+static void
+drop_spare (ScCore *self)
+{
+  g_clear_handle_id (&self->spare_source, g_source_remove);
+  if (self->spare)
+    {
+      sc_call_stop (self->spare);
+      g_clear_object (&self->spare);
+    }
+}
+
 static void
 end_call (ScCore *self)
 {
@@ -187,6 +226,7 @@ end_call (ScCore *self)
   g_clear_pointer (&self->call_id, g_free);
   g_clear_pointer (&self->peer_id, g_free);
   g_clear_pointer (&self->peer_name, g_free);
+  schedule_spare (self);
 }
 
 /* Everything for the server goes through here: while reconnecting it waits (bounded)
@@ -250,6 +290,16 @@ on_first_frame (ScCall *call, guint width, guint height, gpointer data)
   ScEvent *event = sc_event_new ("first-frame");
   sc_event_set_int (event, "width", width);
   sc_event_set_int (event, "height", height);
+  emit (self, event);
+  schedule_spare (self);
+}
+
+static void
+on_frame_delay (ScCall *call, double ms, gpointer data)
+{
+  ScCore *self = data;
+  ScEvent *event = sc_event_new ("frame-delay");
+  json_object_set_double_member (event->fields, "ms", (gint64) (ms * 10 + 0.5) / 10.0);
   emit (self, event);
 }
 
@@ -408,8 +458,10 @@ handle_matched (ScCore *self, const ScMessage *msg)
   sc_event_set_string (event, "role", sc_role_to_string (self->role));
   emit (self, event);
 
-  self->call = sc_call_new (self->media, self->role == SC_ROLE_OFFERER, shown_name,
-                            (const char *const *) ice_uris, &error);
+  self->call = g_steal_pointer (&self->spare);
+  g_clear_handle_id (&self->spare_source, g_source_remove);
+  if (self->call == NULL)
+    self->call = sc_call_new (self->media, self->sender, &error);
   if (self->call)
     {
       g_signal_connect (self->call, "local-description", G_CALLBACK (on_local_description), self);
@@ -419,13 +471,16 @@ handle_matched (ScCore *self, const ScMessage *msg)
       g_signal_connect (self->call, "first-audio", G_CALLBACK (on_first_audio), self);
       g_signal_connect (self->call, "video-frame", G_CALLBACK (on_video_frame), self);
       g_signal_connect (self->call, "stats", G_CALLBACK (on_stats), self);
+      g_signal_connect (self->call, "frame-delay", G_CALLBACK (on_frame_delay), self);
       if (self->have_video_target)
         sc_call_set_video_target (self->call, &self->video_target);
       g_signal_connect (self->call, "channel-open", G_CALLBACK (on_channel_open), self);
       g_signal_connect (self->call, "data-received", G_CALLBACK (on_data_received), self);
       g_signal_connect (self->call, "failed", G_CALLBACK (on_call_failed), self);
     }
-  if (self->call == NULL || !sc_call_start (self->call, &error))
+  if (self->call == NULL ||
+      !sc_call_start (self->call, self->role == SC_ROLE_OFFERER, shown_name,
+                      (const char *const *) ice_uris, &error))
     {
       /* Without working media no call can succeed: say why and stop. */
       sc_core_report_error (self, "media", error->message);
@@ -774,10 +829,24 @@ sc_core_set_ca_file (ScCore *self, const char *ca_file, GError **error)
   return sc_signalling_set_ca_file (self->signalling, ca_file, error);
 }
 
+/* Capture and encoders start with the program, so that the first call (and every
+ * next one) finds them running; a camera or microphone that cannot be used is said at
+ * once rather than at the first match. */
 void
 sc_core_start (ScCore *self)
 {
   g_return_if_fail (self->state == SC_CORE_CONNECTING);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = sc_sender_new (self->media, &error);
+  if (sender == NULL || !sc_sender_start (sender, &error))
+    {
+      sc_core_report_error (self, "media", error->message);
+      self->exit_code = 1;
+      sc_core_quit (self);
+      return;
+    }
+  self->sender = g_steal_pointer (&sender);
+  schedule_spare (self);
   connect_now (self, NULL);
 }
 
@@ -884,8 +953,8 @@ void
 sc_core_set_mic_muted (ScCore *self, gboolean muted)
 {
   self->media->mic_muted = muted;
-  if (self->call)
-    sc_call_set_mic_muted (self->call, muted);
+  if (self->sender)
+    sc_sender_set_mic_muted (self->sender, muted);
   ScEvent *event = sc_event_new ("mute");
   sc_event_set_bool (event, "on", muted);
   emit (self, event);
@@ -895,8 +964,8 @@ void
 sc_core_set_camera_on (ScCore *self, gboolean on)
 {
   self->media->camera_off = !on;
-  if (self->call)
-    sc_call_set_camera_off (self->call, !on);
+  if (self->sender)
+    sc_sender_set_camera_off (self->sender, !on);
   ScEvent *event = sc_event_new ("camera");
   sc_event_set_bool (event, "on", on);
   emit (self, event);
@@ -955,6 +1024,9 @@ sc_core_set_video_mode (ScCore *self, const char *mode, GError **error)
   self->media->video_sink = g_strdup (g_str_equal (mode, "off") ? "none" : mode);
   if (self->call)
     sc_call_set_video_output (self->call, sc_media_config_get_video_output (self->media));
+  /* The prepared call was made for the old mode. */
+  drop_spare (self);
+  schedule_spare (self);
   ScEvent *event = sc_event_new ("video");
   sc_event_set_string (event, "mode", mode);
   emit (self, event);
@@ -1012,7 +1084,9 @@ sc_core_quit (ScCore *self)
     return;
 
   gboolean open = sc_signalling_is_open (self->signalling) && !self->reconnecting;
+  self->state = SC_CORE_CLOSING;
   end_call (self);
+  drop_spare (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   self->state = SC_CORE_CLOSING;
@@ -1042,7 +1116,12 @@ static void
 sc_core_dispose (GObject *object)
 {
   ScCore *self = SC_CORE (object);
+  self->state = SC_CORE_CLOSED;
   end_call (self);
+  drop_spare (self);
+  if (self->sender)
+    sc_sender_stop (self->sender);
+  g_clear_object (&self->sender);
   g_clear_handle_id (&self->close_timeout, g_source_remove);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   g_queue_clear_full (&self->pending, (GDestroyNotify) sc_message_free);

@@ -18,6 +18,8 @@
 
 #include "sc-call.h"
 #include "sc-call-stats.h"
+#include "sc-frame-stamp.h"
+#include "sc-sender.h"
 
 #define VIDEO_PT 96
 #define AUDIO_PT 97
@@ -33,6 +35,7 @@
 #define ICE_PACING_MS 5
 #define JITTER_LATENCY_MS 60
 #define CONNECT_TIMEOUT_S 15
+#define RELEASE_WAIT_MS 40
 
 /* One way of showing the remote video, hanging off the tee after the decoder. */
 typedef struct
@@ -60,6 +63,31 @@ typedef struct
 
 G_DEFINE_QUARK (sc-call-error-quark, sc_call_error)
 
+/* The set-up timeline, logged with the first frame (-v): where a call's first
+ * hundred milliseconds go (issue #6). Written on the main context only. */
+typedef enum {
+  MARK_NEW,
+  MARK_BUILT,
+  MARK_PLAYING,
+  MARK_LOCAL_DESCRIPTION,
+  MARK_REMOTE_DESCRIPTION,
+  MARK_FIRST_CANDIDATE,
+  MARK_ICE_CONNECTED,
+  MARK_CONNECTED,
+  MARK_PEER_MEDIA,
+  MARK_VIDEO_SENT,
+  MARK_VIDEO_RECEIVED,
+  MARK_INCOMING_VIDEO,
+  MARK_FIRST_FRAME,
+  N_MARKS
+} Mark;
+
+static const char *const mark_names[N_MARKS] = {
+  "new", "built", "playing", "local-description", "remote-description",
+  "first-candidate", "ice-connected", "connected", "peer-media", "video-sent", "video-received",
+  "incoming-video", "first-frame",
+};
+
 struct _ScCall
 {
   GObject parent_instance;
@@ -71,9 +99,11 @@ struct _ScCall
 
   GstElement *pipeline;
   GstElement *webrtc;
-  GstElement *video_encoder;
-  GstElement *mic_volume;         /* NULL without an audio source */
-  GstElement *camera_balance;
+  ScSender *sender;
+  GstAppSrc *video_src;           /* where the sender's frames come in */
+  GstAppSrc *audio_src;           /* NULL without an audio source */
+  GPtrArray *held_pads;           /* appsrc pads blocked until the call connects */
+  gboolean started;
   GSource *bus_source;
 
   GstElement *video_tee;          /* main context only, like the branch */
@@ -100,16 +130,51 @@ struct _ScCall
   gboolean connected;
   gint first_frame_seen;          /* atomic: set on a streaming thread */
   gint first_audio_seen;          /* atomic: set on a streaming thread */
+  gint peer_media_seen;           /* atomic: set on a streaming thread */
+  guint release_timeout;
   gint stopped;                   /* atomic: read on other threads */
+  gint64 marks[N_MARKS];          /* monotonic µs, 0 = not yet */
 };
 
 G_DEFINE_FINAL_TYPE (ScCall, sc_call, G_TYPE_OBJECT)
+
+static void post_mark (ScCall *self, Mark which);
+static GWeakRef *weak_ref_new (ScCall *self);
+static void weak_ref_free (gpointer data);
+
+/* The first packet from the peer reaching a jitter buffer, so decrypted: the peer has
+ * its SRTP keys (see release_when_peer_ready()); and the first video packet, for the
+ * timeline. */
+static GstPadProbeReturn
+received_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  ScCall *self = g_weak_ref_get (data);
+  if (self == NULL)
+    return GST_PAD_PROBE_REMOVE;
+  /* The payload type is in the RTP header's second byte. */
+  guint8 header[2];
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+  if (g_atomic_int_compare_and_exchange (&self->peer_media_seen, 0, 1))
+    post_mark (self, MARK_PEER_MEDIA);
+  if (gst_buffer_extract (GST_PAD_PROBE_INFO_BUFFER (info), 0, header, 2) == 2 &&
+      (header[1] & 0x7f) == VIDEO_PT)
+    {
+      post_mark (self, MARK_VIDEO_RECEIVED);
+      ret = GST_PAD_PROBE_REMOVE;
+    }
+  g_object_unref (self);
+  return ret;
+}
 
 /* Called on a streaming thread; touches only the new jitter buffer. */
 static void
 on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
                      gpointer data)
 {
+  g_autoptr(GstPad) sink = gst_element_get_static_pad (jitterbuffer, "sink");
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, received_probe, weak_ref_new (data),
+                     weak_ref_free);
+
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (jitterbuffer), "faststart-min-packets"))
     g_object_set (jitterbuffer, "faststart-min-packets", 2, NULL);
 }
@@ -134,6 +199,7 @@ enum {
   SIG_FIRST_AUDIO,
   SIG_VIDEO_FRAME,
   SIG_STATS,
+  SIG_FRAME_DELAY,
   SIG_CHANNEL_OPEN,
   SIG_DATA_RECEIVED,
   SIG_FAILED,
@@ -172,15 +238,19 @@ typedef enum {
   EV_CHANNEL_OPEN,
   EV_DATA,
   EV_FAILED,
+  EV_MARK,
+  EV_FRAME_DELAY,
 } EventKind;
 
 typedef struct
 {
   ScCall *call;
   EventKind kind;
+  gint64 at_us;                   /* when it happened, on whichever thread */
   char *text;
   char *text2;
   guint a, b;
+  double number;
   GstWebRTCDataChannel *channel;
   GstElement *element;
   VideoBranch *branch;
@@ -200,15 +270,30 @@ call_event_free (gpointer data)
   g_free (ev);
 }
 
+
 static void
-force_keyframe (ScCall *self)
+mark (ScCall *self, Mark which, gint64 at_us)
 {
-  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->video_encoder, "src");
-  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-                                                                        TRUE, 0));
+  if (self->marks[which] == 0)
+    self->marks[which] = at_us;
+}
+
+static void
+log_timeline (ScCall *self)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_string_printf (line, "set-up timeline (%s, ms from the match):",
+                   self->offerer ? "offerer" : "answerer");
+  for (guint i = MARK_BUILT; i < N_MARKS; i++)
+    if (self->marks[i] > self->marks[MARK_NEW])
+      g_string_append_printf (line, " %s=%.1f", mark_names[i],
+                              (self->marks[i] - self->marks[MARK_NEW]) / 1000.0);
+  g_info ("%s", line->str);
 }
 
 static void create_offer (ScCall *self);
+static void release_held (ScCall *self);
+static void release_when_peer_ready (ScCall *self);
 static void attach_video_output (ScCall *self);
 static void deliver_frame (ScCall *self);
 static void start_stats (ScCall *self);
@@ -226,15 +311,17 @@ dispatch_event (gpointer data)
   switch (ev->kind)
     {
     case EV_NEGOTIATION_NEEDED:
-      if (self->offerer && !self->offer_requested)
+      if (self->started && self->offerer && !self->offer_requested)
         create_offer (self);
       break;
 
     case EV_LOCAL_DESCRIPTION:
+      mark (self, MARK_LOCAL_DESCRIPTION, ev->at_us);
       g_signal_emit (self, signals[SIG_LOCAL_DESCRIPTION], 0, ev->text, ev->text2);
       break;
 
     case EV_LOCAL_CANDIDATE:
+      mark (self, MARK_FIRST_CANDIDATE, ev->at_us);
       g_signal_emit (self, signals[SIG_LOCAL_CANDIDATE], 0, ev->a, ev->text);
       break;
 
@@ -242,11 +329,13 @@ dispatch_event (gpointer data)
       if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected)
         {
           self->connected = TRUE;
+          mark (self, MARK_CONNECTED, ev->at_us);
+          release_when_peer_ready (self);
           self->media_seen_us = g_get_monotonic_time ();
           remove_source (self, &self->connect_timeout);
           /* Senders were held until DTLS was up: the encoder's first keyframe is stale
            * or lost. Ask for a fresh one so the peer's first frame comes at once. */
-          force_keyframe (self);
+          sc_sender_force_keyframe (self->sender);
           start_stats (self);
           g_signal_emit (self, signals[SIG_CONNECTED], 0);
         }
@@ -255,11 +344,16 @@ dispatch_event (gpointer data)
       break;
 
     case EV_ICE_STATE:
+      if (ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
+          ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
+        mark (self, MARK_ICE_CONNECTED, ev->at_us);
       if (ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
         g_signal_emit (self, signals[SIG_FAILED], 0, "ICE failed: no route to the peer");
       break;
 
     case EV_FIRST_FRAME:
+      mark (self, MARK_FIRST_FRAME, ev->at_us);
+      log_timeline (self);
       g_signal_emit (self, signals[SIG_FIRST_FRAME], 0, ev->a, ev->b);
       break;
 
@@ -309,6 +403,16 @@ dispatch_event (gpointer data)
     case EV_FAILED:
       g_signal_emit (self, signals[SIG_FAILED], 0, ev->text);
       break;
+
+    case EV_FRAME_DELAY:
+      g_signal_emit (self, signals[SIG_FRAME_DELAY], 0, ev->number);
+      break;
+
+    case EV_MARK:
+      mark (self, ev->a, ev->at_us);
+      if (ev->a == MARK_PEER_MEDIA && self->connected)
+        release_held (self);
+      break;
     }
   return G_SOURCE_REMOVE;
 }
@@ -319,6 +423,7 @@ event_new (ScCall *self, EventKind kind)
   CallEvent *ev = g_new0 (CallEvent, 1);
   ev->call = g_object_ref (self);
   ev->kind = kind;
+  ev->at_us = g_get_monotonic_time ();
   return ev;
 }
 
@@ -335,6 +440,14 @@ post (CallEvent *ev)
   g_source_set_callback (source, dispatch_event, ev, call_event_free);
   g_source_attach (source, ev->call->context);
   g_source_unref (source);
+}
+
+static void
+post_mark (ScCall *self, Mark which)
+{
+  CallEvent *ev = event_new (self, EV_MARK);
+  ev->a = which;
+  post (ev);
 }
 
 static void
@@ -604,46 +717,66 @@ first_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_REMOVE;
 }
 
-static void
-on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer data)
+/* Glass-to-glass benchmark: the age of each decoded picture's stamp. */
+static GstPadProbeReturn
+read_stamp_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   ScCall *self = data;
+  guint32 now = sc_frame_stamp_now ();
   g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
-  if (caps == NULL)
-    caps = gst_pad_query_caps (pad, NULL);
-  const char *media = gst_structure_get_name (gst_caps_get_structure (caps, 0));
-  gboolean video = g_str_has_prefix (media, "video/");
-  if (!video && !g_str_has_prefix (media, "audio/"))
-    return;
-
-  if (video)
+  GstVideoInfo video;
+  GstVideoFrame frame;
+  guint32 stamp;
+  if (caps && gst_video_info_from_caps (&video, caps) &&
+      gst_video_frame_map (&frame, &video, GST_PAD_PROBE_INFO_BUFFER (info), GST_MAP_READ))
     {
-      /* The decoded picture goes to a tee; how it is shown (window, terminal, nothing)
-       * hangs off it and can change during the call. */
-      GstElement *tee = gst_element_factory_make ("tee", NULL);
-      g_object_set (tee, "allow-not-linked", TRUE, NULL);
-      gst_bin_add (GST_BIN (self->pipeline), tee);
-      gst_element_sync_state_with_parent (tee);
-      g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
-      if (gst_pad_link (pad, tee_sink) != GST_PAD_LINK_OK)
+      gboolean stamped = GST_VIDEO_FRAME_FORMAT (&frame) == GST_VIDEO_FORMAT_I420 &&
+                         sc_frame_stamp_read (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+                                              GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+                                              GST_VIDEO_FRAME_WIDTH (&frame),
+                                              GST_VIDEO_FRAME_HEIGHT (&frame), &stamp);
+      gst_video_frame_unmap (&frame);
+      if (stamped)
         {
-          post_failure (self, "cannot link the received video");
-          return;
+          CallEvent *ev = event_new (self, EV_FRAME_DELAY);
+          ev->number = sc_frame_stamp_age_ms (stamp, now);
+          post (ev);
         }
-      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, first_frame_probe, self, NULL);
-      CallEvent *ev = event_new (self, EV_VIDEO_TEE);
-      ev->element = gst_object_ref (tee);
-      post (ev);
-      return;
     }
+  return GST_PAD_PROBE_OK;
+}
 
+/* The decoded picture goes to a tee; how it is shown (window, terminal, nothing) hangs
+ * off it and can change during the call. */
+static gboolean
+attach_video_tee (ScCall *self, GstPad *decoded)
+{
+  GstElement *tee = gst_element_factory_make ("tee", NULL);
+  g_object_set (tee, "allow-not-linked", TRUE, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), tee);
+  gst_element_sync_state_with_parent (tee);
+  g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
+  if (gst_pad_link (decoded, tee_sink) != GST_PAD_LINK_OK)
+    return FALSE;
+  gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, first_frame_probe, self, NULL);
+  if (self->config->stamp_frames)
+    gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, read_stamp_probe, self, NULL);
+  CallEvent *ev = event_new (self, EV_VIDEO_TEE);
+  ev->element = gst_object_ref (tee);
+  post (ev);
+  return TRUE;
+}
+
+static gboolean
+attach_audio_sink (ScCall *self, GstPad *decoded)
+{
   g_autoptr(GError) error = NULL;
   GstElement *sink = make_audio_sink (self->config->audio_sink, &error);
   if (sink == NULL)
     {
       post_failure (self, "cannot make the audio sink: %s",
                     error ? error->message : "missing element");
-      return;
+      return TRUE;   /* said why already */
     }
 
   GstElement *queue = gst_element_factory_make ("queue", NULL);
@@ -657,28 +790,59 @@ on_decoded_pad (GstElement *decodebin, GstPad *pad, gpointer data)
   gst_element_sync_state_with_parent (queue);
 
   g_autoptr(GstPad) queue_pad = gst_element_get_static_pad (queue, "sink");
-  if (!linked || gst_pad_link (pad, queue_pad) != GST_PAD_LINK_OK)
-    {
-      post_failure (self, "cannot link the received audio");
-      return;
-    }
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, first_audio_probe, self, NULL);
+  if (!linked || gst_pad_link (decoded, queue_pad) != GST_PAD_LINK_OK)
+    return FALSE;
+  gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, first_audio_probe, self, NULL);
+  return TRUE;
 }
 
+/* A stream from the peer: depayloader and decoder for the codec the call negotiated,
+ * made directly rather than found by decodebin (typefinding and autoplugging cost
+ * several milliseconds on the way to the first frame). The depayloader asks for a
+ * keyframe when packets are lost, and waits for it rather than showing a smeared
+ * picture. */
 static void
 on_incoming_pad (GstElement *webrtc, GstPad *pad, gpointer data)
 {
   ScCall *self = data;
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC || g_atomic_int_get (&self->stopped))
     return;
 
-  GstElement *decodebin = gst_element_factory_make ("decodebin", NULL);
-  g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_decoded_pad), self);
-  gst_bin_add (GST_BIN (self->pipeline), decodebin);
-  gst_element_sync_state_with_parent (decodebin);
-  g_autoptr(GstPad) sink = gst_element_get_static_pad (decodebin, "sink");
-  if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
-    post_failure (self, "cannot link an incoming stream");
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  const GstStructure *s = gst_caps_is_empty (caps) ? NULL : gst_caps_get_structure (caps, 0);
+  const char *encoding = s ? gst_structure_get_string (s, "encoding-name") : NULL;
+  gboolean video = FALSE;
+  const char *chain;
+  if (g_strcmp0 (encoding, "VP8") == 0)
+    {
+      chain = "rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec";
+      video = TRUE;
+      post_mark (self, MARK_INCOMING_VIDEO);
+    }
+  else if (g_strcmp0 (encoding, "OPUS") == 0)
+    chain = "rtpopusdepay ! opusdec";
+  else
+    {
+      g_warning ("ignoring an incoming %s stream", encoding ? encoding : "unknown");
+      return;
+    }
+
+  g_autoptr(GError) error = NULL;
+  GstElement *decoder = gst_parse_bin_from_description (chain, TRUE, &error);
+  if (decoder == NULL)
+    {
+      post_failure (self, "cannot decode the peer's %s: %s", encoding, error->message);
+      return;
+    }
+  gst_bin_add (GST_BIN (self->pipeline), decoder);
+  g_autoptr(GstPad) decoded = gst_element_get_static_pad (decoder, "src");
+  gboolean ok = video ? attach_video_tee (self, decoded) : attach_audio_sink (self, decoded);
+  gst_element_sync_state_with_parent (decoder);
+  g_autoptr(GstPad) sink = gst_element_get_static_pad (decoder, "sink");
+  if (!ok || gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    post_failure (self, "cannot link the incoming %s stream", encoding);
 }
 
 /* ---- Remote video outputs (main context) ------------------------------------------ */
@@ -1047,67 +1211,120 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
 
 /* ---- Building the pipeline -------------------------------------------------------- */
 
-static char *
-video_source_description (const char *choice)
+/* The peer asked for a keyframe (RTCP PLI or FIR, turned into an upstream event by
+ * webrtcbin and the payloader): the sender's encoder makes one. Any thread. */
+static GstPadProbeReturn
+keyframe_request_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  if (g_str_equal (choice, "test"))
-    return g_strdup ("videotestsrc is-live=true pattern=ball "
-                     "! video/x-raw,width=640,height=480,framerate=30/1");
-  if (g_str_equal (choice, "camera"))
-    return g_strdup ("autovideosrc");
-  return g_strdup (choice);
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  if (gst_video_event_is_force_key_unit (event))
+    sc_sender_force_keyframe (data);
+  return GST_PAD_PROBE_OK;
 }
 
-static char *
-audio_source_description (const char *choice)
+static GstPadProbeReturn
+sent_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  if (g_str_equal (choice, "test"))
-    return g_strdup ("audiotestsrc is-live=true wave=sine freq=440 volume=0.2");
-  if (g_str_equal (choice, "mic"))
-    return g_strdup ("autoaudiosrc");
-  return g_strdup (choice);
+  post_mark (data, MARK_VIDEO_SENT);
+  return GST_PAD_PROBE_REMOVE;
 }
 
-/* Adds "SOURCE ! CHAIN" to the pipeline as one bin and links its end to a new webrtcbin
- * sink pad. One description, so that a source may end in caps (caps in a gst-launch
- * description sit between two elements). */
+static GstPadProbeReturn
+hold_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  return GST_PAD_PROBE_OK;   /* blocking is the point */
+}
+
+/* Until DTLS is up webrtcbin has no SRTP keys, and what it is given is lost: the first
+ * keyframe would be, and the peer's first frame would wait for the next one. So the
+ * sending chains hold their first frame (the sender's fresh keyframe) until the call
+ * connects, and let it go then. */
+static void
+hold_until_connected (ScCall *self, GstAppSrc *src)
+{
+  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (src), "src");
+  gulong id = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER,
+                                 hold_probe, NULL, NULL);
+  g_object_set_data (G_OBJECT (pad), "sc-hold-probe", GSIZE_TO_POINTER (id));
+  g_ptr_array_add (self->held_pads, pad);
+}
+
+static void
+release_held (ScCall *self)
+{
+  for (guint i = 0; i < self->held_pads->len; i++)
+    {
+      GstPad *pad = g_ptr_array_index (self->held_pads, i);
+      gst_pad_remove_probe (pad, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (pad),
+                                                                      "sc-hold-probe")));
+    }
+  g_ptr_array_set_size (self->held_pads, 0);
+  remove_source (self, &self->release_timeout);
+}
+
 static gboolean
-add_sender (ScCall *self, const char *source, const char *chain, GError **error)
+release_timeout_cb (gpointer data)
+{
+  ScCall *self = data;
+  self->release_timeout = 0;
+  release_held (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Both ends must have their keys. The answerer is the DTLS client (a=setup:active):
+ * it completes the handshake last, when the offerer already has its keys, so it sends
+ * at once. The offerer completes first, and what it sends before the answerer has
+ * processed the last handshake message is dropped there (measured: the first keyframe
+ * lost, the first frame ~35 ms later); it sends once a packet from the answerer has
+ * been decrypted here, which proves the answerer ready, or after RELEASE_WAIT_MS if the
+ * answerer sends nothing. */
+static void
+release_when_peer_ready (ScCall *self)
+{
+  if (!self->offerer || g_atomic_int_get (&self->peer_media_seen))
+    {
+      release_held (self);
+      return;
+    }
+  GSource *timeout = g_timeout_source_new (RELEASE_WAIT_MS);
+  g_source_set_callback (timeout, release_timeout_cb, self, NULL);
+  self->release_timeout = g_source_attach (timeout, self->context);
+  g_source_unref (timeout);
+}
+
+/* "appsrc ! PAYLOADER" linked to a new webrtcbin sink pad. The sender's encoded frames
+ * come in through the appsrc, stamped with this pipeline's running time. Until the
+ * call connects webrtcbin holds them; the queue keeps the oldest (the keyframe) and
+ * drops what no longer fits, and a fresh keyframe is asked for at connection. */
+static GstAppSrc *
+add_sender (ScCall *self, const char *payloader, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autofree char *description = g_strdup_printf ("%s ! %s", source, chain);
-  GstElement *enc = gst_parse_bin_from_description (description, TRUE, &local);
-  if (enc == NULL)
+  g_autofree char *description = g_strdup_printf (
+    "appsrc name=in is-live=true format=time do-timestamp=true max-buffers=30 "
+    "leaky-type=upstream ! %s", payloader);
+  GstElement *bin = gst_parse_bin_from_description (description, TRUE, &local);
+  if (bin == NULL)
     {
       g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
-                   "cannot make the source “%s”: %s", source, local->message);
-      return FALSE;
+                   "cannot make the sending chain: %s", local->message);
+      return NULL;
     }
-  gst_bin_add (GST_BIN (self->pipeline), enc);
+  gst_bin_add (GST_BIN (self->pipeline), bin);
 
   g_autoptr(GstPad) webrtc_pad = gst_element_request_pad_simple (self->webrtc, "sink_%u");
-  g_autoptr(GstPad) enc_pad = gst_element_get_static_pad (enc, "src");
-  if (enc_pad == NULL || webrtc_pad == NULL ||
-      gst_pad_link (enc_pad, webrtc_pad) != GST_PAD_LINK_OK)
+  g_autoptr(GstPad) bin_pad = gst_element_get_static_pad (bin, "src");
+  if (bin_pad == NULL || webrtc_pad == NULL || gst_pad_link (bin_pad, webrtc_pad) != GST_PAD_LINK_OK)
     {
-      g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
-                   "cannot link the source “%s” (does it make raw media?)", source);
-      return FALSE;
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                           "cannot link the sending chain to webrtcbin");
+      return NULL;
     }
-
-  /* The chains name the elements the call controls later. */
-  GstElement *named;
-  if ((named = gst_bin_get_by_name (GST_BIN (enc), "encoder")))
-    self->video_encoder = named;
-  if ((named = gst_bin_get_by_name (GST_BIN (enc), "camera")))
-    self->camera_balance = named;
-  if ((named = gst_bin_get_by_name (GST_BIN (enc), "mic")))
-    self->mic_volume = named;
-  return TRUE;
+  return GST_APP_SRC (gst_bin_get_by_name (GST_BIN (bin), "in"));
 }
 
 static gboolean
-configure_ice (ScCall *self, const char *const *ice_uris, GError **error)
+configure_ice (ScCall *self, GError **error)
 {
   g_autoptr(GObject) ice = NULL;
   g_object_get (self->webrtc, "ice-agent", &ice, NULL);
@@ -1154,7 +1371,14 @@ configure_ice (ScCall *self, const char *const *ice_uris, GError **error)
   if (self->config->relay_only)
     g_object_set (self->webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY,
                   NULL);
+  return TRUE;
+}
 
+/* The match's STUN and TURN servers (TURN credentials are per match). Before any
+ * description is set: libnice gathers when the local description is. */
+static void
+add_ice_servers (ScCall *self, const char *const *ice_uris)
+{
   gboolean have_stun = FALSE;
   for (guint i = 0; ice_uris && ice_uris[i]; i++)
     {
@@ -1172,18 +1396,16 @@ configure_ice (ScCall *self, const char *const *ice_uris, GError **error)
             g_warning ("TURN server %s was refused", ice_uris[i]);
         }
     }
-  return TRUE;
 }
 
 ScCall *
-sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_name,
-             const char *const *ice_uris, GError **error)
+sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
 {
   g_autoptr(ScCall) self = g_object_new (SC_TYPE_CALL, NULL);
+  gint64 created_us = g_get_monotonic_time ();
   self->context = g_main_context_ref_thread_default ();
   self->config = sc_media_config_copy (config);
-  self->offerer = offerer;
-  self->title = g_strdup_printf ("showcast — %s", peer_name ? peer_name : "");
+  self->sender = g_object_ref (sender);
   self->video_output = sc_media_config_get_video_output (config);
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new ("call"));
@@ -1201,38 +1423,31 @@ sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_nam
    * whole latency: the first frame shows that much sooner. */
   g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
   if (rtpbin)
-    g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), NULL);
+    g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitterbuffer), self);
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
 
-  if (!configure_ice (self, ice_uris, error))
+  if (!configure_ice (self, error))
     return NULL;
 
-  g_autofree char *video_src = video_source_description (config->video_source);
-  /* One encoder thread: libvpx's VP8 worker threads busy-wait, which doubled the
-   * encoder's CPU time on two loaded cores (measured: 20 % → 10 % of a core at
-   * 640x480@30). */
-  g_autofree char *video_chain = g_strdup_printf (
-    "videoconvert ! videobalance name=camera ! queue max-size-buffers=2 leaky=downstream "
-    "! vp8enc name=encoder deadline=1 cpu-used=8 end-usage=cbr target-bitrate=800000 "
-    "lag-in-frames=0 keyframe-max-dist=300 threads=1 "
-    "! rtpvp8pay picture-id-mode=15-bit "
-    "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d,"
-    "clock-rate=90000\"",
-    VIDEO_PT);
-  if (!add_sender (self, video_src, video_chain, error))
+  g_autofree char *video_pay = g_strdup_printf (
+    "rtpvp8pay picture-id-mode=15-bit ! capsfilter caps=\"application/x-rtp,media=video,"
+    "encoding-name=VP8,payload=%d,clock-rate=90000\"", VIDEO_PT);
+  if (!(self->video_src = add_sender (self, video_pay, error)))
     return NULL;
+  g_autoptr(GstPad) video_pad = gst_element_get_static_pad (GST_ELEMENT (self->video_src), "src");
+  gst_pad_add_probe (video_pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, keyframe_request_probe,
+                     g_object_ref (sender), g_object_unref);
+  hold_until_connected (self, self->video_src);
+  gst_pad_add_probe (video_pad, GST_PAD_PROBE_TYPE_BUFFER, sent_probe, self, NULL);
 
-  if (!g_str_equal (config->audio_source, "none"))
+  if (sc_sender_has_audio (sender))
     {
-      g_autofree char *audio_src = audio_source_description (config->audio_source);
-      g_autofree char *audio_chain = g_strdup_printf (
-        "audioconvert ! audioresample ! volume name=mic ! queue max-size-time=100000000 "
-        "leaky=downstream ! opusenc ! rtpopuspay "
-        "! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,payload=%d,"
-        "clock-rate=48000\"",
-        AUDIO_PT);
-      if (!add_sender (self, audio_src, audio_chain, error))
+      g_autofree char *audio_pay = g_strdup_printf (
+        "rtpopuspay ! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,"
+        "payload=%d,clock-rate=48000\"", AUDIO_PT);
+      if (!(self->audio_src = add_sender (self, audio_pay, error)))
         return NULL;
+      hold_until_connected (self, self->audio_src);
     }
   else
     {
@@ -1244,9 +1459,6 @@ sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_nam
                              GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
       g_clear_object (&trans);
     }
-
-  sc_call_set_mic_muted (self, config->mic_muted);
-  sc_call_set_camera_off (self, config->camera_off);
 
   g_signal_connect (self->webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed), self);
   g_signal_connect (self->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), self);
@@ -1261,6 +1473,16 @@ sc_call_new (const ScMediaConfig *config, gboolean offerer, const char *peer_nam
   g_source_set_callback (self->bus_source, G_SOURCE_FUNC (on_bus_message), self, NULL);
   g_source_attach (self->bus_source, self->context);
 
+  self->marks[MARK_BUILT] = g_get_monotonic_time ();
+  /* Playing already: a call made ahead of its match only waits for a peer. */
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                           "the call's pipeline would not start");
+      return NULL;
+    }
+  self->marks[MARK_PLAYING] = g_get_monotonic_time ();
+  g_debug ("call made ready in %.1f ms", (self->marks[MARK_PLAYING] - created_us) / 1000.0);
   return g_steal_pointer (&self);
 }
 
@@ -1275,22 +1497,27 @@ connect_timeout_cb (gpointer data)
 }
 
 gboolean
-sc_call_start (ScCall *self, GError **error)
+sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
+               const char *const *ice_uris, GError **error)
 {
   g_return_val_if_fail (SC_IS_CALL (self), FALSE);
+  g_return_val_if_fail (!self->started, FALSE);
+
+  self->started = TRUE;
+  self->marks[MARK_NEW] = g_get_monotonic_time ();
+  self->offerer = offerer;
+  g_free (self->title);
+  self->title = g_strdup_printf ("showcast — %s", peer_name ? peer_name : "");
+  add_ice_servers (self, ice_uris);
 
   GSource *timeout = g_timeout_source_new_seconds (CONNECT_TIMEOUT_S);
   g_source_set_callback (timeout, connect_timeout_cb, self, NULL);
   self->connect_timeout = g_source_attach (timeout, self->context);
   g_source_unref (timeout);
 
-  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
-                           "the media pipeline would not start (is the camera or microphone "
-                           "available?)");
-      return FALSE;
-    }
+  /* Frames from now on, beginning with a keyframe: it waits in the appsrc until the
+   * call connects. */
+  sc_sender_attach (self->sender, self->video_src, self->audio_src);
 
   if (self->offerer)
     {
@@ -1306,6 +1533,10 @@ sc_call_start (ScCall *self, GError **error)
         }
       watch_channel (self, channel);
       g_object_unref (channel);
+      /* Negotiation was already needed while the call waited for its peer (and its
+       * role); it will not be announced again. */
+      if (!self->offer_requested)
+        create_offer (self);
     }
   return TRUE;
 }
@@ -1339,6 +1570,7 @@ sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
   GstPromise *promise = gst_promise_new_with_change_func (on_remote_description_set,
                                                           weak_ref_new (self),
                                                           weak_ref_free);
+  mark (self, MARK_REMOTE_DESCRIPTION, g_get_monotonic_time ());
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
   gst_promise_unref (promise);
   gst_webrtc_session_description_free (desc);
@@ -1395,25 +1627,6 @@ sc_call_send_data (ScCall *self, const char *text, GError **error)
   return gst_webrtc_data_channel_send_string_full (self->channel, text, error);
 }
 
-void
-sc_call_set_mic_muted (ScCall *self, gboolean muted)
-{
-  self->config->mic_muted = muted;
-  if (self->mic_volume)
-    g_object_set (self->mic_volume, "mute", muted, NULL);
-}
-
-void
-sc_call_set_camera_off (ScCall *self, gboolean off)
-{
-  self->config->camera_off = off;
-  /* Camera off sends black frames rather than none, so the peer's picture does not
-   * freeze on the last frame and the stream stays negotiated. */
-  if (self->camera_balance)
-    g_object_set (self->camera_balance, "contrast", off ? 0.0 : 1.0,
-                  "brightness", off ? -1.0 : 0.0, "saturation", off ? 0.0 : 1.0, NULL);
-}
-
 gboolean
 sc_call_is_connected (ScCall *self)
 {
@@ -1426,24 +1639,53 @@ sc_call_is_channel_open (ScCall *self)
   return self->channel_open;
 }
 
-/**
- * sc_call_stop:
- * Ends the call at once and completely: the pipeline goes to NULL (which joins every
- * streaming thread and closes every socket of the call) and no signal is emitted after.
- */
-void
-sc_call_stop (ScCall *self)
-{
-  g_return_if_fail (SC_IS_CALL (self));
-  if (!g_atomic_int_compare_and_exchange (&self->stopped, 0, 1))
-    return;
+/* ---- Tearing down ------------------------------------------------------------------ */
 
+/* Taking a pipeline to NULL joins its streaming, ICE and SCTP threads and closes its
+ * sockets: 20–50 ms here, which on the main context would delay the next call's
+ * set-up (a skip's new match arrives while the old call is still going down). One
+ * reaper thread does it instead, one call after the other; sc_call_join_teardowns()
+ * waits for it before the process exits. */
+static GMutex reaper_lock;
+static GThreadPool *reaper;
+
+static void
+stop_pipeline (ScCall *self)
+{
+  gint64 start_us = g_get_monotonic_time ();
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_debug ("call stopped in %.1f ms", (g_get_monotonic_time () - start_us) / 1000.0);
+}
+
+static void
+reap (gpointer data, gpointer unused)
+{
+  ScCall *self = data;
+  stop_pipeline (self);
+  g_object_unref (self);   /* the call's last reference, usually */
+}
+
+void
+sc_call_join_teardowns (void)
+{
+  g_mutex_lock (&reaper_lock);
+  GThreadPool *pool = g_steal_pointer (&reaper);
+  g_mutex_unlock (&reaper_lock);
+  if (pool)
+    g_thread_pool_free (pool, FALSE, TRUE);
+}
+
+/* Main context side of stopping: after this no signal is emitted and no callback
+ * touches the caller's objects. */
+static gboolean
+stop_signals (ScCall *self)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->stopped, 0, 1))
+    return FALSE;
+  if (self->sender && self->video_src)
+    sc_sender_detach (self->sender, self->video_src);
   if (self->channel)
     g_signal_handlers_disconnect_by_data (self->channel, self);
-  if (self->pipeline)
-    gst_element_set_state (self->pipeline, GST_STATE_NULL);
-  if (self->webrtc)
-    g_signal_handlers_disconnect_by_data (self->webrtc, self);
   if (self->bus_source)
     {
       g_source_destroy (self->bus_source);
@@ -1451,21 +1693,54 @@ sc_call_stop (ScCall *self)
     }
   remove_source (self, &self->stats_source);
   remove_source (self, &self->connect_timeout);
+  remove_source (self, &self->release_timeout);
+  return TRUE;
+}
+
+/**
+ * sc_call_stop:
+ * Ends the call at once: no signal is emitted after this returns. The pipeline goes to
+ * NULL (every streaming thread joined, every socket of the call closed) on the reaper
+ * thread, which holds a reference to the call until it is done; webrtcbin's handlers
+ * stay connected until then, and find the call stopped.
+ */
+void
+sc_call_stop (ScCall *self)
+{
+  g_return_if_fail (SC_IS_CALL (self));
+  if (!stop_signals (self))
+    return;
+
+  g_autoptr(GError) error = NULL;
+  g_mutex_lock (&reaper_lock);
+  if (reaper == NULL)
+    reaper = g_thread_pool_new (reap, NULL, 1, FALSE, &error);
+  gboolean queued = reaper && g_thread_pool_push (reaper, g_object_ref (self), &error);
+  g_mutex_unlock (&reaper_lock);
+  if (!queued)
+    {
+      g_warning ("stopping the call here: %s", error ? error->message : "no reaper");
+      stop_pipeline (self);
+      g_object_unref (self);
+    }
 }
 
 static void
 sc_call_dispose (GObject *object)
 {
   ScCall *self = SC_CALL (object);
-  if (self->pipeline)
-    sc_call_stop (self);
+  /* Dropped without sc_call_stop(): stop here and now. */
+  if (stop_signals (self) && self->pipeline)
+    stop_pipeline (self);
+  if (self->webrtc)
+    g_signal_handlers_disconnect_by_data (self->webrtc, self);
   g_clear_object (&self->channel);
   g_clear_pointer (&self->video_branch, video_branch_free);
   g_clear_object (&self->terminal_caps);
   g_clear_object (&self->video_tee);
-  g_clear_object (&self->video_encoder);
-  g_clear_object (&self->camera_balance);
-  g_clear_object (&self->mic_volume);
+  g_clear_object (&self->video_src);
+  g_clear_object (&self->audio_src);
+  g_clear_object (&self->sender);
   g_clear_object (&self->webrtc);
   g_clear_object (&self->pipeline);
   G_OBJECT_CLASS (sc_call_parent_class)->dispose (object);
@@ -1476,6 +1751,7 @@ sc_call_finalize (GObject *object)
 {
   ScCall *self = SC_CALL (object);
   g_ptr_array_unref (self->pending_candidates);
+  g_ptr_array_unref (self->held_pads);
   g_clear_pointer (&self->latest_frame, gst_sample_unref);
   g_mutex_clear (&self->frame_lock);
   g_clear_pointer (&self->config, sc_media_config_free);
@@ -1514,6 +1790,11 @@ sc_call_class_init (ScCallClass *klass)
   signals[SIG_STATS] =
     g_signal_new ("stats", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* ScCall::frame-delay: (double) ms from a stamped frame's capture to its decoding here
+   * (only with stamp_frames) */
+  signals[SIG_FRAME_DELAY] =
+    g_signal_new ("frame-delay", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
   signals[SIG_CHANNEL_OPEN] =
     g_signal_new ("channel-open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -1529,6 +1810,7 @@ static void
 sc_call_init (ScCall *self)
 {
   self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_entry_free);
+  self->held_pads = g_ptr_array_new_with_free_func (gst_object_unref);
   g_mutex_init (&self->frame_lock);
   self->video_target = (ScVideoTarget) { 80, 48, FALSE };
 }

@@ -12,6 +12,7 @@
 
 #include "sc-call-stats.h"
 #include "sc-media-config.h"
+#include "sc-sender.h"
 #include "sc-video-frame.h"
 
 G_BEGIN_DECLS
@@ -29,13 +30,18 @@ typedef enum {
 #define SC_TYPE_CALL (sc_call_get_type ())
 G_DECLARE_FINAL_TYPE (ScCall, sc_call, SC, CALL, GObject)
 
-/* @ice_uris: webrtcbin URIs (stun://…, turn://…), see sc-ice-uri.h */
+/* Builds the call's pipeline and sets it playing, ready for a peer: a call can be made
+ * ahead of its match (webrtcbin, the ICE agent and the receive side take a few
+ * milliseconds to make and start). Frames come from @sender once started. */
 ScCall   *sc_call_new                    (const ScMediaConfig *config,
+                                          ScSender            *sender,
+                                          GError             **error);
+/* The match: the role, the peer's name (the window title), and @ice_uris, webrtcbin
+ * URIs (stun://…, turn://…, see sc-ice-uri.h). The offerer makes the offer at once. */
+gboolean  sc_call_start                  (ScCall              *self,
                                           gboolean             offerer,
                                           const char          *peer_name,
                                           const char *const   *ice_uris,
-                                          GError             **error);
-gboolean  sc_call_start                  (ScCall              *self,
                                           GError             **error);
 gboolean  sc_call_set_remote_description (ScCall              *self,
                                           const char          *type,
@@ -47,10 +53,6 @@ void      sc_call_add_remote_candidate   (ScCall              *self,
 gboolean  sc_call_send_data              (ScCall              *self,
                                           const char          *text,
                                           GError             **error);
-void      sc_call_set_mic_muted          (ScCall              *self,
-                                          gboolean             muted);
-void      sc_call_set_camera_off         (ScCall              *self,
-                                          gboolean             off);
 void      sc_call_set_video_output       (ScCall              *self,
                                           ScVideoOutput        output);
 void      sc_call_set_video_target       (ScCall              *self,
@@ -59,5 +61,7 @@ void      sc_call_stop                   (ScCall              *self);
 
 gboolean  sc_call_is_connected           (ScCall              *self);
 gboolean  sc_call_is_channel_open        (ScCall              *self);
+/* Waits until every stopped call is completely torn down; before the process exits. */
+void      sc_call_join_teardowns         (void);
 
 G_END_DECLS

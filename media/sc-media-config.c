@@ -30,6 +30,7 @@ sc_media_config_copy (const ScMediaConfig *config)
   copy->relay_only = config->relay_only;
   copy->mic_muted = config->mic_muted;
   copy->camera_off = config->camera_off;
+  copy->stamp_frames = config->stamp_frames;
   return copy;
 }
 

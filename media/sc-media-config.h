@@ -20,6 +20,7 @@ typedef struct
   gboolean relay_only;   /* relay (TURN) candidates only */
   gboolean mic_muted;
   gboolean camera_off;
+  gboolean stamp_frames; /* glass-to-glass benchmark: stamp sent frames, time received ones */
 } ScMediaConfig;
 
 ScMediaConfig *sc_media_config_new  (void);

@@ -6,6 +6,7 @@
 #include <X11/Xlib.h>
 #include <gst/gst.h>
 
+#include "sc-call.h"
 #include "sc-media.h"
 
 /**
@@ -50,4 +51,5 @@ sc_media_finish (void)
 {
   if (certificate_thread)
     g_thread_join (g_steal_pointer (&certificate_thread));
+  sc_call_join_teardowns ();
 }

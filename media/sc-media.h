@@ -9,7 +9,8 @@ gboolean sc_media_init (int *argc, char ***argv, GError **error);
 /* Makes the process's DTLS certificate now, in the background, instead of inside the
  * first call's negotiation (RSA key generation: 50–300 ms here). */
 void     sc_media_prepare (void);
-/* Waits for what sc_media_prepare() started; call before leaving main(). */
+/* Waits for what sc_media_prepare() started and for calls still being torn down; call
+ * before leaving main(). */
 void     sc_media_finish (void);
 
 G_END_DECLS

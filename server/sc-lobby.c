@@ -1160,6 +1160,15 @@ resume (ScLobby *self, ScLobbyUser *fresh, const ScSessionClaims *claims)
     }
   if (user->state == USER_IDLE && user->wants_lobby)
     enter_lobby (self, user);
+  else if (user->state == USER_WAITING)
+    {
+      /* Waiting already: the old socket was still ours when its call ended, and the
+       * peer-left sent to it may have died with it. "waiting" says where the session
+       * is, so the client knows its call is over. */
+      g_autoptr(ScMessage) waiting = sc_message_new (SC_MSG_WAITING);
+      waiting->queue = sc_matcher_waiting (self->matcher);
+      send_msg (self, user, waiting);
+    }
   return user;
 }
 

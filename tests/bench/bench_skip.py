@@ -30,6 +30,23 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def timelines(clients):
+    """The clients' own set-up timelines (logged with -v at each first frame):
+    {mark: [ms from the call's creation]}, and how long stopping a call took."""
+    marks, stops = {}, []
+    for c in clients:
+        with open(c.stderr_path, errors="replace") as f:
+            for line in f:
+                m = re.search(r"set-up timeline \((\w+)", line)
+                if m:
+                    for name, ms in re.findall(r" ([a-z-]+)=([0-9.]+)", line):
+                        marks.setdefault((m.group(1), name), []).append(float(ms))
+                m = re.search(r"call stopped in ([0-9.]+) ms", line)
+                if m:
+                    stops.append(float(m.group(1)))
+    return marks, stops
+
+
 def pct(values, p):
     values = sorted(values)
     k = (len(values) - 1) * p / 100
@@ -48,7 +65,9 @@ def main():
               "matched→first-frame": [], "next→first-frame": []}
 
     with Scene() as scene:
-        server = scene.server()
+        # Skips come faster than a person's: the per-session next limit (burst 5, then
+        # one a second) would be measured instead of the set-up.
+        server = scene.server(extra=["--no-session-limits"])
         clients = [scene.client(server, f"c{i}", video=args.video, audio="test")
                    for i in range(args.clients)]
         by_id = {c.expect("signed-in")["id"]: c for c in clients}
@@ -91,8 +110,12 @@ def main():
                 other.expect("first-frame", timeout=20)
 
         server_cpu = cpu_seconds(server.proc.pid) - server_cpu0
+        marks, stops = timelines(clients)
+        errors = [e for c in clients for e in c.seen if e.get("event") == "error"]
 
     print(f"skip benchmark: {args.clients} clients, {args.nexts} nexts, video {args.video}")
+    for e in errors[:5]:
+        print(f"  error event: {e.get('code')}: {e.get('message')}")
     for n, snap in sorted(snapshots.items()):
         print(f"  after {n:4d} nexts: client RSS " + ", ".join(f"{r:.0f}" for r, _, _ in snap) +
               " MiB; fds " + ", ".join(str(f) for _, f, _ in snap) +
@@ -102,6 +125,14 @@ def main():
     print(f"  first call, matched→first-frame: median {statistics.median(first_calls):.0f} ms")
     for name, values in series.items():
         print(f"  {name:24s} p50 {pct(values, 50):7.1f} ms   p95 {pct(values, 95):7.1f} ms")
+    for role in ("offerer", "answerer"):
+        print(f"  inside the {role}, ms from its match:")
+        rows = [(name, v) for (r, name), v in marks.items() if r == role]
+        for name, values in sorted(rows, key=lambda kv: pct(kv[1], 50)):
+            print(f"    {name:22s} p50 {pct(values, 50):7.1f}   p95 {pct(values, 95):7.1f}")
+    if stops:
+        print(f"  stopping a call (pipeline to NULL): p50 {pct(stops, 50):.1f} ms, "
+              f"p95 {pct(stops, 95):.1f} ms")
 
 
 if __name__ == "__main__":

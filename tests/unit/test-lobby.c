@@ -732,6 +732,36 @@ test_takeover_and_stale_session (Fixture *f, gconstpointer data)
   fake_free (k3);
 }
 
+/* The partner leaves while our old socket still looks alive: its peer-left goes to that
+ * socket, which is in fact dead. Resuming on a new one (taking over) must say where the
+ * session is now, in the lobby, or the client never learns that its call ended. */
+static void
+test_takeover_after_lost_news (Fixture *f, gconstpointer data)
+{
+  sc_lobby_set_close_func (f->lobby, on_close, f->lobby);
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  g_autofree char *call = g_strdup (last_of (a, SC_MSG_MATCHED)->call);
+
+  fake_send_simple (f->lobby, b, SC_MSG_LEAVE);
+  g_assert_cmpstr (last_of (a, SC_MSG_PEER_LEFT)->call, ==, call);   /* lost, in truth */
+
+  g_autofree char *ticket = ticket_for (f, a);
+  FakeConn *a2 = fake_connect_with (f->lobby, ticket);
+  g_assert_true (a->gone);
+  ScMessage *signed_in = last_of (a2, SC_MSG_SIGNED_IN);
+  g_assert_true (signed_in->resumed);
+  g_assert_null (signed_in->call);
+  g_assert_nonnull (last_of (a2, SC_MSG_WAITING));
+  g_assert_null (last_of (a2, SC_MSG_MATCHED));
+
+  fake_disconnect (f->lobby, a2);
+  fake_disconnect (f->lobby, b);
+  fake_free (a);
+  fake_free (a2);
+  fake_free (b);
+}
+
 /* Tickets: only for a good token, one use, short-lived. Tokens: forged, foreign or
  * expired ones are refused; a live session gets a fresh one at half its life. */
 static void
@@ -910,6 +940,7 @@ main (int argc, char **argv)
   ADD ("/lobby/report-blocks", test_report_blocks);
   ADD ("/lobby/ban", test_ban);
   ADD ("/lobby/resume-within-grace", test_resume_within_grace);
+  ADD ("/lobby/takeover-after-lost-news", test_takeover_after_lost_news);
   ADD ("/lobby/grace-expiry", test_grace_expiry);
   ADD ("/lobby/away-while-partner-leaves", test_away_while_partner_leaves);
   ADD ("/lobby/takeover-and-stale-session", test_takeover_and_stale_session);

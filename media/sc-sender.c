@@ -1,0 +1,356 @@
+/* sc-sender.c: see sc-sender.h. */
+#define G_LOG_DOMAIN "showcast-media"
+
+#include "config.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+
+#include "sc-frame-stamp.h"
+#include "sc-sender.h"
+
+G_DEFINE_QUARK (sc-sender-error-quark, sc_sender_error)
+
+struct _ScSender
+{
+  GObject parent_instance;
+
+  GstElement *pipeline;
+  GstElement *video_encoder;
+  GstElement *camera_balance;
+  GstElement *mic_volume;        /* NULL without an audio source */
+  GSource *bus_source;
+
+  GMutex lock;                   /* guards the three below */
+  GstAppSrc *video_target;
+  GstAppSrc *audio_target;
+  gboolean need_keyframe;        /* drop delta frames until this call's first keyframe */
+};
+
+G_DEFINE_FINAL_TYPE (ScSender, sc_sender, G_TYPE_OBJECT)
+
+static char *
+video_source_description (const char *choice)
+{
+  if (g_str_equal (choice, "test"))
+    return g_strdup ("videotestsrc is-live=true pattern=ball "
+                     "! video/x-raw,width=640,height=480,framerate=30/1");
+  if (g_str_equal (choice, "camera"))
+    return g_strdup ("autovideosrc");
+  return g_strdup (choice);
+}
+
+static char *
+audio_source_description (const char *choice)
+{
+  if (g_str_equal (choice, "test"))
+    return g_strdup ("audiotestsrc is-live=true wave=sine freq=440 volume=0.2");
+  if (g_str_equal (choice, "mic"))
+    return g_strdup ("autoaudiosrc");
+  return g_strdup (choice);
+}
+
+/* Copies the encoded frame for the call: timestamps cleared, so the call's appsrc
+ * stamps it with its own pipeline's running time. The memory is shared, not copied. */
+static GstSample *
+retimed_sample (GstSample *sample)
+{
+  GstBuffer *buffer = gst_buffer_copy (gst_sample_get_buffer (sample));
+  GST_BUFFER_PTS (buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
+  GstSample *copy = gst_sample_new (buffer, gst_sample_get_caps (sample), NULL, NULL);
+  gst_buffer_unref (buffer);
+  return copy;
+}
+
+/* Pushing into a call that is going down returns FLUSHING: the call is detaching. */
+static void
+push_to (GstAppSrc *target, GstSample *sample)
+{
+  g_autoptr(GstSample) copy = retimed_sample (sample);
+  gst_app_src_push_sample (target, copy);
+}
+
+static GstFlowReturn
+on_video_sample (GstAppSink *sink, gpointer data)
+{
+  ScSender *self = data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  if (sample == NULL)
+    return GST_FLOW_OK;
+  gboolean delta = GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (sample),
+                                           GST_BUFFER_FLAG_DELTA_UNIT);
+
+  g_mutex_lock (&self->lock);
+  if (self->video_target && !(delta && self->need_keyframe))
+    {
+      self->need_keyframe = FALSE;
+      push_to (self->video_target, sample);
+    }
+  g_mutex_unlock (&self->lock);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+on_audio_sample (GstAppSink *sink, gpointer data)
+{
+  ScSender *self = data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  if (sample == NULL)
+    return GST_FLOW_OK;
+
+  g_mutex_lock (&self->lock);
+  if (self->audio_target)
+    push_to (self->audio_target, sample);
+  g_mutex_unlock (&self->lock);
+  return GST_FLOW_OK;
+}
+
+/* Glass-to-glass benchmark: each picture carries the time it left the camera's
+ * conversion, just before it is queued for the encoder. */
+static GstPadProbeReturn
+stamp_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  GstVideoInfo video;
+  GstVideoFrame frame;
+  if (caps && gst_video_info_from_caps (&video, caps) &&
+      gst_video_frame_map (&frame, &video, buffer, GST_MAP_WRITE))
+    {
+      sc_frame_stamp_write (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+                            GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+                            GST_VIDEO_FRAME_WIDTH (&frame), GST_VIDEO_FRAME_HEIGHT (&frame),
+                            sc_frame_stamp_now ());
+      gst_video_frame_unmap (&frame);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* "SOURCE ! CHAIN ! appsink" as one bin in the pipeline; one description, so that a
+ * source may end in caps. The chain names the elements the sender controls later. */
+static gboolean
+add_branch (ScSender *self, const char *source, const char *chain, GstAppSinkCallbacks *callbacks,
+            GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *description = g_strdup_printf (
+    "%s ! %s ! appsink name=out sync=false async=false max-buffers=4 drop=false "
+    "emit-signals=false", source, chain);
+  GstElement *bin = gst_parse_bin_from_description (description, FALSE, &local);
+  if (bin == NULL)
+    {
+      g_set_error (error, SC_SENDER_ERROR, 0, "cannot make the source “%s”: %s", source,
+                   local->message);
+      return FALSE;
+    }
+  gst_bin_add (GST_BIN (self->pipeline), bin);
+
+  g_autoptr(GstElement) sink = gst_bin_get_by_name (GST_BIN (bin), "out");
+  if (sink == NULL)
+    {
+      g_set_error (error, SC_SENDER_ERROR, 0, "cannot use the source “%s”", source);
+      return FALSE;
+    }
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), callbacks, self, NULL);
+
+  GstElement *named;
+  if ((named = gst_bin_get_by_name (GST_BIN (bin), "encoder")))
+    self->video_encoder = named;
+  if ((named = gst_bin_get_by_name (GST_BIN (bin), "camera")))
+    self->camera_balance = named;
+  if ((named = gst_bin_get_by_name (GST_BIN (bin), "mic")))
+    self->mic_volume = named;
+  if ((named = gst_bin_get_by_name (GST_BIN (bin), "stamp")))
+    {
+      g_autoptr(GstPad) pad = gst_element_get_static_pad (named, "src");
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_probe, NULL, NULL);
+      gst_object_unref (named);
+    }
+  return TRUE;
+}
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
+{
+  ScSender *self = data;
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *debug = NULL;
+      gst_message_parse_error (message, &error, &debug);
+      g_warning ("capture error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
+                 error->message, debug ? debug : "");
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_LATENCY)
+    gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+  return G_SOURCE_CONTINUE;
+}
+
+ScSender *
+sc_sender_new (const ScMediaConfig *config, GError **error)
+{
+  g_autoptr(ScSender) self = g_object_new (SC_TYPE_SENDER, NULL);
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new ("capture"));
+
+  g_autofree char *video_src = video_source_description (config->video_source);
+  /* One encoder thread: libvpx's VP8 worker threads busy-wait, which doubled the
+   * encoder's CPU time on two loaded cores (measured: 20 % → 10 % of a core at
+   * 640x480@30). The queue before the encoder drops late pictures rather than
+   * delaying the newest. */
+  /* I420 is what vp8enc takes anyway; fixed here so that the stamp knows its plane. */
+  g_autofree char *video_chain = g_strdup_printf (
+    "videoconvert ! videobalance name=camera ! video/x-raw,format=I420 ! %s"
+    "queue max-size-buffers=2 leaky=downstream ! vp8enc name=encoder deadline=1 cpu-used=8 end-usage=cbr target-bitrate=800000 "
+    "lag-in-frames=0 keyframe-max-dist=300 threads=1",
+    config->stamp_frames ? "identity name=stamp ! " : "");
+  GstAppSinkCallbacks video_callbacks = { .new_sample = on_video_sample };
+  if (!add_branch (self, video_src, video_chain, &video_callbacks, error))
+    return NULL;
+
+  if (!g_str_equal (config->audio_source, "none"))
+    {
+      g_autofree char *audio_src = audio_source_description (config->audio_source);
+      const char *audio_chain =
+        "audioconvert ! audioresample ! volume name=mic ! queue max-size-time=100000000 "
+        "leaky=downstream ! opusenc";
+      GstAppSinkCallbacks audio_callbacks = { .new_sample = on_audio_sample };
+      if (!add_branch (self, audio_src, audio_chain, &audio_callbacks, error))
+        return NULL;
+    }
+
+  sc_sender_set_mic_muted (self, config->mic_muted);
+  sc_sender_set_camera_off (self, config->camera_off);
+
+  g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_source = gst_bus_create_watch (bus);
+  g_source_set_callback (self->bus_source, G_SOURCE_FUNC (on_bus_message), self, NULL);
+  g_source_attach (self->bus_source, g_main_context_get_thread_default ());
+  return g_steal_pointer (&self);
+}
+
+gboolean
+sc_sender_start (ScSender *self, GError **error)
+{
+  g_return_val_if_fail (SC_IS_SENDER (self), FALSE);
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error_literal (error, SC_SENDER_ERROR, 0,
+                           "the media pipeline would not start (is the camera or microphone "
+                           "available?)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+sc_sender_stop (ScSender *self)
+{
+  g_return_if_fail (SC_IS_SENDER (self));
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->video_target);
+  g_clear_object (&self->audio_target);
+  g_mutex_unlock (&self->lock);
+  if (self->pipeline)
+    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+}
+
+gboolean
+sc_sender_has_audio (ScSender *self)
+{
+  return self->mic_volume != NULL;
+}
+
+void
+sc_sender_attach (ScSender *self, GstAppSrc *video, GstAppSrc *audio)
+{
+  g_return_if_fail (SC_IS_SENDER (self));
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->video_target, video);
+  g_set_object (&self->audio_target, audio);
+  self->need_keyframe = TRUE;
+  g_mutex_unlock (&self->lock);
+  sc_sender_force_keyframe (self);
+}
+
+void
+sc_sender_detach (ScSender *self, GstAppSrc *video)
+{
+  g_return_if_fail (SC_IS_SENDER (self));
+  g_mutex_lock (&self->lock);
+  if (self->video_target == video)
+    {
+      g_clear_object (&self->video_target);
+      g_clear_object (&self->audio_target);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+sc_sender_force_keyframe (ScSender *self)
+{
+  g_return_if_fail (SC_IS_SENDER (self));
+  if (self->video_encoder == NULL)
+    return;
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->video_encoder, "src");
+  gst_pad_send_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+                                                                        TRUE, 0));
+}
+
+void
+sc_sender_set_mic_muted (ScSender *self, gboolean muted)
+{
+  if (self->mic_volume)
+    g_object_set (self->mic_volume, "mute", muted, NULL);
+}
+
+void
+sc_sender_set_camera_off (ScSender *self, gboolean off)
+{
+  /* Camera off sends black frames rather than none, so the peer's picture does not
+   * freeze on the last frame and the stream stays negotiated. */
+  if (self->camera_balance)
+    g_object_set (self->camera_balance, "contrast", off ? 0.0 : 1.0,
+                  "brightness", off ? -1.0 : 0.0, "saturation", off ? 0.0 : 1.0, NULL);
+}
+
+static void
+sc_sender_dispose (GObject *object)
+{
+  ScSender *self = SC_SENDER (object);
+  if (self->pipeline)
+    sc_sender_stop (self);
+  if (self->bus_source)
+    {
+      g_source_destroy (self->bus_source);
+      g_clear_pointer (&self->bus_source, g_source_unref);
+    }
+  g_clear_object (&self->video_encoder);
+  g_clear_object (&self->camera_balance);
+  g_clear_object (&self->mic_volume);
+  g_clear_object (&self->pipeline);
+  G_OBJECT_CLASS (sc_sender_parent_class)->dispose (object);
+}
+
+static void
+sc_sender_finalize (GObject *object)
+{
+  ScSender *self = SC_SENDER (object);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (sc_sender_parent_class)->finalize (object);
+}
+
+static void
+sc_sender_class_init (ScSenderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = sc_sender_dispose;
+  object_class->finalize = sc_sender_finalize;
+}
+
+static void
+sc_sender_init (ScSender *self)
+{
+  g_mutex_init (&self->lock);
+}

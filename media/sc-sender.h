@@ -1,0 +1,46 @@
+/* sc-sender.h: the process's capture and encoders: camera (or test pattern) → VP8,
+ * microphone (or tone) → Opus, in a pipeline of their own that runs from start to quit.
+ *
+ * Calls come and go; the sender stays. A call attaches its two appsrcs while it is
+ * being set up and gets encoded frames in its own pipeline from then on, starting with
+ * a fresh keyframe; a skip builds no encoder and waits for no camera (issue #6).
+ *
+ * Threads: frames are pushed from the sender's streaming threads. sc_sender_attach()
+ * and sc_sender_detach() may be called from any thread; once detach returns, nothing is
+ * pushed into those appsrcs any more.
+ */
+#pragma once
+
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+
+#include "sc-media-config.h"
+
+G_BEGIN_DECLS
+
+#define SC_SENDER_ERROR (sc_sender_error_quark ())
+GQuark sc_sender_error_quark (void);
+
+#define SC_TYPE_SENDER (sc_sender_get_type ())
+G_DECLARE_FINAL_TYPE (ScSender, sc_sender, SC, SENDER, GObject)
+
+ScSender *sc_sender_new             (const ScMediaConfig *config,
+                                     GError             **error);
+gboolean  sc_sender_start           (ScSender            *self,
+                                     GError             **error);
+void      sc_sender_stop            (ScSender            *self);
+gboolean  sc_sender_has_audio       (ScSender            *self);
+/* @audio may be NULL. Replaces any earlier attachment. */
+void      sc_sender_attach          (ScSender            *self,
+                                     GstAppSrc           *video,
+                                     GstAppSrc           *audio);
+void      sc_sender_detach          (ScSender            *self,
+                                     GstAppSrc           *video);
+/* Any thread. The next video frame is a keyframe. */
+void      sc_sender_force_keyframe  (ScSender            *self);
+void      sc_sender_set_mic_muted   (ScSender            *self,
+                                     gboolean             muted);
+void      sc_sender_set_camera_off  (ScSender            *self,
+                                     gboolean             off);
+
+G_END_DECLS

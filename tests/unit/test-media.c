@@ -1,0 +1,214 @@
+/* test-media.c: the media pieces that need no network: the frame stamp of the
+ * glass-to-glass benchmark (raw, and through a real VP8 encoder and decoder), and the
+ * process-wide sender's attach and detach with a real GStreamer pipeline. */
+#include "config.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include "sc-frame-stamp.h"
+#include "sc-media-config.h"
+#include "sc-sender.h"
+
+/* ---- The stamp alone ---------------------------------------------------------------- */
+
+static void
+test_stamp_round_trip (void)
+{
+  static const struct { guint width, height; gsize stride; } sizes[] = {
+    { 160, 16, 160 }, { 320, 240, 320 }, { 640, 480, 640 }, { 641, 480, 704 }, { 1280, 720, 1280 },
+  };
+  static const guint32 values[] = { 0, 1, 0x80000000u, 0xDEADBEEFu, 0xFFFFFFFFu, 0x12345678u };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (values); j++)
+      {
+        gsize size = sizes[i].stride * sizes[i].height;
+        g_autofree guint8 *luma = g_malloc (size);
+        memset (luma, 90, size);   /* grey, neither black nor white */
+        g_assert_true (sc_frame_stamp_write (luma, sizes[i].stride, sizes[i].width,
+                                             sizes[i].height, values[j]));
+        guint32 read = 0;
+        g_assert_true (sc_frame_stamp_read (luma, sizes[i].stride, sizes[i].width,
+                                            sizes[i].height, &read));
+        g_assert_cmphex (read, ==, values[j]);
+      }
+}
+
+static void
+test_stamp_refuses (void)
+{
+  guint8 luma[640 * 32];
+  guint32 read = 0;
+
+  /* No stamp: a blank picture, black or white. */
+  memset (luma, 16, sizeof luma);
+  g_assert_false (sc_frame_stamp_read (luma, 640, 640, 32, &read));
+  memset (luma, 235, sizeof luma);
+  g_assert_false (sc_frame_stamp_read (luma, 640, 640, 32, &read));
+
+  /* Too small to hold one. */
+  g_assert_false (sc_frame_stamp_write (luma, 100, 100, 32, 7));
+  g_assert_false (sc_frame_stamp_write (luma, 640, 640, 8, 7));
+
+  /* One value cell flipped: the check nibble no longer matches. */
+  g_assert_true (sc_frame_stamp_write (luma, 640, 640, 32, 0x0F0F0F0Fu));
+  guint cell_width = 640 / SC_FRAME_STAMP_CELLS;
+  for (guint line = 0; line < SC_FRAME_STAMP_LINES; line++)
+    memset (luma + line * 640 + 10 * cell_width, luma[line * 640 + 10 * cell_width] > 128 ? 16 : 235,
+            cell_width);
+  g_assert_false (sc_frame_stamp_read (luma, 640, 640, 32, &read));
+}
+
+static void
+test_stamp_age (void)
+{
+  g_assert_cmpfloat (sc_frame_stamp_age_ms (1000, 1000 + 4200), ==, 42.0);
+  /* Across the wrap of the 32-bit clock. */
+  g_assert_cmpfloat (sc_frame_stamp_age_ms (0xFFFFFF00u, 0x00000100u), ==, 5.12);
+}
+
+/* ---- The stamp through VP8 ------------------------------------------------------------- */
+
+static GstPadProbeReturn
+stamp_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  guint *count = data;
+  GstBuffer *buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  GstMapInfo map;
+  g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_WRITE));
+  g_assert_true (sc_frame_stamp_write (map.data, 640, 640, 480, 0xC0DE0000u + (*count)++));
+  gst_buffer_unmap (buffer, &map);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+test_stamp_through_vp8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (
+    "videotestsrc num-buffers=30 pattern=ball ! video/x-raw,format=I420,width=640,height=480 "
+    "! identity name=stamp ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=800000 "
+    "lag-in-frames=0 ! vp8dec ! video/x-raw,format=I420 ! appsink name=out sync=false",
+    &error);
+  g_assert_no_error (error);
+  guint written = 0;
+  g_autoptr(GstElement) stamp = gst_bin_get_by_name (GST_BIN (pipeline), "stamp");
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (stamp, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_probe, &written, NULL);
+  g_autoptr(GstElement) out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+
+  guint read_count = 0;
+  GstSample *sample;
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND)))
+    {
+      GstVideoInfo info;
+      GstVideoFrame frame;
+      g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+      g_assert_true (gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample),
+                                          GST_MAP_READ));
+      guint32 value = 0;
+      g_assert_true (sc_frame_stamp_read (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+                                          GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+                                          GST_VIDEO_FRAME_WIDTH (&frame),
+                                          GST_VIDEO_FRAME_HEIGHT (&frame), &value));
+      g_assert_cmphex (value, ==, 0xC0DE0000u + read_count);
+      read_count++;
+      gst_video_frame_unmap (&frame);
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_cmpuint (written, ==, 30);
+  g_assert_cmpuint (read_count, ==, 30);
+}
+
+/* ---- The sender ------------------------------------------------------------------------ */
+
+static void
+test_sender_attach_detach (void)
+{
+  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
+  g_free (config->video_source);
+  config->video_source = g_strdup ("videotestsrc is-live=true ! video/x-raw,width=320,"
+                                   "height=240,framerate=30/1");
+  g_free (config->audio_source);
+  config->audio_source = g_strdup ("none");
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = sc_sender_new (config, &error);
+  g_assert_no_error (error);
+  g_assert_false (sc_sender_has_audio (sender));
+  g_assert_true (sc_sender_start (sender, &error));
+
+  /* A call's receiving end of the sender, as ScCall has it. */
+  g_autoptr(GstElement) call = gst_parse_launch (
+    "appsrc name=in is-live=true format=time do-timestamp=true ! appsink name=out sync=false",
+    &error);
+  g_assert_no_error (error);
+  g_autoptr(GstElement) in = gst_bin_get_by_name (GST_BIN (call), "in");
+  g_autoptr(GstElement) out = gst_bin_get_by_name (GST_BIN (call), "out");
+  gst_element_set_state (call, GST_STATE_PLAYING);
+
+  /* Let the encoder run a while: a call joining later still starts on a keyframe. */
+  g_usleep (300 * 1000);
+  sc_sender_attach (sender, GST_APP_SRC (in), NULL);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(GstSample) sample = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
+      g_assert_nonnull (sample);
+      GstBuffer *buffer = gst_sample_get_buffer (sample);
+      /* The first is a keyframe, the ones after are not; stamped in this pipeline. */
+      g_assert_cmpint (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT), ==, i > 0);
+      g_assert_true (GST_BUFFER_PTS_IS_VALID (buffer));
+      g_assert_true (gst_structure_has_name (gst_caps_get_structure (gst_sample_get_caps (sample), 0),
+                                             "video/x-vp8"));
+    }
+
+  /* Detached: nothing more comes, whatever was in flight aside. */
+  sc_sender_detach (sender, GST_APP_SRC (in));
+  GstSample *late;
+  while ((late = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 100 * GST_MSECOND)))
+    gst_sample_unref (late);
+  g_assert_null (gst_app_sink_try_pull_sample (GST_APP_SINK (out), 300 * GST_MSECOND));
+
+  /* Attached again (the next call): a keyframe first again. */
+  sc_sender_attach (sender, GST_APP_SRC (in), NULL);
+  g_autoptr(GstSample) again = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
+  g_assert_nonnull (again);
+  g_assert_false (GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (again), GST_BUFFER_FLAG_DELTA_UNIT));
+
+  sc_sender_detach (sender, GST_APP_SRC (in));
+  sc_sender_stop (sender);
+  gst_element_set_state (call, GST_STATE_NULL);
+}
+
+static void
+test_sender_bad_source (void)
+{
+  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
+  g_free (config->video_source);
+  config->video_source = g_strdup ("no-such-element-here");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = sc_sender_new (config, &error);
+  g_assert_null (sender);
+  g_assert_error (error, SC_SENDER_ERROR, 0);
+  g_assert_nonnull (strstr (error->message, "no-such-element-here"));
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/stamp/round-trip", test_stamp_round_trip);
+  g_test_add_func ("/stamp/refuses", test_stamp_refuses);
+  g_test_add_func ("/stamp/age", test_stamp_age);
+  g_test_add_func ("/stamp/through-vp8", test_stamp_through_vp8);
+  g_test_add_func ("/sender/attach-detach", test_sender_attach_detach);
+  g_test_add_func ("/sender/bad-source", test_sender_bad_source);
+  return g_test_run ();
+}
