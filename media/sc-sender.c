@@ -21,10 +21,12 @@ struct _ScSender
   GstElement *mic_volume;        /* NULL without an audio source */
   GSource *bus_source;
 
-  GMutex lock;                   /* guards the three below */
+  GMutex lock;                   /* guards the four below */
   GstAppSrc *video_target;
   GstAppSrc *audio_target;
-  gboolean need_keyframe;        /* drop delta frames until this call's first keyframe */
+  gboolean need_keyframe;        /* drop delta frames until the next keyframe */
+  gboolean holding;              /* the call is not connected: one keyframe, then nothing */
+  gboolean held_keyframe;        /* that keyframe went out */
 };
 
 G_DEFINE_FINAL_TYPE (ScSender, sc_sender, G_TYPE_OBJECT)
@@ -82,9 +84,11 @@ on_video_sample (GstAppSink *sink, gpointer data)
                                            GST_BUFFER_FLAG_DELTA_UNIT);
 
   g_mutex_lock (&self->lock);
-  if (self->video_target && !(delta && self->need_keyframe))
+  if (self->video_target && !(delta && self->need_keyframe) &&
+      !(self->holding && self->held_keyframe))
     {
       self->need_keyframe = FALSE;
+      self->held_keyframe = self->holding;
       push_to (self->video_target, sample);
     }
   g_mutex_unlock (&self->lock);
@@ -100,7 +104,7 @@ on_audio_sample (GstAppSink *sink, gpointer data)
     return GST_FLOW_OK;
 
   g_mutex_lock (&self->lock);
-  if (self->audio_target)
+  if (self->audio_target && !self->holding)
     push_to (self->audio_target, sample);
   g_mutex_unlock (&self->lock);
   return GST_FLOW_OK;
@@ -202,7 +206,7 @@ sc_sender_new (const ScMediaConfig *config, GError **error)
   /* I420 is what vp8enc takes anyway; fixed here so that the stamp knows its plane. */
   g_autofree char *video_chain = g_strdup_printf (
     "videoconvert ! videobalance name=camera ! video/x-raw,format=I420 ! %s"
-    "queue max-size-buffers=2 leaky=downstream ! vp8enc name=encoder deadline=1 cpu-used=8 end-usage=cbr target-bitrate=800000 "
+    "queue max-size-buffers=2 leaky=downstream ! vp8enc name=encoder deadline=1 cpu-used=16 end-usage=cbr target-bitrate=800000 "
     "lag-in-frames=0 keyframe-max-dist=300 threads=1",
     config->stamp_frames ? "identity name=stamp ! " : "");
   GstAppSinkCallbacks video_callbacks = { .new_sample = on_video_sample };
@@ -270,8 +274,28 @@ sc_sender_attach (ScSender *self, GstAppSrc *video, GstAppSrc *audio)
   g_set_object (&self->video_target, video);
   g_set_object (&self->audio_target, audio);
   self->need_keyframe = TRUE;
+  self->holding = TRUE;
+  self->held_keyframe = FALSE;
   g_mutex_unlock (&self->lock);
   sc_sender_force_keyframe (self);
+}
+
+void
+sc_sender_release (ScSender *self, GstAppSrc *video)
+{
+  g_return_if_fail (SC_IS_SENDER (self));
+  g_mutex_lock (&self->lock);
+  gboolean ours = self->video_target == video && self->holding;
+  if (ours)
+    {
+      self->holding = FALSE;
+      /* The frames after the held keyframe were not sent: the next one sent must not
+       * refer to them. */
+      self->need_keyframe = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  if (ours)
+    sc_sender_force_keyframe (self);
 }
 
 void

@@ -30,10 +30,15 @@ gboolean  sc_sender_start           (ScSender            *self,
                                      GError             **error);
 void      sc_sender_stop            (ScSender            *self);
 gboolean  sc_sender_has_audio       (ScSender            *self);
-/* @audio may be NULL. Replaces any earlier attachment. */
+/* @audio may be NULL. Replaces any earlier attachment. Until sc_sender_release() the
+ * call gets one video frame, a fresh keyframe, and no audio: a call waits for its
+ * connection, and what would pile up meanwhile is stale by the time it could go. */
 void      sc_sender_attach          (ScSender            *self,
                                      GstAppSrc           *video,
                                      GstAppSrc           *audio);
+/* The call is connected: everything from the next keyframe (asked for now) on. */
+void      sc_sender_release         (ScSender            *self,
+                                     GstAppSrc           *video);
 void      sc_sender_detach          (ScSender            *self,
                                      GstAppSrc           *video);
 /* Any thread. The next video frame is a keyframe. */

@@ -92,9 +92,9 @@ def start_xvfb():
     return xvfb, f":{number}"
 
 
-def resources(seconds):
-    print(f"one client in a call, 640x480@30 both ways, over {seconds} s:")
-    for sink in ("none", "window"):
+def resources(seconds, video, sinks):
+    print(f"one client in a call, 640x480@30 both ways, video source {video!r}, over {seconds} s:")
+    for sink in [s for s in ("none", "window") if s in sinks]:
         xvfb = None
         if sink == "window":
             xvfb, display = start_xvfb()
@@ -102,8 +102,8 @@ def resources(seconds):
         try:
             with Scene() as scene:
                 server = scene.server()
-                me = scene.client(server, "measured", video=FULL, extra=["--video-sink", sink])
-                scene.client(server, "peer", video=FULL)
+                me = scene.client(server, "measured", video=video, extra=["--video-sink", sink])
+                scene.client(server, "peer", video=video)
                 me.expect("first-frame", timeout=20)
                 time.sleep(2)
                 measure("no sink" if sink == "none" else "window", me.proc.pid, seconds)
@@ -113,12 +113,14 @@ def resources(seconds):
                 xvfb.terminate()
                 xvfb.wait()
 
+    if "terminal" not in sinks:
+        return
     with Scene() as scene:
         server = scene.server()
         panel = Panel(server, "measured", width=120, height=36, env={"COLORTERM": "truecolor"},
                       extra=["--video-sink", "terminal"], video=None)
         scene.procs.append(panel)
-        scene.client(server, "peer", video=FULL)
+        scene.client(server, "peer", video=video)
         panel.wait_for("in call with")
         time.sleep(2)
         measure("terminal", panel.client_pid(), seconds)
@@ -129,11 +131,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--only", choices=("glass", "resources"))
+    ap.add_argument("--video", default=FULL,
+                    help="video source of both clients in the resources part (default: the "
+                         "client's test picture, 640x480@30)")
+    ap.add_argument("--sinks", default="none,window,terminal")
     args = ap.parse_args()
     if args.only != "resources":
         glass_to_glass(args.seconds)
     if args.only != "glass":
-        resources(args.seconds)
+        resources(args.seconds, args.video, args.sinks.split(","))
 
 
 if __name__ == "__main__":

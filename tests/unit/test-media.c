@@ -156,6 +156,17 @@ test_sender_attach_detach (void)
   /* Let the encoder run a while: a call joining later still starts on a keyframe. */
   g_usleep (300 * 1000);
   sc_sender_attach (sender, GST_APP_SRC (in), NULL);
+
+  /* Not connected yet: one keyframe, then nothing (what piled up would be stale). */
+  {
+    g_autoptr(GstSample) first = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
+    g_assert_nonnull (first);
+    g_assert_false (GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (first), GST_BUFFER_FLAG_DELTA_UNIT));
+    g_assert_null (gst_app_sink_try_pull_sample (GST_APP_SINK (out), 300 * GST_MSECOND));
+  }
+
+  /* Connected: a fresh keyframe (the frames in between were never sent), then the rest. */
+  sc_sender_release (sender, GST_APP_SRC (in));
   for (guint i = 0; i < 10; i++)
     {
       g_autoptr(GstSample) sample = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
@@ -177,6 +188,7 @@ test_sender_attach_detach (void)
 
   /* Attached again (the next call): a keyframe first again. */
   sc_sender_attach (sender, GST_APP_SRC (in), NULL);
+  sc_sender_release (sender, GST_APP_SRC (in));
   g_autoptr(GstSample) again = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
   g_assert_nonnull (again);
   g_assert_false (GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (again), GST_BUFFER_FLAG_DELTA_UNIT));
