@@ -575,7 +575,9 @@ static gboolean
 decode_error (JsonObject *o, ScMessage *m, GError **error)
 {
   return read_string (o, "code", 1, 64, &m->code, error) &&
-         read_string (o, "message", 0, 1024, &m->message, error);
+         read_string (o, "message", 0, 1024, &m->message, error) &&
+         (!json_object_has_member (o, "call") ||
+          read_string (o, "call", 1, SC_ID_MAX_BYTES, &m->call, error));
 }
 
 static void
@@ -585,6 +587,12 @@ encode_error (const ScMessage *m, JsonBuilder *b)
   json_builder_add_string_value (b, m->code);
   json_builder_set_member_name (b, "message");
   json_builder_add_string_value (b, m->message ? m->message : "");
+  if (m->call)
+    {
+      /* The call the refused message named, so a client can tell which it was. */
+      json_builder_set_member_name (b, "call");
+      json_builder_add_string_value (b, m->call);
+    }
 }
 
 typedef struct {
@@ -627,7 +635,7 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
   [SC_MSG_PEER_LEFT] = { "peer-left", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                          MEMBERS ("call", "reason"), decode_peer_left, encode_peer_left },
   [SC_MSG_ERROR] = { "error", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
-                     MEMBERS ("code", "message"), decode_error, encode_error },
+                     MEMBERS ("code", "message", "call"), decode_error, encode_error },
   [SC_MSG_SESSION] = { "session", SC_FROM_SERVER, SC_MSG_MAX_BYTES, MEMBERS ("token"),
                        decode_session, encode_session },
   [SC_MSG_CALL_FAILED] = { "call-failed", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, MEMBERS ("call"),

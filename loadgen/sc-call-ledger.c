@@ -26,6 +26,8 @@ typedef struct
 
 typedef struct
 {
+  guint client;
+  char *call;
   char *reporter;
   char *reported;
   gboolean failed;
@@ -35,7 +37,6 @@ struct _ScCallLedger
 {
   GHashTable *calls;          /* call → Record */
   GPtrArray *reports;         /* of Report, in order */
-  GHashTable *pending;        /* client → GQueue of Report* not yet known to have failed */
   GPtrArray *suspects;        /* of char* "reporter\nreported" matched after a report */
   GString *early;             /* violations seen on the spot */
   guint n_early;
@@ -56,6 +57,7 @@ record_free (Record *r)
 static void
 report_free (Report *r)
 {
+  g_free (r->call);
   g_free (r->reporter);
   g_free (r->reported);
   g_free (r);
@@ -67,7 +69,6 @@ sc_call_ledger_new (void)
   ScCallLedger *ledger = g_new0 (ScCallLedger, 1);
   ledger->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) record_free);
   ledger->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) report_free);
-  ledger->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_queue_free);
   ledger->suspects = g_ptr_array_new_with_free_func (g_free);
   ledger->early = g_string_new (NULL);
   return ledger;
@@ -78,7 +79,6 @@ sc_call_ledger_free (ScCallLedger *ledger)
 {
   g_hash_table_unref (ledger->calls);
   g_ptr_array_unref (ledger->reports);
-  g_hash_table_unref (ledger->pending);
   g_ptr_array_unref (ledger->suspects);
   g_string_free (ledger->early, TRUE);
   g_free (ledger);
@@ -188,29 +188,33 @@ sc_call_ledger_told (ScCallLedger *ledger, const char *call, guint client)
 }
 
 void
-sc_call_ledger_reported (ScCallLedger *ledger, guint client, const char *reporter_id,
-                         const char *reported_id)
+sc_call_ledger_reported (ScCallLedger *ledger, guint client, const char *call,
+                         const char *reporter_id, const char *reported_id)
 {
   Report *rep = g_new0 (Report, 1);
+  rep->client = client;
+  rep->call = g_strdup (call);
   rep->reporter = g_strdup (reporter_id);
   rep->reported = g_strdup (reported_id);
   g_ptr_array_add (ledger->reports, rep);
-  GQueue *queue = g_hash_table_lookup (ledger->pending, GUINT_TO_POINTER (client));
-  if (queue == NULL)
-    {
-      queue = g_queue_new ();
-      g_hash_table_insert (ledger->pending, GUINT_TO_POINTER (client), queue);
-    }
-  g_queue_push_tail (queue, rep);
 }
 
+/* Matched by call, not by order: a report that succeeded is never acknowledged, so a
+ * refusal says nothing about which of several reports it answers unless it names one. */
 void
-sc_call_ledger_report_failed (ScCallLedger *ledger, guint client)
+sc_call_ledger_report_failed (ScCallLedger *ledger, guint client, const char *call)
 {
-  GQueue *queue = g_hash_table_lookup (ledger->pending, GUINT_TO_POINTER (client));
-  Report *rep = queue ? g_queue_pop_head (queue) : NULL;
-  if (rep)
-    rep->failed = TRUE;
+  for (guint i = ledger->reports->len; i > 0; i--)
+    {
+      Report *rep = g_ptr_array_index (ledger->reports, i - 1);
+      if (rep->client == client && g_strcmp0 (rep->call, call) == 0 && !rep->failed)
+        {
+          rep->failed = TRUE;
+          return;
+        }
+    }
+  violation (ledger, "client %u: told its report in call %s failed, but it sent none there",
+             client, call ? call : "(none named)");
 }
 
 guint

@@ -34,14 +34,17 @@ void          sc_call_ledger_ended_by   (ScCallLedger *ledger,
 void          sc_call_ledger_told       (ScCallLedger *ledger,
                                          const char   *call,
                                          guint         client);
-/* @reporter_id reported @reported_id; from now on they must never be paired — unless
- * the report failed (the server said not-in-call: sc_call_ledger_report_failed). */
+/* @reporter_id reported @reported_id, its partner in @call; from now on they must never
+ * be paired — unless the report failed (the server said not-in-call for that call, as
+ * when the partner's skip crossed the report: sc_call_ledger_report_failed). */
 void          sc_call_ledger_reported   (ScCallLedger *ledger,
                                          guint         client,
+                                         const char   *call,
                                          const char   *reporter_id,
                                          const char   *reported_id);
 void          sc_call_ledger_report_failed (ScCallLedger *ledger,
-                                            guint         client);
+                                            guint         client,
+                                            const char   *call);
 
 /* Checks what can only be judged at the end. @still_there(@client, @session) says
  * whether that session of that client is still alive and quiet. Returns the number of

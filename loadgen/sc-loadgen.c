@@ -106,16 +106,19 @@ vc_end_call (Vc *vc)
   g_clear_pointer (&vc->call, g_free);
 }
 
-static void
+/* Returns TRUE if @call was the one we were in; FALSE if we had ended it ourselves
+ * already (our next, leave or report crossed the partner's), and our own action has
+ * decided where we are. */
+static gboolean
 vc_told_call_ended (Vc *vc, const char *call)
 {
   sc_call_ledger_told (vc->lg->ledger, call, vc->index);
-  if (g_strcmp0 (call, vc->call) == 0)
-    {
-      g_free (vc->last_peer);
-      vc->last_peer = g_steal_pointer (&vc->peer);
-      g_clear_pointer (&vc->call, g_free);
-    }
+  if (vc->call == NULL || g_strcmp0 (call, vc->call) != 0)
+    return FALSE;
+  g_free (vc->last_peer);
+  vc->last_peer = g_steal_pointer (&vc->peer);
+  g_clear_pointer (&vc->call, g_free);
+  return TRUE;
 }
 
 static void
@@ -301,8 +304,10 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
         }
       break;
     case SC_MSG_PEER_LEFT:
-      vc_told_call_ended (vc, msg->call);
-      if (vc->call == NULL)
+      /* The server puts us back in the lobby only if we were still in that call. After
+       * our own leave we stay out (a peer-left crossing it must not make us think we
+       * wait: a match that follows would look live while the leave ends it). */
+      if (vc_told_call_ended (vc, msg->call))
         {
           vc->state = VC_WAITING;
           if (!lg->opt->chaos)
@@ -313,7 +318,7 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
     case SC_MSG_ERROR:
       lg->res->errors++;
       if (g_strcmp0 (msg->code, "not-in-call") == 0)
-        sc_call_ledger_report_failed (lg->ledger, vc->index);
+        sc_call_ledger_report_failed (lg->ledger, vc->index, msg->call);
       else if (!lg->opt->quiet)
         g_message ("client %u: error %s: %s", vc->index, msg->code, msg->message);
       break;
@@ -523,7 +528,7 @@ chaos_action (gpointer data)
     }
   else if (vc->state == VC_PAIRED && roll < 16)
     {
-      sc_call_ledger_reported (lg->ledger, vc->index, vc->id, vc->peer);
+      sc_call_ledger_reported (lg->ledger, vc->index, vc->call, vc->id, vc->peer);
       vc_send_call_msg (vc, SC_MSG_REPORT);
       vc_end_call (vc);
       vc->state = VC_WAITING;

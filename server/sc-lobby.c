@@ -875,7 +875,12 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
 {
   if (reporter->state != USER_PAIRED || g_strcmp0 (reporter->pair->call, msg->call) != 0)
     {
-      sc_lobby_send_error (self, reporter, "not-in-call", "You can report only the peer of your current call.");
+      /* The report crossed the end of its call: say which, since the reporter may
+       * have sent another since. */
+      g_autoptr(ScMessage) refusal = sc_message_new_error ("not-in-call",
+                                                           "You can report only the peer of your current call.");
+      refusal->call = g_strdup (msg->call);
+      send_msg (self, reporter, refusal);
       return;
     }
   ScLobbyUser *reported = partner_of (reporter);

@@ -87,6 +87,8 @@ static void
 on_connect (const redisAsyncContext *ac, int status)
 {
   Link *link = ac->data;
+  if (link == NULL)
+    return;
   if (status != REDIS_OK)
     {
       g_debug ("Redis connect failed: %s", ac->errstr);
@@ -108,7 +110,10 @@ on_connect (const redisAsyncContext *ac, int status)
 static void
 on_disconnect (const redisAsyncContext *ac, int status)
 {
-  link_lost (ac->data);
+  /* NULL when we freed the context ourselves (link_close): hiredis 0.14 cannot unset
+   * a disconnect callback once set, so it still calls us. */
+  if (ac->data)
+    link_lost (ac->data);
 }
 
 static void
@@ -227,9 +232,9 @@ link_close (Link *link)
   g_clear_handle_id (&link->retry, g_source_remove);
   if (link->ac)
     {
-      /* Frees the context; our disconnect callback must not reconnect. */
+      /* Frees the context; our disconnect callback, still called, sees no link and
+       * does not reconnect. */
       link->ac->data = NULL;
-      redisAsyncSetDisconnectCallback (link->ac, NULL);
       redisAsyncFree (link->ac);
       link->ac = NULL;
     }

@@ -75,14 +75,23 @@ class Server:
             self.proc.wait(timeout=10)
 
     def stop(self):
+        """Stops the server as an operator would (SIGTERM). A server that was running
+        must exit 0 within 5 s: a crash or a hang on the way out is a failure."""
+        problem = None
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=5)
+                if self.proc.wait(timeout=5) != 0:
+                    problem = f"exited with {self.proc.returncode} on SIGTERM"
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                problem = "did not exit within 5 s of SIGTERM"
         self.stderr.close()
+        if problem:
+            with open(self.stderr_path) as f:
+                tail = f.read()[-3000:]
+            raise Failure(f"server on port {self.port} {problem}:\n{tail}")
 
 
 class Proxy:
@@ -297,12 +306,19 @@ class Scene:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
+        failures = []
         for p in reversed(self.procs):
             try:
                 p.stop()
-            except Exception as e:  # keep cleaning up
+            except Failure as e:  # keep cleaning up; report once everything is stopped
+                failures.append(e)
+            except Exception as e:
                 log("cleanup:", e)
+        if failures and exc_type is None:
+            raise failures[0]
+        for e in failures:
+            log("cleanup:", e)
         return False
 
 

@@ -432,6 +432,8 @@ test_report_blocks (Fixture *f, gconstpointer data)
   FakeConn *waiting = g_str_equal (last_of (c, SC_MSG_MATCHED)->peer_id, a->id) ? b : a;
   fake_receive (f->lobby, waiting, m);
   g_assert_cmpstr (last_of (waiting, SC_MSG_ERROR)->code, ==, "not-in-call");
+  /* The refusal names the call, so a client with several reports out knows which. */
+  g_assert_cmpstr (last_of (waiting, SC_MSG_ERROR)->call, ==, "c-none");
   fake_free (a);
   fake_free (b);
   fake_free (c);

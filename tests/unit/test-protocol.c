@@ -71,6 +71,11 @@ test_roundtrip (void)
   g_autoptr(ScMessage) err = sc_message_new_error ("bad-name", "The name is empty.");
   g_autoptr(ScMessage) e = roundtrip (err, SC_FROM_SERVER);
   g_assert_cmpstr (e->code, ==, "bad-name");
+  g_assert_null (e->call);
+  g_autoptr(ScMessage) refusal = sc_message_new_error ("not-in-call", "Not in that call.");
+  refusal->call = g_strdup ("c9");
+  g_autoptr(ScMessage) r = roundtrip (refusal, SC_FROM_SERVER);
+  g_assert_cmpstr (r->call, ==, "c9");
 
   g_autoptr(ScMessage) waiting = sc_message_new (SC_MSG_WAITING);
   waiting->queue = 7;
