@@ -15,6 +15,7 @@
 #define FAKE_SDP "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 #define SETTLE_S 16        /* after a chaos run: the longest absence (13 s) and a grace */
 #define NEXT_GAP_US (1100 * 1000)   /* chaos clients keep under the server's next limit */
+#define CLIENTS_PER_SESSION 32
 
 typedef enum { VC_OFF, VC_CONNECTING, VC_SIGNING_IN, VC_IDLE, VC_WAITING, VC_PAIRED } VcState;
 
@@ -25,6 +26,7 @@ typedef struct
   Loadgen *lg;
   guint index;
   const char *url;
+  SoupSession *soup;      /* shared with a few other clients */
   SoupWebsocketConnection *ws;
   VcState state;
   char *id;
@@ -45,7 +47,7 @@ typedef struct
 struct _Loadgen
 {
   const ScLoadgenOptions *opt;
-  SoupSession *session;
+  GPtrArray *sessions;    /* of SoupSession, one per CLIENTS_PER_SESSION clients */
   Vc *vcs;
   GRand *rand;
   ScCallLedger *ledger;
@@ -389,7 +391,7 @@ vc_connect (Vc *vc, const char *ticket)
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   vc->used_ticket = ticket != NULL;
   vc->state = VC_CONNECTING;
-  soup_session_websocket_connect_async (vc->lg->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+  soup_session_websocket_connect_async (vc->soup, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         NULL, on_connected, vc);
 }
 
@@ -437,7 +439,7 @@ vc_reconnect (Vc *vc)
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autofree char *auth = g_strconcat ("Bearer ", vc->token, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_send_and_read_async (vc->lg->session, msg, G_PRIORITY_DEFAULT, NULL, on_ticket, vc);
+  soup_session_send_and_read_async (vc->soup, msg, G_PRIORITY_DEFAULT, NULL, on_ticket, vc);
 }
 
 /* The connection dies without a goodbye: the server sees no close frame. */
@@ -607,8 +609,17 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
     }
   Loadgen lg = { .opt = opt, .res = res };
   memset (res, 0, sizeof *res);
-  lg.session = soup_session_new_with_options ("max-conns", G_MAXINT, "max-conns-per-host",
-                                              G_MAXINT, "timeout", 30, NULL);
+  /* libsoup's session walks lists of its connections and messages on every request:
+   * thousands of clients on one session spend their time there. */
+  lg.sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < opt->clients; i += CLIENTS_PER_SESSION)
+    g_ptr_array_add (lg.sessions,
+                     soup_session_new_with_options ("max-conns", G_MAXINT, "max-conns-per-host",
+                                                    G_MAXINT, "timeout", 30,
+                                                    /* Loopback load: no proxy. The default
+                                                     * resolver (libproxy) reads its files on
+                                                     * every connection, behind one lock. */
+                                                    "proxy-resolver", NULL, NULL));
   lg.rand = g_rand_new_with_seed (opt->seed);
   lg.ledger = sc_call_ledger_new ();
   lg.latencies = g_array_new (FALSE, FALSE, sizeof (double));
@@ -618,8 +629,9 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
   for (guint i = 0; i < opt->clients; i++)
     {
       lg.vcs[i].lg = &lg;
-      lg.vcs[i].index = i;
-      lg.vcs[i].url = opt->servers[i % n_servers];
+      lg.vcs[i].index = opt->first_client + i;
+      lg.vcs[i].soup = g_ptr_array_index (lg.sessions, i / CLIENTS_PER_SESSION);
+      lg.vcs[i].url = opt->servers[(opt->first_client + i) % n_servers];
     }
 
   lg.measuring = TRUE;
@@ -669,7 +681,8 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
         }
     }
   run_for (&lg, 300);
-  soup_session_abort (lg.session);
+  for (guint i = 0; i < lg.sessions->len; i++)
+    soup_session_abort (g_ptr_array_index (lg.sessions, i));
 
   for (guint i = 0; i < opt->clients; i++)
     {
@@ -682,9 +695,9 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
     }
   g_free (lg.vcs);
   g_main_loop_unref (lg.loop);
-  g_array_unref (lg.latencies);
+  res->latencies = lg.latencies;
   sc_call_ledger_free (lg.ledger);
   g_rand_free (lg.rand);
-  g_object_unref (lg.session);
+  g_ptr_array_unref (lg.sessions);
   return TRUE;
 }

@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  GStrv servers;        /* ws:// URLs; client i uses servers[i % n] */
+  GStrv servers;        /* ws:// URLs; client i uses servers[(first_client + i) % n] */
   guint clients;
+  guint first_client;   /* index of this process's first client (--processes) */
   guint duration_s;
   gint hold_ms;         /* -1: random 500–1500 ms */
   gboolean chaos;
@@ -36,6 +37,7 @@ typedef struct
   guint violations;         /* chaos: broken invariants, from the clients' side */
   guint64 drops, resumes, fresh_sessions, reports, nexts, leaves, quits;
   guint connected;          /* clients signed in at the end */
+  GArray *latencies;        /* double ms, lobby → matched, sorted; the caller frees it */
 } ScLoadgenResult;
 
 /* Runs the load on the thread-default main context; returns FALSE on a set-up error. */

@@ -46,7 +46,7 @@ main (int argc, char **argv)
   g_auto(GStrv) stun = NULL;
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
   gint ban_after = 3, ban_time = 24 * 3600, grace = SC_SESSION_GRACE_S;
-  gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST;
+  gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST, threads = 0;
   gboolean check_invariants = FALSE, no_session_limits = FALSE;
   g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
   g_autofree char *turn_url = NULL, *turn_secret = NULL, *node_name = NULL, *redis_url = NULL;
@@ -92,6 +92,9 @@ main (int argc, char **argv)
     { "node-name", 0, 0, G_OPTION_ARG_STRING, &node_name,
       N_("This node's name in /metrics and among the nodes (default HOST:PORT it listens on)"),
       N_("NAME") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      N_("Spread the connections over N threads (default: one per processor; more for tens "
+         "of thousands of connections)"), N_("N") },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
       N_("Write log lines to FILE instead of stderr"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
@@ -235,6 +238,13 @@ main (int argc, char **argv)
       g_printerr ("showcast-server: TLS: %s\n", error->message);
       return 2;
     }
+  if (threads < 0 || threads > 64)
+    {
+      g_printerr ("showcast-server: --threads takes 1 to 64\n");
+      return 2;
+    }
+  if (threads > 0)
+    sc_server_set_threads (server, (guint) threads);
   if (!sc_server_listen (server, address, &error))
     {
       g_printerr ("showcast-server: cannot listen on %s: %s\n", address, error->message);

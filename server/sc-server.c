@@ -1,16 +1,28 @@
 /* sc-server.c: see sc-server.h.
  *
- * One ServerConn per WebSocket. Its lifetime is the socket's: created in the WebSocket
- * handler, freed when the socket closes, after the lobby has been told. Nothing here
- * knows the lobby's rules; nothing in the lobby knows about sockets.
+ * Threads. The lobby (and Redis, and everything in sc-lobby.c) runs on the main
+ * context, one thread. The sockets are spread over connection threads ("shards"),
+ * each with its own GMainContext and its own SoupServer listening on the same port
+ * (SO_REUSEPORT: the kernel spreads new connections). Why: a GLib main loop looks at
+ * every source it has on every turn, so one loop with thousands of sockets spends its
+ * time there; a shard's turn costs its share. Frames are decoded and encoded on the
+ * shards, too.
+ *
+ * The two sides talk only through mailboxes (sc-mailbox.c), in order. A ServerConn
+ * (one per WebSocket) is shared: its socket fields belong to its shard, its user to
+ * the main thread; it is reference-counted, and every job in flight holds a reference.
+ * Nothing here knows the lobby's rules; nothing in the lobby knows about sockets.
  */
 #define G_LOG_DOMAIN "showcast-server"
 
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "sc-mailbox.h"
 #include "sc-server.h"
 
 /* Hard cap enforced by libsoup: a larger frame closes the socket (1009). Messages under
@@ -22,43 +34,135 @@
  * but has no pong timeout, so the silence is measured here. */
 #define PING_INTERVAL_S 5
 #define SILENCE_TIMEOUT_S 15
+#define LISTEN_BACKLOG 4096
+#define MAX_SHARDS 64
+
+typedef struct _Shard Shard;
 
 struct _ScServer
 {
   GObject parent_instance;
 
-  SoupServer *soup;
   ScLobby *lobby;
-  GHashTable *conns;   /* ServerConn set */
-  gboolean tls;
+  ScMailbox *inbox;          /* jobs for the main context */
+  GPtrArray *shards;         /* of Shard */
+  GTlsCertificate *tls;
+  guint n_threads;           /* shards, made by sc_server_listen */
   guint silence_check;
   guint silence_timeout_s;
-  guint64 messages_in;
-  guint64 messages_out;
+  guint64 messages_in;       /* main thread */
+  guint64 messages_out;      /* main thread */
+  gint n_conns;              /* atomic */
   char *node_name;
-  ScRedis *redis;          /* NULL: a node alone */
+  ScRedis *redis;            /* NULL: a node alone */
+  guint port;
 };
 
 G_DEFINE_FINAL_TYPE (ScServer, sc_server, G_TYPE_OBJECT)
 
-typedef struct
+struct _Shard
 {
   ScServer *server;
+  guint index;
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *soup;
+  ScMailbox *inbox;          /* jobs for this shard's context */
+  GHashTable *conns;         /* ServerConn set; shard thread only */
+  GSource *tick;
+};
+
+typedef struct
+{
+  gint ref;                  /* atomic */
+  ScServer *server;
+  Shard *shard;
+  /* The shard's. */
   SoupWebsocketConnection *ws;
-  ScLobbyUser *user;
   gint64 last_heard_us;
   gboolean broke_protocol;   /* libsoup closed it for a bad frame (too big, unmasked…) */
+  gboolean silenced;
+  /* The main thread's. */
+  ScLobbyUser *user;
 } ServerConn;
+
+static ServerConn *
+conn_ref (ServerConn *conn)
+{
+  g_atomic_int_inc (&conn->ref);
+  return conn;
+}
+
+static void
+conn_unref (ServerConn *conn)
+{
+  if (!g_atomic_int_dec_and_test (&conn->ref))
+    return;
+  g_warn_if_fail (conn->ws == NULL);
+  g_free (conn);
+}
+
+/* ---- Jobs between the threads ---------------------------------------------------- */
+
+typedef struct
+{
+  ServerConn *conn;          /* a reference, or NULL */
+  ScMessage *msg;
+  char *text;
+  char *address;
+  char *ticket;
+  char *code;
+  gushort close_code;
+  gboolean broke_protocol;
+  /* HTTP requests handled by the lobby: the message, paused on its shard. */
+  Shard *shard;
+  SoupServerMessage *http;
+  void (*handle) (ScServer *self, gpointer job);
+  guint status;
+  const char *content_type;
+} Job;
+
+static Job *
+job_new (ServerConn *conn)
+{
+  Job *job = g_new0 (Job, 1);
+  job->conn = conn ? conn_ref (conn) : NULL;
+  return job;
+}
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+  if (job->conn)
+    conn_unref (job->conn);
+  g_clear_pointer (&job->msg, sc_message_free);
+  g_free (job->text);
+  g_free (job->address);
+  g_free (job->ticket);
+  g_free (job->code);
+  if (job->http)
+    {
+      /* Dropped at shutdown: the shard's server is gone with it. */
+      g_object_unref (job->http);
+    }
+  g_free (job);
+}
+
+static void shard_send (gpointer data);
+static void shard_close (gpointer data);
+
+/* ---- On the main thread: the lobby's side -------------------------------------------- */
 
 static void
 lobby_send (gpointer transport, const ScMessage *msg, gpointer data)
 {
   ServerConn *conn = transport;
-  if (soup_websocket_connection_get_state (conn->ws) != SOUP_WEBSOCKET_STATE_OPEN)
-    return;
-  g_autofree char *text = sc_message_encode (msg);
-  soup_websocket_connection_send_text (conn->ws, text);
+  Job *job = job_new (conn);
+  job->text = sc_message_encode (msg);
   conn->server->messages_out++;
+  sc_mailbox_post (conn->shard->inbox, shard_send, job);
 }
 
 /* The lobby asks for a connection to be closed (abuse, a ban, a newer sign-in, a session
@@ -69,63 +173,144 @@ lobby_close (gpointer transport, const char *reason, gpointer data)
 {
   ServerConn *conn = transport;
   conn->user = NULL;
-  if (soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, reason);
+  Job *job = job_new (conn);
+  job->text = g_strdup (reason);
+  sc_mailbox_post (conn->shard->inbox, shard_close, job);
+}
+
+static void
+main_connect (gpointer data)
+{
+  Job *job = data;
+  ServerConn *conn = job->conn;
+  /* The main thread's reference, until the socket's close has been handled. */
+  conn_ref (conn);
+  conn->user = sc_lobby_connect (conn->server->lobby, conn, job->address, job->ticket);
+  job_free (job);
+}
+
+static void
+main_receive (gpointer data)
+{
+  Job *job = data;
+  ServerConn *conn = job->conn;
+  ScServer *self = conn->server;
+  if (conn->user)   /* else already lost: nothing it says counts */
+    {
+      self->messages_in++;
+      if (job->msg)
+        sc_lobby_receive (self->lobby, conn->user, job->msg);
+      else
+        sc_lobby_send_error (self->lobby, conn->user, job->code, job->text);
+    }
+  job_free (job);
+}
+
+/* A connection silent for too long is lost now: its session is detached at once (its
+ * partner is told "lost" if it does not come back within the grace period); the
+ * socket's own close follows and finds nothing left to do. */
+static void
+main_silent (gpointer data)
+{
+  Job *job = data;
+  ServerConn *conn = job->conn;
+  if (conn->user)
+    {
+      g_info ("%s silent for %u s: lost", sc_lobby_user_get_id (conn->user) ?
+              sc_lobby_user_get_id (conn->user) : "a connection", conn->server->silence_timeout_s);
+      sc_lobby_detach (conn->server->lobby, g_steal_pointer (&conn->user));
+    }
+  job_free (job);
+}
+
+static void
+main_closed (gpointer data)
+{
+  Job *job = data;
+  ServerConn *conn = job->conn;
+  ScServer *self = conn->server;
+  if (conn->user)
+    {
+      /* A close frame means the client meant to go, and a client that broke the
+       * WebSocket protocol is sent away; anything else (no close frame: a killed
+       * process, a dropped network) may come back within the grace period. */
+      g_debug ("%s: connection closed with code %u", sc_lobby_user_get_id (conn->user)
+               ? sc_lobby_user_get_id (conn->user) : "a connection", job->close_code);
+      ScLobbyUser *user = g_steal_pointer (&conn->user);
+      if (job->close_code == SOUP_WEBSOCKET_CLOSE_NORMAL ||
+          job->close_code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY || job->broke_protocol)
+        sc_lobby_disconnect (self->lobby, user);
+      else
+        sc_lobby_detach (self->lobby, user);
+    }
+  conn_unref (conn);   /* the main thread's reference */
+  job_free (job);
+}
+
+/* ---- On a shard: the sockets ----------------------------------------------------------- */
+
+static void
+shard_send (gpointer data)
+{
+  Job *job = data;
+  SoupWebsocketConnection *ws = job->conn->ws;
+  if (ws && soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (ws, job->text);
+  job_free (job);
+}
+
+static void
+shard_close (gpointer data)
+{
+  Job *job = data;
+  SoupWebsocketConnection *ws = job->conn->ws;
+  if (ws && soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, job->text);
+  job_free (job);
 }
 
 static void
 on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data)
 {
   ServerConn *conn = data;
-  ScLobby *lobby = conn->server->lobby;
-
   conn->last_heard_us = g_get_monotonic_time ();
-  if (conn->user == NULL)
-    return;   /* already lost: nothing it says counts */
-  conn->server->messages_in++;
+  Job *job = job_new (conn);
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
-      sc_lobby_send_error (lobby, conn->user, "bad-message", "Messages are JSON text frames.");
-      return;
+      job->code = g_strdup ("bad-message");
+      job->text = g_strdup ("Messages are JSON text frames.");
     }
-
-  gsize len;
-  const char *text = g_bytes_get_data (bytes, &len);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ScMessage) msg = sc_message_decode (text, len, SC_FROM_CLIENT, &error);
-  if (msg == NULL)
+  else
     {
-      g_debug ("bad message from %s: %s", sc_lobby_user_get_id (conn->user), error->message);
-      sc_lobby_send_error (lobby, conn->user, sc_protocol_error_code (error), error->message);
-      return;
+      gsize len;
+      const char *text = g_bytes_get_data (bytes, &len);
+      g_autoptr(GError) error = NULL;
+      job->msg = sc_message_decode (text, len, SC_FROM_CLIENT, &error);
+      if (job->msg == NULL)
+        {
+          g_debug ("bad message: %s", error->message);
+          job->code = g_strdup (sc_protocol_error_code (error));
+          job->text = g_strdup (error->message);
+        }
     }
-  sc_lobby_receive (lobby, conn->user, msg);
+  sc_mailbox_post (conn->server->inbox, main_receive, job);
 }
 
 static void
 on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
 {
   ServerConn *conn = data;
-  ScServer *self = conn->server;
+  Shard *shard = conn->shard;
 
   g_signal_handlers_disconnect_by_data (ws, conn);
-  g_hash_table_remove (self->conns, conn);
-  if (conn->user)
-    {
-      /* A close frame means the client meant to go, and a client that broke the
-       * WebSocket protocol is sent away; anything else (no close frame: a killed
-       * process, a dropped network) may come back within the grace period. */
-      gushort code = soup_websocket_connection_get_close_code (ws);
-      g_debug ("%s: connection closed with code %u", sc_lobby_user_get_id (conn->user)
-               ? sc_lobby_user_get_id (conn->user) : "a connection", code);
-      if (code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY ||
-          conn->broke_protocol)
-        sc_lobby_disconnect (self->lobby, conn->user);
-      else
-        sc_lobby_detach (self->lobby, conn->user);
-    }
-  g_object_unref (conn->ws);
-  g_free (conn);
+  g_hash_table_remove (shard->conns, conn);
+  g_atomic_int_dec_and_test (&conn->server->n_conns);
+  Job *job = job_new (conn);
+  job->close_code = soup_websocket_connection_get_close_code (ws);
+  job->broke_protocol = conn->broke_protocol;
+  g_clear_object (&conn->ws);
+  sc_mailbox_post (conn->server->inbox, main_closed, job);
+  conn_unref (conn);   /* the shard's reference */
 }
 
 static void
@@ -133,36 +318,6 @@ on_ws_pong (SoupWebsocketConnection *ws, GBytes *payload, gpointer data)
 {
   ServerConn *conn = data;
   conn->last_heard_us = g_get_monotonic_time ();
-}
-
-/* Once a second: a connection silent for too long is lost now. Its session is detached
- * at once (its partner is told "lost" if it does not come back within the grace period);
- * the socket's own close follows and finds nothing left to do. Then the lobby's own
- * time-keeping. */
-static gboolean
-tick (gpointer data)
-{
-  ScServer *self = data;
-  gint64 now = g_get_monotonic_time ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->conns);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      ServerConn *conn = key;
-      if (now - conn->last_heard_us < (gint64) self->silence_timeout_s * G_USEC_PER_SEC)
-        continue;
-      if (conn->user == NULL ||
-          soup_websocket_connection_get_state (conn->ws) != SOUP_WEBSOCKET_STATE_OPEN)
-        continue;
-      g_info ("%s silent for %u s: lost", sc_lobby_user_get_id (conn->user) ?
-              sc_lobby_user_get_id (conn->user) : "a connection", self->silence_timeout_s);
-      sc_lobby_detach (self->lobby, g_steal_pointer (&conn->user));
-      soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent");
-    }
-  sc_lobby_tick (self->lobby);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -174,22 +329,68 @@ on_ws_error (SoupWebsocketConnection *ws, GError *error, gpointer data)
     conn->broke_protocol = TRUE;
 }
 
+/* Once a second on each shard: its silent connections are reported and closed. */
+static gboolean
+shard_tick (gpointer data)
+{
+  Shard *shard = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 limit = (gint64) shard->server->silence_timeout_s * G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer key;
+  g_autoptr(GPtrArray) silent = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&iter, shard->conns);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      ServerConn *conn = key;
+      if (now - conn->last_heard_us >= limit && !conn->silenced &&
+          soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        g_ptr_array_add (silent, conn);
+    }
+  for (guint i = 0; i < silent->len; i++)
+    {
+      ServerConn *conn = g_ptr_array_index (silent, i);
+      conn->silenced = TRUE;
+      sc_mailbox_post (shard->server->inbox, main_silent, job_new (conn));
+      soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent");
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* The lobby's own time-keeping, once a second on the main thread. */
+static gboolean
+tick (gpointer data)
+{
+  ScServer *self = data;
+  sc_lobby_tick (self->lobby);
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+remote_address (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  if (remote && G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  return NULL;
+}
+
 static void
 websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
               SoupWebsocketConnection *ws, gpointer data)
 {
-  ScServer *self = data;
+  Shard *shard = data;
   ServerConn *conn = g_new0 (ServerConn, 1);
 
-  conn->server = self;
+  conn->ref = 1;   /* the shard's, until the socket closes */
+  conn->server = shard->server;
+  conn->shard = shard;
   conn->ws = g_object_ref (ws);
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  g_autofree char *address = NULL;
-  if (remote && G_IS_INET_SOCKET_ADDRESS (remote))
-    address = g_inet_address_to_string (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  Job *job = job_new (conn);
+  job->address = remote_address (msg);
   /* A reconnecting client opens the socket with a one-time ticket, never its token. */
-  g_autofree char *ticket = NULL;
   GUri *uri = soup_server_message_get_uri (msg);
   if (uri && g_uri_get_query (uri))
     {
@@ -197,34 +398,91 @@ websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
                                                          G_URI_PARAMS_NONE, NULL);
       const char *value = params ? g_hash_table_lookup (params, "ticket") : NULL;
       if (value && strlen (value) <= 64)
-        ticket = g_strdup (value);
+        job->ticket = g_strdup (value);
     }
 
   conn->last_heard_us = g_get_monotonic_time ();
-  g_hash_table_add (self->conns, conn);
+  g_hash_table_add (shard->conns, conn);
+  g_atomic_int_inc (&shard->server->n_conns);
   soup_websocket_connection_set_max_incoming_payload_size (ws, WS_MAX_PAYLOAD);
-  conn->user = sc_lobby_connect (self->lobby, conn, address, ticket);
-
   soup_websocket_connection_set_keepalive_interval (ws, PING_INTERVAL_S);
   g_signal_connect (ws, "pong", G_CALLBACK (on_ws_pong), conn);
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), conn);
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), conn);
+  sc_mailbox_post (shard->server->inbox, main_connect, job);
+}
+
+/* ---- HTTP: read on a shard, answered by the lobby's thread ---------------------------- */
+
+/* On the shard: the answer goes out and the message resumes. */
+static void
+shard_http_reply (gpointer data)
+{
+  Job *job = data;
+  soup_server_message_set_status (job->http, job->status, NULL);
+  if (job->text)
+    {
+      gsize len = strlen (job->text);
+      soup_server_message_set_response (job->http, job->content_type, SOUP_MEMORY_TAKE,
+                                        g_steal_pointer (&job->text), len);
+    }
+  soup_server_message_unpause (job->http);
+  job_free (job);
 }
 
 static void
-respond_json (SoupServerMessage *msg, guint status, const char *format, ...) G_GNUC_PRINTF (3, 4);
+main_http (gpointer data)
+{
+  Job *job = data;
+  job->handle (job->shard->server, job);
+  sc_mailbox_post (job->shard->inbox, shard_http_reply, job);
+}
+
+/* Pauses @msg and has @handle fill in @job's status and body on the main thread. */
+static void
+http_to_main (Shard *shard, SoupServerMessage *msg, Job *job,
+              void (*handle) (ScServer *self, gpointer job))
+{
+  job->shard = shard;
+  job->http = g_object_ref (msg);
+  job->handle = handle;
+  soup_server_message_pause (msg);
+  sc_mailbox_post (shard->server->inbox, main_http, job);
+}
 
 static void
-respond_json (SoupServerMessage *msg, guint status, const char *format, ...)
+set_json (Job *job, guint status, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+set_json (Job *job, guint status, const char *format, ...)
 {
   va_list args;
   va_start (args, format);
-  char *body = g_strdup_vprintf (format, args);
+  job->text = g_strdup_vprintf (format, args);
   va_end (args);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body,
-                                    strlen (body));
+  job->status = status;
+  job->content_type = "application/json";
+}
+
+static void
+handle_ticket (ScServer *self, gpointer data)
+{
+  Job *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ticket = sc_lobby_issue_ticket (self->lobby, job->ticket + strlen ("Bearer "),
+                                                   job->address, &error);
+  if (ticket == NULL)
+    {
+      gboolean busy = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+      g_autofree char *quoted = g_strescape (error->message, NULL);
+      set_json (job, busy ? 429 : SOUP_STATUS_UNAUTHORIZED, "{\"error\":\"%s\",\"message\":\"%s\"}\n",
+                busy ? "rate-limited" : "bad-token", quoted);
+      return;
+    }
+  /* The ticket is [A-Za-z0-9]: nothing to escape. */
+  set_json (job, SOUP_STATUS_OK, "{\"ticket\":\"%s\",\"expires_in\":%d}\n", ticket,
+            SC_TICKET_LIFETIME_S);
 }
 
 /* POST /session/ticket with "Authorization: Bearer TOKEN": a one-time ticket to open
@@ -233,7 +491,6 @@ static void
 ticket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
            gpointer data)
 {
-  ScServer *self = data;
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
@@ -243,44 +500,23 @@ ticket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTabl
                                                    "Authorization");
   if (auth == NULL || !g_str_has_prefix (auth, "Bearer ") || strlen (auth) > 1024)
     {
-      respond_json (msg, SOUP_STATUS_UNAUTHORIZED,
-                    "{\"error\":\"bad-token\",\"message\":\"Send Authorization: Bearer TOKEN.\"}\n");
+      const char *body = "{\"error\":\"bad-token\",\"message\":\"Send Authorization: Bearer TOKEN.\"}\n";
+      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body,
+                                        strlen (body));
       return;
     }
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  g_autofree char *address = NULL;
-  if (remote && G_IS_INET_SOCKET_ADDRESS (remote))
-    address = g_inet_address_to_string (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
-
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ticket = sc_lobby_issue_ticket (self->lobby, auth + strlen ("Bearer "),
-                                                   address, &error);
-  if (ticket == NULL)
-    {
-      gboolean busy = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY);
-      g_autofree char *quoted = g_strescape (error->message, NULL);
-      respond_json (msg, busy ? 429 : SOUP_STATUS_UNAUTHORIZED,
-                    "{\"error\":\"%s\",\"message\":\"%s\"}\n",
-                    busy ? "rate-limited" : "bad-token", quoted);
-      return;
-    }
-  /* The ticket is [A-Za-z0-9]: nothing to escape. */
-  respond_json (msg, SOUP_STATUS_OK, "{\"ticket\":\"%s\",\"expires_in\":%d}\n", ticket,
-                SC_TICKET_LIFETIME_S);
+  Job *job = job_new (NULL);
+  job->ticket = g_strdup (auth);   /* the Authorization header */
+  job->address = remote_address (msg);
+  http_to_main (data, msg, job, handle_ticket);
 }
 
 /* GET /metrics: Prometheus text format. */
 static void
-metrics_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-            gpointer data)
+handle_metrics (ScServer *self, gpointer data)
 {
-  ScServer *self = data;
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
-      return;
-    }
+  Job *job = data;
   const ScLobbyStats *st = sc_lobby_get_stats (self->lobby);
   GString *out = g_string_new (NULL);
   const struct { const char *name, *help, *type; guint64 value; } rows[] = {
@@ -292,7 +528,7 @@ metrics_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       sc_lobby_get_n_waiting (self->lobby) },
     { "showcast_pairs", "Active pairs", "gauge", sc_lobby_get_n_pairs (self->lobby) },
     { "showcast_connections", "Open WebSocket connections", "gauge",
-      g_hash_table_size (self->conns) },
+      (guint64) g_atomic_int_get (&self->n_conns) },
     { "showcast_sign_ins_total", "Sessions started", "counter", st->sessions_signed_in },
     { "showcast_matches_total", "Pairs made", "counter", st->matches },
     { "showcast_pairs_ended_total", "Pairs ended", "counter", st->pairs_ended },
@@ -309,7 +545,8 @@ metrics_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
     { "showcast_signalling_dropped_total", "Signalling messages dropped (no such call)",
       "counter", st->dropped },
     { "showcast_messages_in_total", "Messages received", "counter", self->messages_in },
-    { "showcast_messages_out_total", "Messages sent", "counter", self->messages_out },
+    { "showcast_messages_out_total", "Messages sent", "counter",
+      self->messages_out },
     { "showcast_invariant_violations_total",
       "Lobby invariant violations found (checked with --check-invariants)", "counter",
       sc_lobby_get_invariant_violations (self->lobby) },
@@ -339,10 +576,36 @@ metrics_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
   g_string_append_printf (out, "showcast_lobby_wait_seconds_sum{node=\"%s\"} %s\n"
                           "showcast_lobby_wait_seconds_count{node=\"%s\"} %" G_GUINT64_FORMAT "\n",
                           node, sum, node, st->wait_count);
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  gsize len = out->len;
-  soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE,
-                                    g_string_free (out, FALSE), len);
+  job->status = SOUP_STATUS_OK;
+  job->content_type = "text/plain; version=0.0.4";
+  job->text = g_string_free (out, FALSE);
+}
+
+static void
+metrics_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+            gpointer data)
+{
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  http_to_main (data, msg, job_new (NULL), handle_metrics);
+}
+
+static void
+handle_healthz (ScServer *self, gpointer data)
+{
+  Job *job = data;
+  job->content_type = "text/plain";
+  if (self->redis && !sc_redis_is_connected (self->redis))
+    {
+      job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+      job->text = g_strdup ("redis unreachable\n");
+      return;
+    }
+  job->status = SOUP_STATUS_OK;
+  job->text = g_strdup (self->redis ? "ok redis\n" : "ok\n");
 }
 
 static void
@@ -355,19 +618,7 @@ healthz_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
       return;
     }
-  ScServer *self = data;
-  if (self->redis && !sc_redis_is_connected (self->redis))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC,
-                                        "redis unreachable\n", 18);
-      return;
-    }
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  if (self->redis)
-    soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok redis\n", 9);
-  else
-    soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok\n", 3);
+  http_to_main (data, msg, job_new (NULL), handle_healthz);
 }
 
 gboolean
@@ -399,33 +650,130 @@ sc_server_set_tls (ScServer *self, const char *cert_file, const char *key_file, 
   g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files (cert_file, key_file, error);
   if (cert == NULL)
     return FALSE;
-  g_object_set (self->soup, "tls-certificate", cert, NULL);
-  self->tls = TRUE;
+  g_set_object (&self->tls, cert);
   return TRUE;
+}
+
+void
+sc_server_set_threads (ScServer *self, guint n)
+{
+  g_return_if_fail (self->shards->len == 0);
+  self->n_threads = CLAMP (n, 1, MAX_SHARDS);
+}
+
+static gpointer
+shard_run (gpointer data)
+{
+  Shard *shard = data;
+  g_main_context_push_thread_default (shard->context);
+  g_main_loop_run (shard->loop);
+  g_main_context_pop_thread_default (shard->context);
+  return NULL;
+}
+
+/* A listening socket on @sockaddr shared with the other shards (SO_REUSEPORT), or
+ * (@shared FALSE) a socket bound alone, to claim the port. */
+static GSocket *
+bound_socket (GSocketAddress *sockaddr, gboolean shared, GError **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (g_socket_address_get_family (sockaddr),
+                                            G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL ||
+      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error) ||
+      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, shared, error))
+    return NULL;
+  /* bind(2) itself: g_socket_bind() turns SO_REUSEPORT off for stream sockets. */
+  struct sockaddr_storage native;
+  gssize len = g_socket_address_get_native_size (sockaddr);
+  if (len < 0 || !g_socket_address_to_native (sockaddr, &native, sizeof native, error))
+    return NULL;
+  if (bind (g_socket_get_fd (socket), (struct sockaddr *) &native, (socklen_t) len) != 0)
+    {
+      int saved = errno;
+      g_autofree char *where = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (sockaddr));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Error binding to address %s: %s", where, g_strerror (saved));
+      return NULL;
+    }
+  /* GIO's default backlog is 10: a burst of (re)connections — thousands of clients
+   * coming back after a restart — would lose SYNs and wait a second or more for the
+   * retry. The kernel caps this at net.core.somaxconn. */
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (shared && !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+static Shard *
+shard_new (ScServer *self, guint index, GSocket *socket, GError **error)
+{
+  Shard *shard = g_new0 (Shard, 1);
+  shard->server = self;
+  shard->index = index;
+  shard->context = g_main_context_new ();
+  shard->loop = g_main_loop_new (shard->context, FALSE);
+  shard->conns = g_hash_table_new (NULL, NULL);
+  shard->inbox = sc_mailbox_new (shard->context);
+
+  /* The server's sources go to the shard's context: it is the thread default while
+   * they are made, and in the shard's thread. */
+  g_main_context_push_thread_default (shard->context);
+  shard->soup = soup_server_new ("server-header", "showcast-server/" PACKAGE_VERSION, NULL);
+  if (self->tls)
+    g_object_set (shard->soup, "tls-certificate", self->tls, NULL);
+  soup_server_add_handler (shard->soup, "/healthz", healthz_cb, shard, NULL);
+  soup_server_add_handler (shard->soup, SC_SERVER_TICKET_PATH, ticket_cb, shard, NULL);
+  soup_server_add_handler (shard->soup, "/metrics", metrics_cb, shard, NULL);
+  soup_server_add_websocket_handler (shard->soup, SC_SERVER_WS_PATH, NULL, NULL,
+                                     websocket_cb, shard, NULL);
+  gboolean ok = soup_server_listen_socket (shard->soup, socket,
+                                           self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  shard->tick = g_timeout_source_new_seconds (1);
+  g_source_set_callback (shard->tick, shard_tick, shard, NULL);
+  g_source_attach (shard->tick, shard->context);
+  g_main_context_pop_thread_default (shard->context);
+  g_ptr_array_add (self->shards, shard);   /* freed by dispose, even half made */
+  if (!ok)
+    return NULL;
+
+  g_autofree char *name = g_strdup_printf ("conn-%u", index);
+  shard->thread = g_thread_new (name, shard_run, shard);
+  return shard;
 }
 
 gboolean
 sc_server_listen (ScServer *self, const char *address, GError **error)
 {
+  g_return_val_if_fail (self->shards->len == 0, FALSE);
   g_autoptr(GSocketAddress) sockaddr = NULL;
   if (!sc_parse_listen_address (address, &sockaddr, error))
     return FALSE;
-  return soup_server_listen (self->soup, sockaddr, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  /* SO_REUSEPORT would also let a second showcast-server share the port and silently
+   * take half the connections: the port is first claimed by a socket of our own
+   * without it, which fails as any listener would if the port is in use (and, for
+   * port 0, learns which port the shards take). */
+  g_autoptr(GSocket) claim = bound_socket (sockaddr, FALSE, error);
+  if (claim == NULL)
+    return FALSE;
+  g_clear_object (&sockaddr);
+  sockaddr = g_socket_get_local_address (claim, error);
+  if (sockaddr == NULL)
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (sockaddr));
+  g_socket_close (claim, NULL);
+  for (guint i = 0; i < self->n_threads; i++)
+    {
+      g_autoptr(GSocket) socket = bound_socket (sockaddr, TRUE, error);
+      if (socket == NULL || shard_new (self, i, socket, error) == NULL)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 guint
 sc_server_get_port (ScServer *self)
 {
-  GSList *listeners = soup_server_get_listeners (self->soup);
-  guint port = 0;
-  if (listeners)
-    {
-      g_autoptr(GSocketAddress) addr = g_socket_get_local_address (listeners->data, NULL);
-      if (addr)
-        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr));
-    }
-  g_slist_free (listeners);
-  return port;
+  return self->port;
 }
 
 ScLobby *
@@ -452,30 +800,84 @@ sc_server_set_ice_servers (ScServer *self, GPtrArray *servers)
   sc_lobby_set_ice_servers (self->lobby, servers);
 }
 
+/* Stops every shard, then lets every session go, on the calling (main) thread. */
+static void
+stop_shards (ScServer *self)
+{
+  for (guint i = 0; i < self->shards->len; i++)
+    {
+      Shard *shard = g_ptr_array_index (self->shards, i);
+      if (shard->thread)
+        {
+          g_main_loop_quit (shard->loop);
+          g_thread_join (g_steal_pointer (&shard->thread));
+        }
+    }
+  /* What the shards said last is heard (connections opened and closed)... */
+  sc_mailbox_run_pending (self->inbox);
+  /* ...then every connection still open ends its session. */
+  for (guint i = 0; i < self->shards->len; i++)
+    {
+      Shard *shard = g_ptr_array_index (self->shards, i);
+      GHashTableIter iter;
+      gpointer key;
+      g_hash_table_iter_init (&iter, shard->conns);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          ServerConn *conn = key;
+          g_signal_handlers_disconnect_by_data (conn->ws, conn);
+          g_clear_object (&conn->ws);
+          if (conn->user)
+            sc_lobby_disconnect (self->lobby, g_steal_pointer (&conn->user));
+          g_hash_table_iter_remove (&iter);
+          conn_unref (conn);   /* the main thread's */
+          conn_unref (conn);   /* the shard's */
+        }
+    }
+  for (guint i = 0; i < self->shards->len; i++)
+    {
+      Shard *shard = g_ptr_array_index (self->shards, i);
+      sc_mailbox_free (shard->inbox, job_free);   /* unsent messages */
+      shard->inbox = NULL;
+      if (shard->soup)
+        soup_server_disconnect (shard->soup);
+    }
+}
+
+static void
+shard_free (gpointer data)
+{
+  Shard *shard = data;
+  g_warn_if_fail (shard->thread == NULL);
+  sc_mailbox_free (shard->inbox, job_free);
+  g_clear_object (&shard->soup);
+  if (shard->tick)
+    {
+      g_source_destroy (shard->tick);
+      g_source_unref (shard->tick);
+    }
+  g_hash_table_unref (shard->conns);
+  g_main_loop_unref (shard->loop);
+  g_main_context_unref (shard->context);
+  g_free (shard);
+}
+
 static void
 sc_server_dispose (GObject *object)
 {
   ScServer *self = SC_SERVER (object);
-  GHashTableIter iter;
-  gpointer conn;
 
   g_clear_handle_id (&self->silence_check, g_source_remove);
-  if (self->soup)
-    soup_server_disconnect (self->soup);
-  g_hash_table_iter_init (&iter, self->conns);
-  while (g_hash_table_iter_next (&iter, &conn, NULL))
+  if (self->inbox)
     {
-      ServerConn *c = conn;
-      g_signal_handlers_disconnect_by_data (c->ws, c);
-      if (c->user)
-        sc_lobby_disconnect (self->lobby, c->user);
-      g_object_unref (c->ws);
-      g_free (c);
-      g_hash_table_iter_remove (&iter);
+      stop_shards (self);
+      g_ptr_array_set_size (self->shards, 0);
+      sc_mailbox_free (self->inbox, job_free);
+      self->inbox = NULL;
     }
-  g_clear_object (&self->soup);
   g_clear_object (&self->lobby);
   g_clear_object (&self->redis);
+  g_clear_object (&self->tls);
   G_OBJECT_CLASS (sc_server_parent_class)->dispose (object);
 }
 
@@ -501,8 +903,9 @@ sc_server_get_node_name (ScServer *self)
 static void
 sc_server_finalize (GObject *object)
 {
-  g_free (SC_SERVER (object)->node_name);
-  g_hash_table_unref (SC_SERVER (object)->conns);
+  ScServer *self = SC_SERVER (object);
+  g_free (self->node_name);
+  g_ptr_array_unref (self->shards);
   G_OBJECT_CLASS (sc_server_parent_class)->finalize (object);
 }
 
@@ -517,8 +920,10 @@ sc_server_class_init (ScServerClass *klass)
 static void
 sc_server_init (ScServer *self)
 {
-  self->conns = g_hash_table_new (NULL, NULL);
+  self->shards = g_ptr_array_new_with_free_func (shard_free);
+  self->n_threads = MIN (g_get_num_processors (), MAX_SHARDS);
   self->silence_timeout_s = SILENCE_TIMEOUT_S;
+  self->inbox = sc_mailbox_new (NULL);
   self->silence_check = g_timeout_add_seconds (1, tick, self);
 }
 
@@ -526,13 +931,7 @@ ScServer *
 sc_server_new (ScMatcher *matcher)
 {
   ScServer *self = g_object_new (SC_TYPE_SERVER, NULL);
-  self->soup = soup_server_new ("server-header", "showcast-server/" PACKAGE_VERSION, NULL);
   self->lobby = sc_lobby_new (matcher, lobby_send, self);
   sc_lobby_set_close_func (self->lobby, lobby_close, self);
-  soup_server_add_handler (self->soup, "/healthz", healthz_cb, self, NULL);
-  soup_server_add_handler (self->soup, SC_SERVER_TICKET_PATH, ticket_cb, self, NULL);
-  soup_server_add_handler (self->soup, "/metrics", metrics_cb, self, NULL);
-  soup_server_add_websocket_handler (self->soup, SC_SERVER_WS_PATH, NULL, NULL,
-                                     websocket_cb, self, NULL);
   return self;
 }

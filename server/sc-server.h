@@ -24,6 +24,10 @@ gboolean  sc_server_set_tls          (ScServer    *self,
                                       const char  *cert_file,
                                       const char  *key_file,
                                       GError     **error);
+/* Connection threads (each with its share of the sockets); before sc_server_listen.
+ * Default: one per processor. */
+void      sc_server_set_threads      (ScServer    *self,
+                                      guint        n);
 gboolean  sc_server_listen           (ScServer    *self,
                                       const char  *address,
                                       GError     **error);
