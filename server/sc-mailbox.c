@@ -101,7 +101,9 @@ sc_mailbox_post (ScMailbox *self, ScMailboxJob job, gpointer data)
   gboolean first = box->queue->len == 1;
   g_atomic_int_set (&box->length, (gint) box->queue->len);
   g_mutex_unlock (&box->lock);
-  if (first)
+  /* The context's own thread needs no wake-up: it is not in poll(), and its next turn
+   * finds the mailbox ready. */
+  if (first && !g_main_context_is_owner (self->context))
     g_main_context_wakeup (self->context);
 }
 

@@ -6,7 +6,8 @@
  * (SO_REUSEPORT: the kernel spreads new connections). Why: a GLib main loop looks at
  * every source it has on every turn, so one loop with thousands of sockets spends its
  * time there; a shard's turn costs its share. Frames are decoded and encoded on the
- * shards, too.
+ * shards, too. With one shard (the default) it runs on the main context itself: the
+ * same code, no thread, no wake-ups, the cheapest per message.
  *
  * The two sides talk only through mailboxes (sc-mailbox.c), in order. A ServerConn
  * (one per WebSocket) is shared: its socket fields belong to its shard, its user to
@@ -704,13 +705,15 @@ bound_socket (GSocketAddress *sockaddr, gboolean shared, GError **error)
   return g_steal_pointer (&socket);
 }
 
+/* A shard with a thread of its own, or (@inline) one on the main context: one thread
+ * for everything, as cheap per message as it gets, for a node with few connections. */
 static Shard *
-shard_new (ScServer *self, guint index, GSocket *socket, GError **error)
+shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_, GError **error)
 {
   Shard *shard = g_new0 (Shard, 1);
   shard->server = self;
   shard->index = index;
-  shard->context = g_main_context_new ();
+  shard->context = inline_ ? g_main_context_ref_thread_default () : g_main_context_new ();
   shard->loop = g_main_loop_new (shard->context, FALSE);
   shard->conns = g_hash_table_new (NULL, NULL);
   shard->inbox = sc_mailbox_new (shard->context);
@@ -736,8 +739,11 @@ shard_new (ScServer *self, guint index, GSocket *socket, GError **error)
   if (!ok)
     return NULL;
 
-  g_autofree char *name = g_strdup_printf ("conn-%u", index);
-  shard->thread = g_thread_new (name, shard_run, shard);
+  if (!inline_)
+    {
+      g_autofree char *name = g_strdup_printf ("conn-%u", index);
+      shard->thread = g_thread_new (name, shard_run, shard);
+    }
   return shard;
 }
 
@@ -764,7 +770,7 @@ sc_server_listen (ScServer *self, const char *address, GError **error)
   for (guint i = 0; i < self->n_threads; i++)
     {
       g_autoptr(GSocket) socket = bound_socket (sockaddr, TRUE, error);
-      if (socket == NULL || shard_new (self, i, socket, error) == NULL)
+      if (socket == NULL || shard_new (self, i, socket, self->n_threads == 1, error) == NULL)
         return FALSE;
     }
   return TRUE;
@@ -921,7 +927,7 @@ static void
 sc_server_init (ScServer *self)
 {
   self->shards = g_ptr_array_new_with_free_func (shard_free);
-  self->n_threads = MIN (g_get_num_processors (), MAX_SHARDS);
+  self->n_threads = 1;
   self->silence_timeout_s = SILENCE_TIMEOUT_S;
   self->inbox = sc_mailbox_new (NULL);
   self->silence_check = g_timeout_add_seconds (1, tick, self);

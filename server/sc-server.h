@@ -25,7 +25,7 @@ gboolean  sc_server_set_tls          (ScServer    *self,
                                       const char  *key_file,
                                       GError     **error);
 /* Connection threads (each with its share of the sockets); before sc_server_listen.
- * Default: one per processor. */
+ * Default 1: the sockets on the main thread with the lobby. */
 void      sc_server_set_threads      (ScServer    *self,
                                       guint        n);
 gboolean  sc_server_listen           (ScServer    *self,

@@ -94,7 +94,7 @@ def saturate(servers, clients=200, seconds=10, hold="0", processes=1):
 def bench_capacity():
     s = Server(extra=BENCH, verbose=False)
     try:
-        out, rate, cpu = saturate([s])
+        out, rate, cpu = saturate([s], processes=2)
         print(f"capacity, one node: {rate:.0f} matches/s; server CPU {cpu:.2f} s over 10 s = "
               f"{cpu / 10 * 100:.0f} % of a core, {cpu * 1000 / (rate * 10):.3f} ms per match; "
               f"lobby->matched p50 {p50(out):.1f} ms, "
