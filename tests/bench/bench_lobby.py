@@ -104,14 +104,16 @@ def bench_capacity():
 
 
 def bench_latency():
-    s = Server(extra=BENCH, verbose=False)
-    try:
-        out, rate, cpu = saturate([s], clients=5000, seconds=15, hold="1000")
-        print(f"latency at {rate:.0f} matches/s (5,000 clients, 1 s calls): lobby->matched "
-              f"p50 {p50(out):.1f} ms, p99 {p99(out):.1f} ms; "
-              f"server CPU {cpu / 15 * 100:.0f} % of a core")
-    finally:
-        s.stop()
+    # 5,000 connections: on one thread every turn of the loop looks at all of them.
+    for threads in (1, 8):
+        s = Server(extra=[*BENCH, "--threads", str(threads)], verbose=False)
+        try:
+            out, rate, cpu = saturate([s], clients=5000, seconds=15, hold="1000", processes=8)
+            print(f"latency at {rate:.0f} matches/s (5,000 clients, 1 s calls, {threads} "
+                  f"connection thread(s)): lobby->matched p50 {p50(out):.1f} ms, "
+                  f"p99 {p99(out):.1f} ms; server CPU {cpu / 15 * 100:.0f} % of a core")
+        finally:
+            s.stop()
 
 
 def bench_redis():
@@ -123,7 +125,7 @@ def bench_redis():
                  for i, p in enumerate((18080, 18081))]
         time.sleep(1)
         rcpu0 = cpu_seconds(r.proc.pid)
-        out, rate, cpu = saturate(nodes)
+        out, rate, cpu = saturate(nodes, processes=2)
         rcpu = cpu_seconds(r.proc.pid) - rcpu0
         print(f"redis, two nodes: {rate:.0f} matches/s; nodes' CPU {cpu:.2f} s, Redis CPU "
               f"{rcpu:.2f} s over 10 s; lobby->matched p50 {p50(out):.1f} ms, "
