@@ -796,6 +796,21 @@ attach_audio_sink (ScCall *self, GstPad *decoded)
       return TRUE;   /* said why already */
     }
 
+  if (g_str_equal (self->config->audio_sink, "none"))
+    {
+      /* Nothing plays it: discard each decoded buffer on the thread that decoded it.
+       * Waiting for each buffer's time, on a thread of its own behind a queue, cost a
+       * listener nothing but 1 % of a core. */
+      g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+      gst_bin_add (GST_BIN (self->pipeline), sink);
+      gst_element_sync_state_with_parent (sink);
+      g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (sink, "sink");
+      if (gst_pad_link (decoded, sink_pad) != GST_PAD_LINK_OK)
+        return FALSE;
+      gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, first_audio_probe, self, NULL);
+      return TRUE;
+    }
+
   GstElement *queue = gst_element_factory_make ("queue", NULL);
   GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
   GstElement *resample = gst_element_factory_make ("audioresample", NULL);

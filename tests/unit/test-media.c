@@ -1,6 +1,7 @@
 /* test-media.c: the media pieces that need no network: the frame stamp of the
- * glass-to-glass benchmark (raw, and through a real VP8 encoder and decoder), and the
- * process-wide sender's attach and detach with a real GStreamer pipeline. */
+ * glass-to-glass benchmark (raw, and through a real VP8 encoder and decoder), the test
+ * picture, and the process-wide sender's attach and detach with a real GStreamer
+ * pipeline. */
 #include "config.h"
 
 #include <gst/app/gstappsink.h>
@@ -11,6 +12,7 @@
 #include "sc-frame-stamp.h"
 #include "sc-media-config.h"
 #include "sc-sender.h"
+#include "sc-test-picture.h"
 
 /* ---- The stamp alone ---------------------------------------------------------------- */
 
@@ -126,6 +128,166 @@ test_stamp_through_vp8 (void)
   g_assert_cmpuint (read_count, ==, 30);
 }
 
+/* ---- The test picture ------------------------------------------------------------------ */
+
+static const struct { guint width, height; } picture_sizes[] = {
+  { 640, 480 }, { 320, 240 }, { 1280, 720 }, { 33, 17 }, { 2, 2 }, { 5, 3 },
+};
+
+/* Wherever it is, the ball is wholly inside the picture, and it moves. */
+static void
+test_picture_geometry (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (picture_sizes); i++)
+    {
+      guint w = picture_sizes[i].width, h = picture_sizes[i].height;
+      guint moves = 0, last_x = G_MAXUINT;
+      for (guint64 msec = 0; msec < 120000; msec += 7)
+        {
+          guint cx, cy, r;
+          sc_test_picture_ball (w, h, msec, &cx, &cy, &r);
+          g_assert_cmpuint (r, >=, 1);
+          g_assert_cmpuint (cx, >=, r);
+          g_assert_cmpuint (cy, >=, r);
+          g_assert_cmpuint (cx + r, <=, w);
+          g_assert_cmpuint (cy + r, <=, h);
+          moves += cx != last_x;
+          last_x = cx;
+        }
+      if (w >= 32)
+        g_assert_cmpuint (moves, >, 500);
+    }
+  /* Far into a long call the arithmetic still holds (no overflow in msec × speed). */
+  guint cx, cy, r;
+  sc_test_picture_ball (640, 480, G_GUINT64_CONSTANT (1) << 50, &cx, &cy, &r);
+  g_assert_cmpuint (cx + r, <=, 640);
+}
+
+/* Planes of exactly the picture's size, so that AddressSanitizer catches a stray write. */
+static void
+test_picture_draw (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (picture_sizes); i++)
+    {
+      guint w = picture_sizes[i].width, h = picture_sizes[i].height;
+      guint cw = (w + 1) / 2, ch = (h + 1) / 2;
+      g_autofree guint8 *y = g_malloc (w * h);
+      g_autofree guint8 *u = g_malloc (cw * ch);
+      g_autofree guint8 *v = g_malloc (cw * ch);
+      for (guint64 msec = 0; msec < 5000; msec += 333)
+        {
+          memset (y, 16, w * h);
+          memset (u, 128, cw * ch);
+          memset (v, 128, cw * ch);
+          ScPlanes planes = { y, u, v, w, cw, cw, w, h };
+          sc_test_picture_draw (&planes, msec);
+
+          guint cx, cy, r;
+          sc_test_picture_ball (w, h, msec, &cx, &cy, &r);
+          guint changed = 0;
+          for (guint j = 0; j < w * h; j++)
+            changed += y[j] != 16;
+          if (r < 8)
+            continue;   /* too small a disc to compare with π r² */
+          /* The disc's area, give or take its rim; its colour at its centre. */
+          double area = G_PI * r * r;
+          g_assert_cmpfloat (changed, >, area * 0.85);
+          g_assert_cmpfloat (changed, <, area * 1.15);
+          g_assert_cmpuint (y[cy * w + cx], ==, SC_TEST_PICTURE_BALL_Y);
+          g_assert_cmpuint (u[cy / 2 * cw + cx / 2], ==, SC_TEST_PICTURE_BALL_U);
+          g_assert_cmpuint (v[cy / 2 * cw + cx / 2], ==, SC_TEST_PICTURE_BALL_V);
+          /* Outside the ball's square nothing changed. */
+          guint far_x = cx > w / 2 ? 0 : w - 1, far_y = cy > h / 2 ? 0 : h - 1;
+          g_assert_cmpuint (y[far_y * w + far_x], ==, 16);
+        }
+    }
+}
+
+/* Where the orange ball is in a decoded I420 picture: the mean position of its pixels. */
+static gboolean
+find_ball (GstSample *sample, double *x, double *y)
+{
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
+      !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    return FALSE;
+  const guint8 *u = GST_VIDEO_FRAME_PLANE_DATA (&frame, 1);
+  const guint8 *v = GST_VIDEO_FRAME_PLANE_DATA (&frame, 2);
+  gsize us = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 1), vs = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 2);
+  double sx = 0, sy = 0;
+  guint n = 0;
+  for (guint row = 0; row < (guint) (GST_VIDEO_FRAME_HEIGHT (&frame) + 1) / 2; row++)
+    for (guint col = 0; col < (guint) (GST_VIDEO_FRAME_WIDTH (&frame) + 1) / 2; col++)
+      if (ABS ((int) u[row * us + col] - SC_TEST_PICTURE_BALL_U) < 16 &&
+          ABS ((int) v[row * vs + col] - SC_TEST_PICTURE_BALL_V) < 16)
+        sx += col * 2, sy += row * 2, n++;
+  gst_video_frame_unmap (&frame);
+  if (n < 100)
+    return FALSE;
+  *x = sx / n;
+  *y = sy / n;
+  return TRUE;
+}
+
+/* `--video-source test` and `--audio-source test` through the real sender: an orange
+ * ball that moves, through VP8; Opus in 40 ms packets. */
+static void
+test_sender_test_sources (void)
+{
+  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
+  g_assert_cmpstr (config->video_source, ==, "test");
+  g_assert_cmpstr (config->audio_source, ==, "test");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = sc_sender_new (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_sender_has_audio (sender));
+  g_assert_true (sc_sender_start (sender, &error));
+
+  g_autoptr(GstElement) call = gst_parse_launch (
+    "appsrc name=video is-live=true format=time do-timestamp=true ! vp8dec "
+    "! video/x-raw,format=I420 ! appsink name=pictures sync=false "
+    "appsrc name=audio is-live=true format=time do-timestamp=true ! appsink name=packets sync=false",
+    &error);
+  g_assert_no_error (error);
+  g_autoptr(GstElement) video = gst_bin_get_by_name (GST_BIN (call), "video");
+  g_autoptr(GstElement) audio = gst_bin_get_by_name (GST_BIN (call), "audio");
+  g_autoptr(GstElement) pictures = gst_bin_get_by_name (GST_BIN (call), "pictures");
+  g_autoptr(GstElement) packets = gst_bin_get_by_name (GST_BIN (call), "packets");
+  gst_element_set_state (call, GST_STATE_PLAYING);
+  sc_sender_attach (sender, GST_APP_SRC (video), GST_APP_SRC (audio));
+  sc_sender_release (sender, GST_APP_SRC (video));
+
+  double x0 = -1, y0 = -1, x1 = -1, y1 = -1;
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GstSample) s = gst_app_sink_try_pull_sample (GST_APP_SINK (pictures), 5 * GST_SECOND);
+      g_assert_nonnull (s);
+      double x, y;
+      g_assert_true (find_ball (s, &x, &y));
+      if (i == 0)
+        x0 = x, y0 = y;
+      x1 = x, y1 = y;
+    }
+  /* 19 frames at 30 fps: the ball went about 100 pixels across, 60 down (or bounced). */
+  g_assert_cmpfloat (ABS (x1 - x0) + ABS (y1 - y0), >, 20);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GstSample) s = gst_app_sink_try_pull_sample (GST_APP_SINK (packets), 5 * GST_SECOND);
+      g_assert_nonnull (s);
+      g_assert_true (gst_structure_has_name (gst_caps_get_structure (gst_sample_get_caps (s), 0),
+                                             "audio/x-opus"));
+      GstBuffer *buffer = gst_sample_get_buffer (s);
+      if (GST_BUFFER_DURATION_IS_VALID (buffer) && i > 0)
+        g_assert_cmpuint (GST_BUFFER_DURATION (buffer), ==, 40 * GST_MSECOND);
+    }
+
+  sc_sender_detach (sender, GST_APP_SRC (video));
+  sc_sender_stop (sender);
+  gst_element_set_state (call, GST_STATE_NULL);
+}
+
 /* ---- The sender ------------------------------------------------------------------------ */
 
 static void
@@ -220,6 +382,9 @@ main (int argc, char **argv)
   g_test_add_func ("/stamp/refuses", test_stamp_refuses);
   g_test_add_func ("/stamp/age", test_stamp_age);
   g_test_add_func ("/stamp/through-vp8", test_stamp_through_vp8);
+  g_test_add_func ("/test-picture/geometry", test_picture_geometry);
+  g_test_add_func ("/test-picture/draw", test_picture_draw);
+  g_test_add_func ("/sender/test-sources", test_sender_test_sources);
   g_test_add_func ("/sender/attach-detach", test_sender_attach_detach);
   g_test_add_func ("/sender/bad-source", test_sender_bad_source);
   int status = g_test_run ();
