@@ -1,6 +1,6 @@
 """Server and two headless clients: matched, connected and first-frame on both sides;
-audio flows from the side that sends it (bob sends none and still hears alice); chat
-both ways with exact text (non-ASCII included); status; bad lines are errors; quit and
+audio flows from the side that sends it (bob sends none and still hears alice); call
+statistics with media both ways; chat both ways with exact text (non-ASCII included); status; bad lines are errors; quit and
 EOF leave cleanly and the partner hears "left"."""
 from harness import Failure, Scene, run
 
@@ -43,6 +43,13 @@ def test():
         got = alice.expect("chat", timeout=5)
         if got["text"] != "¿qué tal? ✓" or got["from"] != "Bób 🦊":
             raise Failure(f"alice got {got!r}")
+
+        # Call statistics, once a second: media flowing both ways, sane numbers.
+        for c in (alice, bob):
+            st = c.expect("stats", timeout=6,
+                          where=lambda e: e["kbps_in"] > 0 and e["kbps_out"] > 0)
+            if not 0 <= st["loss"] <= 100 or not 0 <= st.get("rtt_ms", 0) < 1000:
+                raise Failure(f"{c.name}: odd statistics {st}")
 
         # Over the limit: refused with an error, not cut.
         alice.send({"cmd": "say", "text": "y" * 1001})
