@@ -799,8 +799,8 @@ attach_audio_sink (ScCall *self, GstPad *decoded)
   if (g_str_equal (self->config->audio_sink, "none"))
     {
       /* Nothing plays it: discard each decoded buffer on the thread that decoded it.
-       * Waiting for each buffer's time, on a thread of its own behind a queue, cost a
-       * listener nothing but 1 % of a core. */
+       * Waiting for each buffer's time on a thread of its own, behind a queue, cost 1 %
+       * of a core and bought nothing. */
       g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
       gst_bin_add (GST_BIN (self->pipeline), sink);
       gst_element_sync_state_with_parent (sink);
