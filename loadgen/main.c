@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 #include <locale.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -27,38 +29,19 @@ raise_file_limit (void)
     }
 }
 
+/* The child's results travel to the parent over a pipe: GIO's unix streams write and
+ * read them whole (short writes and EINTR handled there). */
 static gboolean
-write_all (int fd, const void *data, gsize len)
+write_all (GOutputStream *out, const void *data, gsize len)
 {
-  const char *p = data;
-  while (len > 0)
-    {
-      ssize_t n = write (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
+  return g_output_stream_write_all (out, data, len, NULL, NULL, NULL);
 }
 
 static gboolean
-read_all (int fd, void *data, gsize len)
+read_all (GInputStream *in, void *data, gsize len)
 {
-  char *p = data;
-  while (len > 0)
-    {
-      ssize_t n = read (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
+  gsize got = 0;
+  return g_input_stream_read_all (in, data, len, &got, NULL, NULL) && got == len;
 }
 
 static int
@@ -107,9 +90,9 @@ run_in_processes (const ScLoadgenOptions *options, guint n, ScLoadgenResult *tot
               _exit (2);
             }
           guint32 count = r.latencies->len;
-          gboolean ok = write_all (pipe_fds[1], &r, sizeof r) &&
-                        write_all (pipe_fds[1], &count, sizeof count) &&
-                        write_all (pipe_fds[1], r.latencies->data, count * sizeof (double));
+          g_autoptr(GOutputStream) out = g_unix_output_stream_new (pipe_fds[1], TRUE);
+          gboolean ok = write_all (out, &r, sizeof r) && write_all (out, &count, sizeof count) &&
+                        write_all (out, r.latencies->data, count * sizeof (double));
           _exit (ok ? 0 : 2);
         }
       close (pipe_fds[1]);
@@ -121,11 +104,12 @@ run_in_processes (const ScLoadgenOptions *options, guint n, ScLoadgenResult *tot
     {
       ScLoadgenResult r;
       guint32 count = 0;
-      if (read_all (fds[i], &r, sizeof r) && read_all (fds[i], &count, sizeof count) &&
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (fds[i], TRUE);
+      if (read_all (in, &r, sizeof r) && read_all (in, &count, sizeof count) &&
           count <= 100000000)
         {
           g_autofree double *values = g_new (double, count);
-          if (read_all (fds[i], values, count * sizeof (double)))
+          if (read_all (in, values, count * sizeof (double)))
             g_array_append_vals (total->latencies, values, count);
           total->matches += r.matches;
           total->seconds = MAX (total->seconds, r.seconds);
@@ -135,7 +119,7 @@ run_in_processes (const ScLoadgenOptions *options, guint n, ScLoadgenResult *tot
         }
       else
         ok = FALSE;
-      close (fds[i]);
+      g_input_stream_close (in, NULL, NULL);
       int status;
       if (waitpid (pids[i], &status, 0) < 0 || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
         ok = FALSE;
