@@ -796,33 +796,35 @@ attach_audio_sink (ScCall *self, GstPad *decoded)
       return TRUE;   /* said why already */
     }
 
+  /* A sink that plays: behind a queue (its own thread, so the decoder never waits on the
+   * device) and the conversions it may need. None: each decoded buffer is discarded on
+   * the thread that decoded it — waiting for each buffer's time on a thread of its own
+   * cost 1 % of a core and bought nothing. */
+  GstElement *chain[4];
+  guint n = 0;
   if (g_str_equal (self->config->audio_sink, "none"))
+    g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  else
     {
-      /* Nothing plays it: discard each decoded buffer on the thread that decoded it.
-       * Waiting for each buffer's time on a thread of its own, behind a queue, cost 1 %
-       * of a core and bought nothing. */
-      g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-      gst_bin_add (GST_BIN (self->pipeline), sink);
-      gst_element_sync_state_with_parent (sink);
-      g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (sink, "sink");
-      if (gst_pad_link (decoded, sink_pad) != GST_PAD_LINK_OK)
-        return FALSE;
-      gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, first_audio_probe, self, NULL);
-      return TRUE;
+      chain[n++] = gst_element_factory_make ("queue", NULL);
+      chain[n++] = gst_element_factory_make ("audioconvert", NULL);
+      chain[n++] = gst_element_factory_make ("audioresample", NULL);
     }
+  chain[n++] = sink;
 
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
-  GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
-  GstElement *resample = gst_element_factory_make ("audioresample", NULL);
-  gst_bin_add_many (GST_BIN (self->pipeline), queue, convert, resample, sink, NULL);
-  gboolean linked = gst_element_link_many (queue, convert, resample, sink, NULL);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (resample);
-  gst_element_sync_state_with_parent (convert);
-  gst_element_sync_state_with_parent (queue);
+  gboolean linked = TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      gst_bin_add (GST_BIN (self->pipeline), chain[i]);
+      if (i > 0)
+        linked = linked && gst_element_link (chain[i - 1], chain[i]);
+    }
+  /* Downstream first, so that nothing is pushed into an element not yet playing. */
+  for (guint i = n; i-- > 0;)
+    gst_element_sync_state_with_parent (chain[i]);
 
-  g_autoptr(GstPad) queue_pad = gst_element_get_static_pad (queue, "sink");
-  if (!linked || gst_pad_link (decoded, queue_pad) != GST_PAD_LINK_OK)
+  g_autoptr(GstPad) first_pad = gst_element_get_static_pad (chain[0], "sink");
+  if (!linked || gst_pad_link (decoded, first_pad) != GST_PAD_LINK_OK)
     return FALSE;
   gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, first_audio_probe, self, NULL);
   return TRUE;
