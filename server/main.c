@@ -238,9 +238,9 @@ main (int argc, char **argv)
       g_printerr ("showcast-server: TLS: %s\n", error->message);
       return 2;
     }
-  if (threads < 0 || threads > 64)
+  if (threads < 0 || threads > SC_SERVER_MAX_THREADS)
     {
-      g_printerr ("showcast-server: --threads takes 1 to 64\n");
+      g_printerr ("showcast-server: --threads takes 1 to %d\n", SC_SERVER_MAX_THREADS);
       return 2;
     }
   if (threads > 0)

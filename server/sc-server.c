@@ -36,7 +36,6 @@
 #define PING_INTERVAL_S 5
 #define SILENCE_TIMEOUT_S 15
 #define LISTEN_BACKLOG 4096
-#define MAX_SHARDS 64
 
 typedef struct _Shard Shard;
 
@@ -659,7 +658,7 @@ void
 sc_server_set_threads (ScServer *self, guint n)
 {
   g_return_if_fail (self->shards->len == 0);
-  self->n_threads = CLAMP (n, 1, MAX_SHARDS);
+  self->n_threads = CLAMP (n, 1, SC_SERVER_MAX_THREADS);
 }
 
 static gpointer

@@ -25,7 +25,9 @@ gboolean  sc_server_set_tls          (ScServer    *self,
                                       const char  *key_file,
                                       GError     **error);
 /* Connection threads (each with its share of the sockets); before sc_server_listen.
- * Default 1: the sockets on the main thread with the lobby. */
+ * Default 1: the sockets on the main thread with the lobby. Each thread costs two file
+ * descriptors (its listening socket and its main loop's wake-up) and about 20 KiB. */
+#define SC_SERVER_MAX_THREADS 512
 void      sc_server_set_threads      (ScServer    *self,
                                       guint        n);
 gboolean  sc_server_listen           (ScServer    *self,
