@@ -5,7 +5,8 @@
 idle      concurrent idle sessions one node holds, and its memory per session
 capacity  matches/s of one node (in-process matcher) at saturation (--hold 0), and the
           server's CPU per match
-latency   p50/p99 lobby-to-match time at about 2,500 matches/s
+latency   p50/p99 lobby-to-match time at about 2,500 matches/s (50 clients, --hold 0),
+          and with 5,000 clients in 1 s calls
 redis     the same saturation load across two nodes sharing one Redis
 pick      the Redis pairing script alone: microseconds per match in Redis with 0, 1,000
           and 10,000 users waiting (INFO commandstats), to show the cost does not grow
@@ -110,6 +111,16 @@ def bench_capacity():
 
 
 def bench_latency():
+    # About 2,500-2,700 matches/s: 50 clients that press next as soon as a call is ready
+    # keep one node just below its saturation without queueing in the load generator.
+    s = Server(extra=BENCH, verbose=False)
+    try:
+        out, rate, cpu = saturate([s], clients=50, processes=2)
+        print(f"latency at {rate:.0f} matches/s (50 clients, --hold 0): lobby->matched "
+              f"p50 {p50(out):.1f} ms, p99 {p99(out):.1f} ms; server CPU "
+              f"{cpu / 10 * 100:.0f} % of a core")
+    finally:
+        s.stop()
     # 5,000 connections: on one thread every turn of the loop looks at all of them.
     for threads in (1, 8):
         s = Server(extra=[*BENCH, "--threads", str(threads)], verbose=False)
