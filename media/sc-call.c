@@ -100,9 +100,8 @@ struct _ScCall
   GstElement *pipeline;
   GstElement *webrtc;
   ScSender *sender;
-  GstAppSrc *video_src;           /* where the sender's frames come in */
-  GstAppSrc *audio_src;           /* NULL without an audio source */
-  GPtrArray *held_pads;           /* appsrc pads blocked until the call connects */
+  ScFeed *video_feed;             /* where the sender's frames come in */
+  ScFeed *audio_feed;             /* NULL without an audio source */
   gboolean started;
   GSource *bus_source;
 
@@ -1266,38 +1265,15 @@ sent_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_REMOVE;
 }
 
-static GstPadProbeReturn
-hold_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  return GST_PAD_PROBE_OK;   /* blocking is the point */
-}
-
 /* Until DTLS is up webrtcbin has no SRTP keys, and what it is given is lost: the first
  * keyframe would be, and the peer's first frame would wait for the next one. So the
- * sending chains hold their first frame (the sender's fresh keyframe) until the call
- * connects, and let it go then. */
-static void
-hold_until_connected (ScCall *self, GstAppSrc *src)
-{
-  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (src), "src");
-  gulong id = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER,
-                                 hold_probe, NULL, NULL);
-  g_object_set_data (G_OBJECT (pad), "sc-hold-probe", GSIZE_TO_POINTER (id));
-  g_ptr_array_add (self->held_pads, pad);
-}
-
+ * sender keeps the call's first keyframe until the call connects (sc_sender_attach()),
+ * and sends it then. */
 static void
 release_held (ScCall *self)
 {
-  for (guint i = 0; i < self->held_pads->len; i++)
-    {
-      GstPad *pad = g_ptr_array_index (self->held_pads, i);
-      gst_pad_remove_probe (pad, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (pad),
-                                                                      "sc-hold-probe")));
-    }
-  g_ptr_array_set_size (self->held_pads, 0);
   remove_source (self, &self->release_timeout);
-  sc_sender_release (self->sender, self->video_src);
+  sc_sender_release (self->sender, self->video_feed);
 }
 
 static gboolean
@@ -1330,18 +1306,13 @@ release_when_peer_ready (ScCall *self)
   g_source_unref (timeout);
 }
 
-/* "appsrc ! PAYLOADER" linked to a new webrtcbin sink pad. The sender's encoded frames
- * come in through the appsrc, stamped with this pipeline's running time: until the call
- * connects, one keyframe (held at the pad, see hold_until_connected()), then everything
- * from the next keyframe on. The queue is a bound, never reached on a healthy call. */
-static GstAppSrc *
+/* "PAYLOADER" linked to a new webrtcbin sink pad, and a feed into it: the sender pushes
+ * its encoded frames there (see sc-feed.h), from the connection on. */
+static ScFeed *
 add_sender (ScCall *self, const char *payloader, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autofree char *description = g_strdup_printf (
-    "appsrc name=in is-live=true format=time do-timestamp=true max-buffers=30 "
-    "leaky-type=upstream ! %s", payloader);
-  GstElement *bin = gst_parse_bin_from_description (description, TRUE, &local);
+  GstElement *bin = gst_parse_bin_from_description (payloader, TRUE, &local);
   if (bin == NULL)
     {
       g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
@@ -1352,13 +1323,19 @@ add_sender (ScCall *self, const char *payloader, GError **error)
 
   g_autoptr(GstPad) webrtc_pad = gst_element_request_pad_simple (self->webrtc, "sink_%u");
   g_autoptr(GstPad) bin_pad = gst_element_get_static_pad (bin, "src");
-  if (bin_pad == NULL || webrtc_pad == NULL || gst_pad_link (bin_pad, webrtc_pad) != GST_PAD_LINK_OK)
+  g_autoptr(GstPad) bin_sink = gst_element_get_static_pad (bin, "sink");
+  if (bin_pad == NULL || bin_sink == NULL || webrtc_pad == NULL ||
+      gst_pad_link (bin_pad, webrtc_pad) != GST_PAD_LINK_OK)
     {
       g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
                            "cannot link the sending chain to webrtcbin");
       return NULL;
     }
-  return GST_APP_SRC (gst_bin_get_by_name (GST_BIN (bin), "in"));
+  ScFeed *feed = sc_feed_new (self->pipeline, bin_sink, &local);
+  if (feed == NULL)
+    g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                 "cannot feed the sending chain: %s", local->message);
+  return feed;
 }
 
 static gboolean
@@ -1481,12 +1458,11 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
   g_autofree char *video_pay = g_strdup_printf (
     "rtpvp8pay picture-id-mode=15-bit ! capsfilter caps=\"application/x-rtp,media=video,"
     "encoding-name=VP8,payload=%d,clock-rate=90000\"", VIDEO_PT);
-  if (!(self->video_src = add_sender (self, video_pay, error)))
+  if (!(self->video_feed = add_sender (self, video_pay, error)))
     return NULL;
-  g_autoptr(GstPad) video_pad = gst_element_get_static_pad (GST_ELEMENT (self->video_src), "src");
+  GstPad *video_pad = sc_feed_get_pad (self->video_feed);
   gst_pad_add_probe (video_pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, keyframe_request_probe,
                      g_object_ref (sender), g_object_unref);
-  hold_until_connected (self, self->video_src);
   gst_pad_add_probe (video_pad, GST_PAD_PROBE_TYPE_BUFFER, sent_probe, self, NULL);
 
   if (sc_sender_has_audio (sender))
@@ -1494,9 +1470,8 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
       g_autofree char *audio_pay = g_strdup_printf (
         "rtpopuspay ! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,"
         "payload=%d,clock-rate=48000\"", AUDIO_PT);
-      if (!(self->audio_src = add_sender (self, audio_pay, error)))
+      if (!(self->audio_feed = add_sender (self, audio_pay, error)))
         return NULL;
-      hold_until_connected (self, self->audio_src);
     }
   else
     {
@@ -1564,9 +1539,9 @@ sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
   self->connect_timeout = g_source_attach (timeout, self->context);
   g_source_unref (timeout);
 
-  /* Frames from now on, beginning with a keyframe: it waits in the appsrc until the
-   * call connects. */
-  sc_sender_attach (self->sender, self->video_src, self->audio_src);
+  /* Frames from now on, beginning with a keyframe: the sender keeps it until the call
+   * connects. */
+  sc_sender_attach (self->sender, self->video_feed, self->audio_feed);
 
   if (self->offerer)
     {
@@ -1731,8 +1706,8 @@ stop_signals (ScCall *self)
 {
   if (!g_atomic_int_compare_and_exchange (&self->stopped, 0, 1))
     return FALSE;
-  if (self->sender && self->video_src)
-    sc_sender_detach (self->sender, self->video_src);
+  if (self->sender && self->video_feed)
+    sc_sender_detach (self->sender, self->video_feed);
   if (self->channel)
     g_signal_handlers_disconnect_by_data (self->channel, self);
   if (self->bus_source)
@@ -1787,8 +1762,8 @@ sc_call_dispose (GObject *object)
   g_clear_pointer (&self->video_branch, video_branch_free);
   g_clear_object (&self->terminal_caps);
   g_clear_object (&self->video_tee);
-  g_clear_object (&self->video_src);
-  g_clear_object (&self->audio_src);
+  g_clear_object (&self->video_feed);
+  g_clear_object (&self->audio_feed);
   g_clear_object (&self->sender);
   g_clear_object (&self->webrtc);
   g_clear_object (&self->pipeline);
@@ -1800,7 +1775,6 @@ sc_call_finalize (GObject *object)
 {
   ScCall *self = SC_CALL (object);
   g_ptr_array_unref (self->pending_candidates);
-  g_ptr_array_unref (self->held_pads);
   g_clear_pointer (&self->latest_frame, gst_sample_unref);
   g_mutex_clear (&self->frame_lock);
   g_clear_pointer (&self->config, sc_media_config_free);
@@ -1859,7 +1833,6 @@ static void
 sc_call_init (ScCall *self)
 {
   self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_entry_free);
-  self->held_pads = g_ptr_array_new_with_free_func (gst_object_unref);
   g_mutex_init (&self->frame_lock);
   self->video_target = (ScVideoTarget) { 80, 48, FALSE };
 }

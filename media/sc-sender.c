@@ -6,6 +6,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
+#include "sc-feed.h"
 #include "sc-frame-stamp.h"
 #include "sc-sender.h"
 #include "sc-test-picture.h"
@@ -22,12 +23,12 @@ struct _ScSender
   GstElement *mic_volume;        /* NULL without an audio source */
   GSource *bus_source;
 
-  GMutex lock;                   /* guards the four below */
-  GstAppSrc *video_target;
-  GstAppSrc *audio_target;
+  GMutex lock;                   /* guards the five below; never held while pushing */
+  ScFeed *video_target;
+  ScFeed *audio_target;
   gboolean need_keyframe;        /* drop delta frames until the next keyframe */
-  gboolean holding;              /* the call is not connected: one keyframe, then nothing */
-  gboolean held_keyframe;        /* that keyframe went out */
+  gboolean holding;              /* the call is not connected: keep its first keyframe */
+  GstSample *held;               /* that keyframe, pushed when the call is released */
 };
 
 G_DEFINE_FINAL_TYPE (ScSender, sc_sender, G_TYPE_OBJECT)
@@ -57,27 +58,9 @@ audio_source_description (const char *choice)
   return g_strdup (choice);
 }
 
-/* Copies the encoded frame for the call: timestamps cleared, so the call's appsrc
- * stamps it with its own pipeline's running time. The memory is shared, not copied. */
-static GstSample *
-retimed_sample (GstSample *sample)
-{
-  GstBuffer *buffer = gst_buffer_copy (gst_sample_get_buffer (sample));
-  GST_BUFFER_PTS (buffer) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
-  GstSample *copy = gst_sample_new (buffer, gst_sample_get_caps (sample), NULL, NULL);
-  gst_buffer_unref (buffer);
-  return copy;
-}
-
-/* Pushing into a call that is going down returns FLUSHING: the call is detaching. */
-static void
-push_to (GstAppSrc *target, GstSample *sample)
-{
-  g_autoptr(GstSample) copy = retimed_sample (sample);
-  gst_app_src_push_sample (target, copy);
-}
-
+/* The frames are pushed on this (the encoder's or the microphone's) thread, outside the
+ * lock: a push runs the call's whole sending path, and a call going down meanwhile only
+ * makes it return FLUSHING. */
 static GstFlowReturn
 on_video_sample (GstAppSink *sink, gpointer data)
 {
@@ -88,15 +71,21 @@ on_video_sample (GstAppSink *sink, gpointer data)
   gboolean delta = GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (sample),
                                            GST_BUFFER_FLAG_DELTA_UNIT);
 
+  g_autoptr(ScFeed) target = NULL;
   g_mutex_lock (&self->lock);
-  if (self->video_target && !(delta && self->need_keyframe) &&
-      !(self->holding && self->held_keyframe))
+  if (self->video_target && self->holding && !delta)
+    {
+      g_clear_pointer (&self->held, gst_sample_unref);
+      self->held = gst_sample_ref (sample);
+    }
+  else if (self->video_target && !self->holding && !(delta && self->need_keyframe))
     {
       self->need_keyframe = FALSE;
-      self->held_keyframe = self->holding;
-      push_to (self->video_target, sample);
+      target = g_object_ref (self->video_target);
     }
   g_mutex_unlock (&self->lock);
+  if (target)
+    sc_feed_push (target, sample);
   return GST_FLOW_OK;
 }
 
@@ -108,10 +97,13 @@ on_audio_sample (GstAppSink *sink, gpointer data)
   if (sample == NULL)
     return GST_FLOW_OK;
 
+  g_autoptr(ScFeed) target = NULL;
   g_mutex_lock (&self->lock);
   if (self->audio_target && !self->holding)
-    push_to (self->audio_target, sample);
+    target = g_object_ref (self->audio_target);
   g_mutex_unlock (&self->lock);
+  if (target)
+    sc_feed_push (target, sample);
   return GST_FLOW_OK;
 }
 
@@ -305,6 +297,7 @@ sc_sender_stop (ScSender *self)
   g_mutex_lock (&self->lock);
   g_clear_object (&self->video_target);
   g_clear_object (&self->audio_target);
+  g_clear_pointer (&self->held, gst_sample_unref);
   g_mutex_unlock (&self->lock);
   if (self->pipeline)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
@@ -317,39 +310,51 @@ sc_sender_has_audio (ScSender *self)
 }
 
 void
-sc_sender_attach (ScSender *self, GstAppSrc *video, GstAppSrc *audio)
+sc_sender_attach (ScSender *self, ScFeed *video, ScFeed *audio)
 {
   g_return_if_fail (SC_IS_SENDER (self));
   g_mutex_lock (&self->lock);
   g_set_object (&self->video_target, video);
   g_set_object (&self->audio_target, audio);
+  g_clear_pointer (&self->held, gst_sample_unref);
   self->need_keyframe = TRUE;
   self->holding = TRUE;
-  self->held_keyframe = FALSE;
   g_mutex_unlock (&self->lock);
   sc_sender_force_keyframe (self);
 }
 
 void
-sc_sender_release (ScSender *self, GstAppSrc *video)
+sc_sender_release (ScSender *self, ScFeed *video)
 {
   g_return_if_fail (SC_IS_SENDER (self));
+  g_autoptr(GstSample) held = NULL;
   g_mutex_lock (&self->lock);
   gboolean ours = self->video_target == video && self->holding;
   if (ours)
+    held = g_steal_pointer (&self->held);
+  g_mutex_unlock (&self->lock);
+  if (!ours)
+    return;
+
+  /* Still holding while the kept keyframe goes out from here, so that nothing from the
+   * encoder's thread overtakes it. */
+  if (held)
+    sc_feed_push (video, held);
+  g_mutex_lock (&self->lock);
+  if (self->video_target == video && self->holding)
     {
       self->holding = FALSE;
-      /* The frames after the held keyframe were not sent: the next one sent must not
+      /* The frames after the kept keyframe were not sent: the next one sent must not
        * refer to them. */
       self->need_keyframe = TRUE;
+      g_clear_pointer (&self->held, gst_sample_unref);
     }
   g_mutex_unlock (&self->lock);
-  if (ours)
-    sc_sender_force_keyframe (self);
+  sc_sender_force_keyframe (self);
 }
 
 void
-sc_sender_detach (ScSender *self, GstAppSrc *video)
+sc_sender_detach (ScSender *self, ScFeed *video)
 {
   g_return_if_fail (SC_IS_SENDER (self));
   g_mutex_lock (&self->lock);
@@ -357,6 +362,7 @@ sc_sender_detach (ScSender *self, GstAppSrc *video)
     {
       g_clear_object (&self->video_target);
       g_clear_object (&self->audio_target);
+      g_clear_pointer (&self->held, gst_sample_unref);
     }
   g_mutex_unlock (&self->lock);
 }

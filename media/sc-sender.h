@@ -1,18 +1,20 @@
 /* sc-sender.h: the process's capture and encoders: camera (or test pattern) → VP8,
  * microphone (or tone) → Opus, in a pipeline of their own that runs from start to quit.
  *
- * Calls come and go; the sender stays. A call attaches its two appsrcs while it is
- * being set up and gets encoded frames in its own pipeline from then on, starting with
- * a fresh keyframe; a skip builds no encoder and waits for no camera (issue #6).
+ * Calls come and go; the sender stays. A call attaches its two feeds (sc-feed.h) while
+ * it is being set up and gets encoded frames in its own pipeline from then on, starting
+ * with a fresh keyframe; a skip builds no encoder and waits for no camera (issue #6).
  *
- * Threads: frames are pushed from the sender's streaming threads. sc_sender_attach()
- * and sc_sender_detach() may be called from any thread; once detach returns, nothing is
- * pushed into those appsrcs any more.
+ * Threads: frames are pushed into the feeds on the sender's streaming threads.
+ * sc_sender_attach(), sc_sender_release() and sc_sender_detach() may be called from any
+ * thread; after detach returns nothing new is pushed into those feeds, though a push
+ * already under way may still finish (into a call going down, it returns FLUSHING).
  */
 #pragma once
 
-#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
+
+#include "sc-feed.h"
 
 #include "sc-media-config.h"
 
@@ -31,16 +33,17 @@ gboolean  sc_sender_start           (ScSender            *self,
 void      sc_sender_stop            (ScSender            *self);
 gboolean  sc_sender_has_audio       (ScSender            *self);
 /* @audio may be NULL. Replaces any earlier attachment. Until sc_sender_release() the
- * call gets one video frame, a fresh keyframe, and no audio: a call waits for its
+ * call gets nothing; the sender keeps the latest keyframe for it: a call waits for its
  * connection, and what would pile up meanwhile is stale by the time it could go. */
 void      sc_sender_attach          (ScSender            *self,
-                                     GstAppSrc           *video,
-                                     GstAppSrc           *audio);
-/* The call is connected: everything from the next keyframe (asked for now) on. */
+                                     ScFeed              *video,
+                                     ScFeed              *audio);
+/* The call is connected: the kept keyframe goes out at once (pushed on the calling
+ * thread), then everything from the next keyframe (asked for now) on. */
 void      sc_sender_release         (ScSender            *self,
-                                     GstAppSrc           *video);
+                                     ScFeed              *video);
 void      sc_sender_detach          (ScSender            *self,
-                                     GstAppSrc           *video);
+                                     ScFeed              *video);
 /* Any thread. The next video frame is a keyframe. */
 void      sc_sender_force_keyframe  (ScSender            *self);
 void      sc_sender_set_mic_muted   (ScSender            *self,

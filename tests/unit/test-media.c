@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <gst/app/gstappsink.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
@@ -245,18 +244,21 @@ test_sender_test_sources (void)
   g_assert_true (sc_sender_start (sender, &error));
 
   g_autoptr(GstElement) call = gst_parse_launch (
-    "appsrc name=video is-live=true format=time do-timestamp=true ! vp8dec "
-    "! video/x-raw,format=I420 ! appsink name=pictures sync=false "
-    "appsrc name=audio is-live=true format=time do-timestamp=true ! appsink name=packets sync=false",
-    &error);
+    "vp8dec name=decoder ! video/x-raw,format=I420 ! appsink name=pictures sync=false async=false "
+    "appsink name=packets sync=false async=false", &error);
   g_assert_no_error (error);
-  g_autoptr(GstElement) video = gst_bin_get_by_name (GST_BIN (call), "video");
-  g_autoptr(GstElement) audio = gst_bin_get_by_name (GST_BIN (call), "audio");
+  g_autoptr(GstElement) decoder = gst_bin_get_by_name (GST_BIN (call), "decoder");
   g_autoptr(GstElement) pictures = gst_bin_get_by_name (GST_BIN (call), "pictures");
   g_autoptr(GstElement) packets = gst_bin_get_by_name (GST_BIN (call), "packets");
+  g_autoptr(GstPad) decoder_in = gst_element_get_static_pad (decoder, "sink");
+  g_autoptr(GstPad) packets_in = gst_element_get_static_pad (packets, "sink");
+  g_autoptr(ScFeed) video = sc_feed_new (call, decoder_in, &error);
+  g_assert_no_error (error);
+  g_autoptr(ScFeed) audio = sc_feed_new (call, packets_in, &error);
+  g_assert_no_error (error);
   gst_element_set_state (call, GST_STATE_PLAYING);
-  sc_sender_attach (sender, GST_APP_SRC (video), GST_APP_SRC (audio));
-  sc_sender_release (sender, GST_APP_SRC (video));
+  sc_sender_attach (sender, video, audio);
+  sc_sender_release (sender, video);
 
   double x0 = -1, y0 = -1, x1 = -1, y1 = -1;
   for (guint i = 0; i < 20; i++)
@@ -283,7 +285,7 @@ test_sender_test_sources (void)
         g_assert_cmpuint (GST_BUFFER_DURATION (buffer), ==, 40 * GST_MSECOND);
     }
 
-  sc_sender_detach (sender, GST_APP_SRC (video));
+  sc_sender_detach (sender, video);
   sc_sender_stop (sender);
   gst_element_set_state (call, GST_STATE_NULL);
 }
@@ -306,29 +308,33 @@ test_sender_attach_detach (void)
   g_assert_false (sc_sender_has_audio (sender));
   g_assert_true (sc_sender_start (sender, &error));
 
-  /* A call's receiving end of the sender, as ScCall has it. */
-  g_autoptr(GstElement) call = gst_parse_launch (
-    "appsrc name=in is-live=true format=time do-timestamp=true ! appsink name=out sync=false",
-    &error);
+  /* A call's receiving end of the sender, as ScCall has it: a feed into the pipeline. */
+  g_autoptr(GstElement) call = gst_pipeline_new ("call");
+  g_autoptr(GstElement) out = gst_element_factory_make ("appsink", "out");
+  g_object_set (out, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (call), gst_object_ref (out));
+  g_autoptr(GstPad) out_in = gst_element_get_static_pad (out, "sink");
+  g_autoptr(ScFeed) in = sc_feed_new (call, out_in, &error);
   g_assert_no_error (error);
-  g_autoptr(GstElement) in = gst_bin_get_by_name (GST_BIN (call), "in");
-  g_autoptr(GstElement) out = gst_bin_get_by_name (GST_BIN (call), "out");
   gst_element_set_state (call, GST_STATE_PLAYING);
 
   /* Let the encoder run a while: a call joining later still starts on a keyframe. */
   g_usleep (300 * 1000);
-  sc_sender_attach (sender, GST_APP_SRC (in), NULL);
+  sc_sender_attach (sender, in, NULL);
 
-  /* Not connected yet: one keyframe, then nothing (what piled up would be stale). */
+  /* Not connected yet: nothing goes out (what piled up would be stale); the sender keeps
+   * the call's first keyframe. */
+  g_assert_null (gst_app_sink_try_pull_sample (GST_APP_SINK (out), 300 * GST_MSECOND));
+
+  /* Connected: that keyframe at once, pushed by the release itself... */
+  sc_sender_release (sender, in);
   {
-    g_autoptr(GstSample) first = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
-    g_assert_nonnull (first);
-    g_assert_false (GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (first), GST_BUFFER_FLAG_DELTA_UNIT));
-    g_assert_null (gst_app_sink_try_pull_sample (GST_APP_SINK (out), 300 * GST_MSECOND));
+    g_autoptr(GstSample) kept = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 0);
+    g_assert_nonnull (kept);
+    g_assert_false (GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (kept), GST_BUFFER_FLAG_DELTA_UNIT));
   }
-
-  /* Connected: a fresh keyframe (the frames in between were never sent), then the rest. */
-  sc_sender_release (sender, GST_APP_SRC (in));
+  /* ...then a fresh keyframe (the frames in between were never sent), then the rest. */
+  GstClockTime last_pts = 0;
   for (guint i = 0; i < 10; i++)
     {
       g_autoptr(GstSample) sample = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
@@ -337,27 +343,43 @@ test_sender_attach_detach (void)
       /* The first is a keyframe, the ones after are not; stamped in this pipeline. */
       g_assert_cmpint (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT), ==, i > 0);
       g_assert_true (GST_BUFFER_PTS_IS_VALID (buffer));
+      g_assert_cmpuint (GST_BUFFER_PTS (buffer), >, last_pts);
+      last_pts = GST_BUFFER_PTS (buffer);
       g_assert_true (gst_structure_has_name (gst_caps_get_structure (gst_sample_get_caps (sample), 0),
                                              "video/x-vp8"));
     }
+  /* The feed answers the questions a payloader asks upstream. */
+  {
+    g_autoptr(GstCaps) caps = gst_pad_peer_query_caps (out_in, NULL);
+    g_assert_true (gst_structure_has_name (gst_caps_get_structure (caps, 0), "video/x-vp8"));
+    g_autoptr(GstQuery) latency = gst_query_new_latency ();
+    g_assert_true (gst_pad_peer_query (out_in, latency));
+    gboolean live;
+    gst_query_parse_latency (latency, &live, NULL, NULL);
+    g_assert_true (live);
+  }
 
   /* Detached: nothing more comes, whatever was in flight aside. */
-  sc_sender_detach (sender, GST_APP_SRC (in));
+  sc_sender_detach (sender, in);
   GstSample *late;
   while ((late = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 100 * GST_MSECOND)))
     gst_sample_unref (late);
   g_assert_null (gst_app_sink_try_pull_sample (GST_APP_SINK (out), 300 * GST_MSECOND));
 
   /* Attached again (the next call): a keyframe first again. */
-  sc_sender_attach (sender, GST_APP_SRC (in), NULL);
-  sc_sender_release (sender, GST_APP_SRC (in));
+  sc_sender_attach (sender, in, NULL);
+  g_usleep (100 * 1000);
+  sc_sender_release (sender, in);
   g_autoptr(GstSample) again = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND);
   g_assert_nonnull (again);
   g_assert_false (GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (again), GST_BUFFER_FLAG_DELTA_UNIT));
 
-  sc_sender_detach (sender, GST_APP_SRC (in));
-  sc_sender_stop (sender);
+  /* Pushing into a pipeline that has gone down fails, and blocks nothing. */
   gst_element_set_state (call, GST_STATE_NULL);
+  g_assert_cmpint (sc_feed_push (in, again), ==, GST_FLOW_FLUSHING);
+
+  sc_sender_detach (sender, in);
+  sc_sender_stop (sender);
 }
 
 static void
