@@ -66,6 +66,8 @@ struct _ScCore
 
   ScSender *sender;              /* capture and encoders, from start to quit */
   ScCall *spare;                 /* the next call, made ahead of its match */
+  ScCall *spare_offer;           /* and one whose offer is made, for the offerer's role */
+  gboolean offer_ahead;          /* whether to make spare_offer (no STUN/TURN seen) */
   guint spare_source;
   ScCall *call;                  /* the current call, or NULL */
   char *call_id;
@@ -178,40 +180,82 @@ finish (ScCore *self, int exit_code)
 
 /* ---- The call ---------------------------------------------------------------------- */
 
+static gboolean
+spare_missing (ScCore *self)
+{
+  return self->spare == NULL || (self->offer_ahead && self->spare_offer == NULL);
+}
+
 /* A skip's next call is made while the current one runs (or while we wait), not after
  * the match: building webrtcbin and starting its pipeline is off the critical path.
- * At low priority, so it never delays a call being set up. */
+ * Two of them, since the server gives the role only with the match: a plain one for
+ * the answerer (webrtcbin cannot take back an offer it has made), and one that has
+ * already made its offer and gathered its candidates for the offerer, who then sends
+ * them the moment it is matched. One call per idle turn, at low priority, so that
+ * building never delays a call being set up. */
 static gboolean
 make_spare_cb (gpointer data)
 {
   ScCore *self = data;
-  self->spare_source = 0;
-  if (self->spare || self->sender == NULL || self->state == SC_CORE_CLOSING ||
-      self->state == SC_CORE_CLOSED)
-    return G_SOURCE_REMOVE;
+  if (self->sender == NULL || self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
+    {
+      self->spare_source = 0;
+      return G_SOURCE_REMOVE;
+    }
   g_autoptr(GError) error = NULL;
-  self->spare = sc_call_new (self->media, self->sender, &error);
   if (self->spare == NULL)
-    g_warning ("cannot prepare the next call: %s", error->message);
+    {
+      self->spare = sc_call_new (self->media, self->sender, &error);
+      if (self->spare == NULL)
+        {
+          g_warning ("cannot prepare the next call: %s", error->message);
+          self->spare_source = 0;
+          return G_SOURCE_REMOVE;
+        }
+    }
+  else if (self->offer_ahead && self->spare_offer == NULL)
+    {
+      g_autoptr(ScCall) call = sc_call_new (self->media, self->sender, &error);
+      if (call == NULL || !sc_call_prepare_offer (call, &error))
+        {
+          /* The plain spare still serves both roles. */
+          g_warning ("cannot make an offer ahead of the match: %s", error->message);
+          if (call)
+            sc_call_stop (call);
+          self->offer_ahead = FALSE;
+        }
+      else
+        self->spare_offer = g_steal_pointer (&call);
+    }
+  if (spare_missing (self))
+    return G_SOURCE_CONTINUE;
+  self->spare_source = 0;
   return G_SOURCE_REMOVE;
 }
 
 static void
 schedule_spare (ScCore *self)
 {
-  if (self->spare == NULL && self->spare_source == 0 && self->sender)
+  if (spare_missing (self) && self->spare_source == 0 && self->sender)
     self->spare_source = g_idle_add_full (G_PRIORITY_LOW, make_spare_cb, self, NULL);
+}
+
+static void
+drop_spare_call (ScCall **call)
+{
+  if (*call)
+    {
+      sc_call_stop (*call);
+      g_clear_object (call);
+    }
 }
 
 static void
 drop_spare (ScCore *self)
 {
   g_clear_handle_id (&self->spare_source, g_source_remove);
-  if (self->spare)
-    {
-      sc_call_stop (self->spare);
-      g_clear_object (&self->spare);
-    }
+  drop_spare_call (&self->spare);
+  drop_spare_call (&self->spare_offer);
 }
 
 static void
@@ -458,7 +502,16 @@ handle_matched (ScCore *self, const ScMessage *msg)
   sc_event_set_string (event, "role", sc_role_to_string (self->role));
   emit (self, event);
 
-  self->call = g_steal_pointer (&self->spare);
+  /* An offer made ahead has no STUN or TURN candidates: with those servers in use (they
+   * come with each match), every call makes its offer after the match. */
+  gboolean with_ice_servers = ice_uris && ice_uris[0];
+  self->offer_ahead = !with_ice_servers && !self->media->relay_only;
+  if (!self->offer_ahead)
+    drop_spare_call (&self->spare_offer);
+  if (self->role == SC_ROLE_OFFERER && self->spare_offer)
+    self->call = g_steal_pointer (&self->spare_offer);
+  else
+    self->call = g_steal_pointer (&self->spare);
   g_clear_handle_id (&self->spare_source, g_source_remove);
   if (self->call == NULL)
     self->call = sc_call_new (self->media, self->sender, &error);
@@ -1182,6 +1235,7 @@ sc_core_new (const char *server_url, const char *name, const ScMediaConfig *medi
   self->server_url = g_strdup (server_url);
   self->wanted_name = g_strdup (name);
   self->media = sc_media_config_copy (media);
+  self->offer_ahead = !self->media->relay_only;
   self->signalling = sc_signalling_new (server_url);
   g_signal_connect (self->signalling, "message", G_CALLBACK (on_server_message), self);
   g_signal_connect (self->signalling, "protocol-error", G_CALLBACK (on_server_protocol_error), self);

@@ -130,6 +130,8 @@ struct _ScCall
   gboolean offer_requested;
   gboolean remote_requested;
   GPtrArray *pending_candidates;  /* CandidateEntry, until the remote description */
+  gboolean prepared;              /* the offer was made ahead of the match */
+  GPtrArray *early_signals;       /* EarlySignal: what the offer made before the start */
   gboolean connected;
   gint first_frame_seen;          /* atomic: set on a streaming thread */
   gint first_audio_seen;          /* atomic: set on a streaming thread */
@@ -169,14 +171,81 @@ received_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return ret;
 }
 
+/* Fast start, made reliable. rtpjitterbuffer (1.22) starts at once only if, when a
+ * packet arrives, the first item it holds is a packet. But a new stream's opening
+ * events (stream-start, caps, segment) are queued ahead of its first packet, and its
+ * own thread forwards them a little later: when the whole first keyframe (one or two
+ * packets, back to back) arrives before that, no arrival finds a packet first, and the
+ * keyframe waits for the next packet — the next frame, up to 33 ms later (seen in
+ * traces: 7–30 ms). So the first packet waits, at most FIRST_PACKET_WAIT_MS, until the
+ * opening events are out; then its own arrival starts the stream. */
+#define FIRST_PACKET_WAIT_MS 10
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean opened;                /* the segment event has left the jitter buffer */
+} StreamOpening;
+
+static void
+stream_opening_clear (gpointer data)
+{
+  StreamOpening *opening = data;
+  g_mutex_clear (&opening->lock);
+  g_cond_clear (&opening->cond);
+}
+
+static void
+stream_opening_release (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, stream_opening_clear);
+}
+
+static GstPadProbeReturn
+opening_sent_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  StreamOpening *opening = data;
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_SEGMENT)
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&opening->lock);
+  opening->opened = TRUE;
+  g_cond_broadcast (&opening->cond);
+  g_mutex_unlock (&opening->lock);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static GstPadProbeReturn
+first_packet_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  StreamOpening *opening = data;
+  gint64 until = g_get_monotonic_time () + FIRST_PACKET_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock (&opening->lock);
+  while (!opening->opened && g_cond_wait_until (&opening->cond, &opening->lock, until))
+    ;
+  g_mutex_unlock (&opening->lock);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 /* Called on a streaming thread; touches only the new jitter buffer. */
 static void
 on_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
                      gpointer data)
 {
   g_autoptr(GstPad) sink = gst_element_get_static_pad (jitterbuffer, "sink");
+  g_autoptr(GstPad) src = gst_element_get_static_pad (jitterbuffer, "src");
   gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, received_probe, weak_ref_new (data),
                      weak_ref_free);
+  if (src)
+    {
+      StreamOpening *opening = g_atomic_rc_box_new0 (StreamOpening);
+      g_mutex_init (&opening->lock);
+      g_cond_init (&opening->cond);
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, opening_sent_probe,
+                         g_atomic_rc_box_acquire (opening), stream_opening_release);
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         first_packet_probe, opening, stream_opening_release);
+    }
 
   /* Start with the first packet: the call's first keyframe may be a single packet
    * (measured: 2 → 1 took next → first-frame p50 from 79 to 76 ms). */
@@ -241,6 +310,38 @@ candidate_entry_free (CandidateEntry *entry)
 {
   g_free (entry->candidate);
   g_free (entry);
+}
+
+/* The local description and candidates of an offer made ahead of its match: kept until
+ * sc_call_start(), when there is a peer to send them to. */
+typedef struct
+{
+  char *type;                     /* "offer", or NULL for a candidate */
+  guint mline;
+  char *text;                     /* the SDP, or the candidate */
+} EarlySignal;
+
+static void
+early_signal_free (EarlySignal *early)
+{
+  g_free (early->type);
+  g_free (early->text);
+  g_free (early);
+}
+
+static gboolean
+keep_early (ScCall *self, const char *type, guint mline, const char *text)
+{
+  if (self->started)
+    return FALSE;
+  if (self->early_signals->len >= 64)
+    return TRUE;   /* libnice makes a few; more would be a fault, not worth sending */
+  EarlySignal *early = g_new0 (EarlySignal, 1);
+  early->type = g_strdup (type);
+  early->mline = mline;
+  early->text = g_strdup (text);
+  g_ptr_array_add (self->early_signals, early);
+  return TRUE;
 }
 
 /* ---- Posting from any thread to the main context --------------------------------- */
@@ -339,11 +440,15 @@ dispatch_event (gpointer data)
       break;
 
     case EV_LOCAL_DESCRIPTION:
+      if (keep_early (self, ev->text, 0, ev->text2))
+        break;
       mark (self, MARK_LOCAL_DESCRIPTION, ev->at_us);
       g_signal_emit (self, signals[SIG_LOCAL_DESCRIPTION], 0, ev->text, ev->text2);
       break;
 
     case EV_LOCAL_CANDIDATE:
+      if (keep_early (self, NULL, ev->a, ev->text))
+        break;
       mark (self, MARK_FIRST_CANDIDATE, ev->at_us);
       g_signal_emit (self, signals[SIG_LOCAL_CANDIDATE], 0, ev->a, ev->text);
       break;
@@ -1524,6 +1629,60 @@ connect_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Reliable and ordered are the defaults. Made before the offer, so that the offer
+ * carries the data channel's m-line. */
+static gboolean
+offer (ScCall *self, GError **error)
+{
+  GstWebRTCDataChannel *channel = NULL;
+  g_signal_emit_by_name (self->webrtc, "create-data-channel", "chat", NULL, &channel);
+  if (channel == NULL)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_CHANNEL,
+                           "cannot create the chat data channel");
+      return FALSE;
+    }
+  watch_channel (self, channel);
+  g_object_unref (channel);
+  /* Negotiation was already needed while the call waited for its peer (and its role);
+   * it will not be announced again. */
+  if (!self->offer_requested)
+    create_offer (self);
+  return TRUE;
+}
+
+gboolean
+sc_call_prepare_offer (ScCall *self, GError **error)
+{
+  g_return_val_if_fail (SC_IS_CALL (self), FALSE);
+  g_return_val_if_fail (!self->started && !self->prepared, FALSE);
+
+  if (self->config->relay_only)
+    {
+      /* Relay candidates need the match's TURN credentials. */
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                           "an offer for the relay cannot be made before the match");
+      return FALSE;
+    }
+  self->offerer = TRUE;
+  self->prepared = TRUE;
+  return offer (self, error);
+}
+
+gboolean
+sc_call_is_offer_ready (ScCall *self)
+{
+  g_return_val_if_fail (SC_IS_CALL (self), FALSE);
+  gboolean description = FALSE, candidate = FALSE;
+  for (guint i = 0; self->prepared && !self->started && i < self->early_signals->len; i++)
+    {
+      EarlySignal *made = g_ptr_array_index (self->early_signals, i);
+      description |= made->type != NULL;
+      candidate |= made->type == NULL;
+    }
+  return description && candidate;
+}
+
 gboolean
 sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
                const char *const *ice_uris, GError **error)
@@ -1531,6 +1690,13 @@ sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
   g_return_val_if_fail (SC_IS_CALL (self), FALSE);
   g_return_val_if_fail (!self->started, FALSE);
 
+  if (self->prepared && (!offerer || (ice_uris && ice_uris[0])))
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
+                           "a call with an offer made ahead can only offer, and only "
+                           "without STUN or TURN servers");
+      return FALSE;
+    }
   self->started = TRUE;
   self->marks[MARK_NEW] = g_get_monotonic_time ();
   self->offerer = offerer;
@@ -1547,25 +1713,29 @@ sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
    * connects. */
   sc_sender_attach (self->sender, self->video_feed, self->audio_feed);
 
-  if (self->offerer)
+  if (self->prepared)
     {
-      /* Reliable and ordered are the defaults. Made before the offer, so that the
-       * offer carries the data channel's m-line. */
-      GstWebRTCDataChannel *channel = NULL;
-      g_signal_emit_by_name (self->webrtc, "create-data-channel", "chat", NULL, &channel);
-      if (channel == NULL)
+      /* The offer and candidates made ahead go out now, in the order they were made. */
+      gint64 now = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) early = g_steal_pointer (&self->early_signals);
+      self->early_signals = g_ptr_array_new_with_free_func ((GDestroyNotify) early_signal_free);
+      for (guint i = 0; i < early->len && !g_atomic_int_get (&self->stopped); i++)
         {
-          g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_CHANNEL,
-                               "cannot create the chat data channel");
-          return FALSE;
+          EarlySignal *made = g_ptr_array_index (early, i);
+          if (made->type)
+            {
+              mark (self, MARK_LOCAL_DESCRIPTION, now);
+              g_signal_emit (self, signals[SIG_LOCAL_DESCRIPTION], 0, made->type, made->text);
+            }
+          else
+            {
+              mark (self, MARK_FIRST_CANDIDATE, now);
+              g_signal_emit (self, signals[SIG_LOCAL_CANDIDATE], 0, made->mline, made->text);
+            }
         }
-      watch_channel (self, channel);
-      g_object_unref (channel);
-      /* Negotiation was already needed while the call waited for its peer (and its
-       * role); it will not be announced again. */
-      if (!self->offer_requested)
-        create_offer (self);
     }
+  else if (self->offerer)
+    return offer (self, error);
   return TRUE;
 }
 
@@ -1784,6 +1954,7 @@ sc_call_finalize (GObject *object)
 {
   ScCall *self = SC_CALL (object);
   g_ptr_array_unref (self->pending_candidates);
+  g_ptr_array_unref (self->early_signals);
   g_clear_pointer (&self->latest_frame, gst_sample_unref);
   g_mutex_clear (&self->frame_lock);
   g_clear_pointer (&self->config, sc_media_config_free);
@@ -1842,6 +2013,7 @@ static void
 sc_call_init (ScCall *self)
 {
   self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_entry_free);
+  self->early_signals = g_ptr_array_new_with_free_func ((GDestroyNotify) early_signal_free);
   g_mutex_init (&self->frame_lock);
   self->video_target = (ScVideoTarget) { 80, 48, FALSE };
 }

@@ -36,6 +36,14 @@ G_DECLARE_FINAL_TYPE (ScCall, sc_call, SC, CALL, GObject)
 ScCall   *sc_call_new                    (const ScMediaConfig *config,
                                           ScSender            *sender,
                                           GError             **error);
+/* Makes the offer (with the data channel) and gathers the local candidates ahead of the
+ * match, kept until sc_call_start() sends them: the offerer's first milliseconds of a
+ * skip, off the critical path. Such a call can only be started as the offerer, and
+ * without STUN or TURN servers (those come with the match); not with relay_only. */
+gboolean  sc_call_prepare_offer          (ScCall              *self,
+                                          GError             **error);
+/* TRUE once such a call holds its offer and a candidate, not yet started. */
+gboolean  sc_call_is_offer_ready         (ScCall              *self);
 /* The match: the role, the peer's name (the window title), and @ice_uris, webrtcbin
  * URIs (stun://…, turn://…, see sc-ice-uri.h). The offerer makes the offer at once. */
 gboolean  sc_call_start                  (ScCall              *self,

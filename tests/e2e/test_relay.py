@@ -76,8 +76,27 @@ def test():
         print(f"relayed call: coturn saw {len(users)} users, "
               f"{len(re.findall('ALLOCATE processed, success', log))} allocations")
 
-        # A TURN server the credentials do not fit: relay-only calls cannot connect.
+        # Without --relay-only the clients keep a call whose offer is made before the
+        # match; with TURN in the matched message that offer (gathered without TURN)
+        # must not be used: both sides, the offerer too, allocate with their credentials.
         for c in (alice, bob):
+            c.stop()
+        eve = scene.client(server, "eve")
+        frank = scene.client(server, "frank")
+        for c in (eve, frank):
+            c.expect("matched", timeout=15)
+            c.expect("first-frame", timeout=30)
+        time.sleep(0.5)
+        log = turn.text()
+        users = set(re.findall(r"username=<(\d+:[0-9a-f]+)>", log))
+        for c in (eve, frank):
+            if not any(u.endswith(":" + c.has_seen_or_expect("signed-in")["id"]) for u in users):
+                raise Failure(f"{c.name} ({c.has_seen_or_expect('matched')['role']}) made no "
+                              f"TURN allocation: an offer made before the match was used")
+        print("TURN in the match: both sides gathered relay candidates after it")
+
+        # A TURN server the credentials do not fit: relay-only calls cannot connect.
+        for c in (eve, frank):
             c.stop()
         bad = scene.server(port=18081, extra=["--turn-url", "turn:127.0.0.1:3478?transport=udp",
                                               "--turn-secret", "not-the-secret"])

@@ -1,13 +1,15 @@
-/* test-media.c: the media pieces that need no network: the frame stamp of the
+/* test-media.c: the media pieces that need no other process: the frame stamp of the
  * glass-to-glass benchmark (raw, and through a real VP8 encoder and decoder), the test
- * picture, and the process-wide sender's attach and detach with a real GStreamer
- * pipeline. */
+ * picture, the process-wide sender's attach and detach with a real GStreamer pipeline,
+ * and an offer made ahead of its match, answered by a second call in this process
+ * (127.0.0.1 only). */
 #include "config.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "sc-call.h"
 #include "sc-frame-stamp.h"
 #include "sc-media-config.h"
 #include "sc-sender.h"
@@ -395,6 +397,154 @@ test_sender_bad_source (void)
   g_assert_nonnull (strstr (error->message, "no-such-element-here"));
 }
 
+/* ---- An offer made ahead of the match ---------------------------------------------- */
+
+typedef struct
+{
+  ScCall *peer;                   /* where this call's descriptions and candidates go */
+  char *type;
+  char *sdp;
+  guint descriptions;
+  guint candidates;
+  gboolean connected;
+  gboolean answer_set;
+} CallEnd;
+
+static void
+end_description (ScCall *call, const char *type, const char *sdp, gpointer data)
+{
+  CallEnd *end = data;
+  end->descriptions++;
+  g_free (end->type);
+  g_free (end->sdp);
+  end->type = g_strdup (type);
+  end->sdp = g_strdup (sdp);
+  if (end->peer && g_str_equal (type, "answer"))
+    {
+      g_autoptr(GError) error = NULL;
+      end->answer_set = sc_call_set_remote_description (end->peer, type, sdp, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+end_candidate (ScCall *call, guint mline, const char *candidate, gpointer data)
+{
+  CallEnd *end = data;
+  end->candidates++;
+  if (end->peer)
+    sc_call_add_remote_candidate (end->peer, mline, candidate);
+}
+
+static void
+end_connected (ScCall *call, gpointer data)
+{
+  ((CallEnd *) data)->connected = TRUE;
+}
+
+static void
+spin (gint64 ms, gboolean *until)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+  while (g_get_monotonic_time () < end && !(until && *until))
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+/* The offerer's call makes its offer and gathers while it waits: nothing is said
+ * before the match, everything at once when it starts, and the offer works: a plain
+ * call answers it and both connect. Such a call refuses the answerer's role, and STUN
+ * or TURN servers (those come with a match, after its candidates were gathered). */
+static void
+test_call_offer_ahead (void)
+{
+  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
+  g_strfreev (config->ice_addresses);
+  config->ice_addresses = g_strsplit ("127.0.0.1", ",", -1);
+  g_free (config->video_sink);
+  config->video_sink = g_strdup ("none");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = sc_sender_new (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_sender_start (sender, &error));
+
+  CallEnd offerer = { 0 }, answerer = { 0 };
+  g_autoptr(ScCall) ahead = sc_call_new (config, sender, &error);
+  g_assert_no_error (error);
+  g_autoptr(ScCall) plain = sc_call_new (config, sender, &error);
+  g_assert_no_error (error);
+  offerer.peer = plain;
+  answerer.peer = ahead;
+  g_signal_connect (ahead, "local-description", G_CALLBACK (end_description), &offerer);
+  g_signal_connect (ahead, "local-candidate", G_CALLBACK (end_candidate), &offerer);
+  g_signal_connect (ahead, "connected", G_CALLBACK (end_connected), &offerer);
+  g_signal_connect (plain, "local-description", G_CALLBACK (end_description), &answerer);
+  g_signal_connect (plain, "local-candidate", G_CALLBACK (end_candidate), &answerer);
+  g_signal_connect (plain, "connected", G_CALLBACK (end_connected), &answerer);
+
+  g_assert_false (sc_call_is_offer_ready (ahead));
+  g_assert_true (sc_call_prepare_offer (ahead, &error));
+  g_assert_no_error (error);
+  /* The offer is made and the candidates gathered meanwhile (the process's first
+   * DTLS certificate too, so this may take a while). */
+  gint64 give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (!sc_call_is_offer_ready (ahead) && g_get_monotonic_time () < give_up)
+    spin (10, NULL);
+  g_assert_true (sc_call_is_offer_ready (ahead));
+  g_assert_cmpuint (offerer.descriptions, ==, 0);
+  g_assert_cmpuint (offerer.candidates, ==, 0);
+
+  /* Started: the offer and its candidates come out before sc_call_start() returns. */
+  g_assert_true (sc_call_start (ahead, TRUE, "bob", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (sc_call_is_offer_ready (ahead));
+  g_assert_cmpuint (offerer.descriptions, ==, 1);
+  g_assert_cmpstr (offerer.type, ==, "offer");
+  g_assert_nonnull (strstr (offerer.sdp, "m=application"));   /* the chat channel */
+  g_assert_cmpuint (offerer.candidates, >=, 1);
+
+  g_assert_true (sc_call_start (plain, FALSE, "alice", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (sc_call_set_remote_description (plain, "offer", offerer.sdp, &error));
+  g_assert_no_error (error);
+  spin (10000, &offerer.connected);
+  spin (10000, &answerer.connected);
+  g_assert_true (answerer.answer_set);
+  g_assert_true (offerer.connected);
+  g_assert_true (answerer.connected);
+
+  /* The roles and servers a call made ahead cannot take. */
+  g_autoptr(ScCall) other = sc_call_new (config, sender, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_call_prepare_offer (other, &error));
+  g_assert_false (sc_call_start (other, FALSE, "carol", NULL, &error));
+  g_assert_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE);
+  g_clear_error (&error);
+  g_autoptr(ScCall) stun = sc_call_new (config, sender, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_call_prepare_offer (stun, &error));
+  const char *const servers[] = { "stun://127.0.0.1:3478", NULL };
+  g_assert_false (sc_call_start (stun, TRUE, "dave", servers, &error));
+  g_assert_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE);
+  g_clear_error (&error);
+
+  /* With relay_only there is nothing to gather before the match. */
+  config->relay_only = TRUE;
+  g_autoptr(ScCall) relay = sc_call_new (config, sender, &error);
+  g_assert_no_error (error);
+  g_assert_false (sc_call_prepare_offer (relay, &error));
+  g_assert_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE);
+  g_clear_error (&error);
+
+  for (ScCall **c = (ScCall *[]) { ahead, plain, other, stun, relay, NULL }; *c; c++)
+    sc_call_stop (*c);
+  sc_call_join_teardowns ();
+  sc_sender_stop (sender);
+  g_free (offerer.type);
+  g_free (offerer.sdp);
+  g_free (answerer.type);
+  g_free (answerer.sdp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -409,6 +559,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sender/test-sources", test_sender_test_sources);
   g_test_add_func ("/sender/attach-detach", test_sender_attach_detach);
   g_test_add_func ("/sender/bad-source", test_sender_bad_source);
+  g_test_add_func ("/call/offer-ahead", test_call_offer_ahead);
   int status = g_test_run ();
   /* GStreamer's thread pools and registry go away only here; without it LeakSanitizer
    * reports what GLib allocated for their threads. */
