@@ -23,6 +23,7 @@
 #include "sc-call.h"
 #include "sc-call-stats.h"
 #include "sc-frame-stamp.h"
+#include "sc-ice-agent.h"
 #include "sc-sender.h"
 
 #define VIDEO_PT 96
@@ -33,10 +34,9 @@
  * CONNECT_TIMEOUT_S of starting. ICE consent checks would notice too, but only after
  * about 30 s with this libnice. */
 #define PEER_SILENCE_MS 4000
-/* Call set-up (issue #6): ICE pacing, and the jitter buffers' latency (webrtcbin's
+/* Call set-up (issue #6): the jitter buffers' latency (webrtcbin's
  * default is 200 ms; on loopback and good networks 60 ms is plenty, and fast start
  * releases the first frame without waiting for it). */
-#define ICE_PACING_MS 5
 #define JITTER_LATENCY_MS 60
 #define CONNECT_TIMEOUT_S 15
 #define RELEASE_WAIT_MS 40
@@ -1447,56 +1447,6 @@ add_sender (ScCall *self, const char *payloader, GError **error)
   return feed;
 }
 
-static gboolean
-configure_ice (ScCall *self, GError **error)
-{
-  g_autoptr(GObject) ice = NULL;
-  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
-  if (ice == NULL)
-    {
-      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
-                           "webrtcbin has no ICE agent");
-      return FALSE;
-    }
-
-  /* libnice as Debian builds it announces itself with UPnP (SSDP multicast) unless
-   * told not to; showcast never wants that. */
-  GObjectClass *ice_class = G_OBJECT_GET_CLASS (ice);
-  if (g_object_class_find_property (ice_class, "agent"))
-    {
-      g_autoptr(GObject) agent = NULL;
-      g_object_get (ice, "agent", &agent, NULL);
-      if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp"))
-        g_object_set (agent, "upnp", FALSE, NULL);
-      /* Connectivity checks every 5 ms instead of 20: ICE needs about three rounds
-       * (measured here: ~60 ms → ~16 ms on loopback). */
-      if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "stun-pacing-timer"))
-        g_object_set (agent, "stun-pacing-timer", ICE_PACING_MS, NULL);
-    }
-  /* ICE-TCP host candidates add a listener per call and no speed; TURN covers networks
-   * that block UDP. */
-  if (g_object_class_find_property (ice_class, "ice-tcp"))
-    g_object_set (ice, "ice-tcp", FALSE, NULL);
-
-  for (guint i = 0; self->config->ice_addresses && self->config->ice_addresses[i]; i++)
-    {
-      gboolean ok = FALSE;
-      g_signal_emit_by_name (ice, "add-local-ip-address", self->config->ice_addresses[i], &ok);
-      if (!ok)
-        {
-          g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
-                       "“%s” is not a usable local address", self->config->ice_addresses[i]);
-          return FALSE;
-        }
-    }
-
-  /* Relay only: libnice offers and uses nothing but TURN relay candidates, so every
-   * packet goes through the relay (strict NATs; and proving the relay works). */
-  if (self->config->relay_only)
-    g_object_set (self->webrtc, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY,
-                  NULL);
-  return TRUE;
-}
 
 /* The match's STUN and TURN servers (TURN credentials are per match). Before any
  * description is set: libnice gathers when the local description is. */
@@ -1561,7 +1511,7 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
     }
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
 
-  if (!configure_ice (self, error))
+  if (!sc_ice_agent_configure (self->webrtc, self->config, error))
     return NULL;
 
   g_autofree char *video_pay = g_strdup_printf (

@@ -1,16 +1,18 @@
 /* test-media.c: the media pieces that need no other process: the frame stamp of the
  * glass-to-glass benchmark (raw, and through a real VP8 encoder and decoder), the test
  * picture, the process-wide sender's attach and detach with a real GStreamer pipeline,
- * and an offer made ahead of its match, answered by a second call in this process
- * (127.0.0.1 only). */
+ * the set-up of webrtcbin's ICE agent, and an offer made ahead of its match, answered by
+ * a second call in this process (127.0.0.1 only). */
 #include "config.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
+#include <gst/webrtc/webrtc.h>
 
 #include "sc-call.h"
 #include "sc-frame-stamp.h"
+#include "sc-ice-agent.h"
 #include "sc-media-config.h"
 #include "sc-sender.h"
 #include "sc-test-picture.h"
@@ -397,6 +399,85 @@ test_sender_bad_source (void)
   g_assert_nonnull (strstr (error->message, "no-such-element-here"));
 }
 
+/* ---- webrtcbin's ICE agent ------------------------------------------------------------ */
+
+static GstElement *
+new_webrtcbin (void)
+{
+  GstElement *webrtc = gst_element_factory_make ("webrtcbin", NULL);
+  g_assert_nonnull (webrtc);
+  return gst_object_ref_sink (webrtc);
+}
+
+static GObject *
+nice_agent_of (GstElement *webrtc)
+{
+  g_autoptr(GObject) ice = NULL;
+  g_object_get (webrtc, "ice-agent", &ice, NULL);
+  g_assert_nonnull (ice);
+  GObject *agent = NULL;
+  g_object_get (ice, "agent", &agent, NULL);
+  g_assert_nonnull (agent);
+  return agent;
+}
+
+static const char *
+nomination_of (GObject *agent)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "nomination-mode");
+  g_assert_true (pspec && G_IS_PARAM_SPEC_ENUM (pspec));
+  int mode = -1;
+  g_object_get (agent, "nomination-mode", &mode, NULL);
+  GEnumValue *value = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class, mode);
+  g_assert_nonnull (value);
+  return value->value_nick;
+}
+
+static void
+test_ice_agent_setup (void)
+{
+  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
+  config->ice_addresses = g_strsplit ("127.0.0.1", ",", -1);
+  g_autoptr(GError) error = NULL;
+
+  /* webrtcbin's own agent nominates regularly: the change below is ours. */
+  g_autoptr(GstElement) webrtc = new_webrtcbin ();
+  g_autoptr(GObject) agent = nice_agent_of (webrtc);
+  g_assert_cmpstr (nomination_of (agent), ==, "regular");
+
+  g_assert_true (sc_ice_agent_configure (webrtc, config, &error));
+  g_assert_no_error (error);
+  gboolean upnp = TRUE, ice_tcp = TRUE;
+  guint pacing = 0;
+  g_object_get (agent, "upnp", &upnp, "stun-pacing-timer", &pacing, NULL);
+  g_assert_false (upnp);   /* no SSDP multicast, ever */
+  g_assert_cmpuint (pacing, ==, SC_ICE_PACING_MS);
+  g_assert_cmpstr (nomination_of (agent), ==, "aggressive");
+  g_autoptr(GObject) ice = NULL;
+  g_object_get (webrtc, "ice-agent", &ice, NULL);
+  g_object_get (ice, "ice-tcp", &ice_tcp, NULL);
+  g_assert_false (ice_tcp);
+  GstWebRTCICETransportPolicy policy = GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY;
+  g_object_get (webrtc, "ice-transport-policy", &policy, NULL);
+  g_assert_cmpint (policy, ==, GST_WEBRTC_ICE_TRANSPORT_POLICY_ALL);
+
+  /* Relay only. */
+  g_autoptr(GstElement) relay = new_webrtcbin ();
+  config->relay_only = TRUE;
+  g_assert_true (sc_ice_agent_configure (relay, config, &error));
+  g_assert_no_error (error);
+  g_object_get (relay, "ice-transport-policy", &policy, NULL);
+  g_assert_cmpint (policy, ==, GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY);
+
+  /* A local address that is not one. */
+  g_autoptr(GstElement) bad = new_webrtcbin ();
+  g_strfreev (config->ice_addresses);
+  config->ice_addresses = g_strsplit ("no-such-address", ",", -1);
+  g_assert_false (sc_ice_agent_configure (bad, config, &error));
+  g_assert_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE);
+  g_assert_nonnull (strstr (error->message, "no-such-address"));
+}
+
 /* ---- An offer made ahead of the match ---------------------------------------------- */
 
 typedef struct
@@ -559,6 +640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sender/test-sources", test_sender_test_sources);
   g_test_add_func ("/sender/attach-detach", test_sender_attach_detach);
   g_test_add_func ("/sender/bad-source", test_sender_bad_source);
+  g_test_add_func ("/ice/agent-setup", test_ice_agent_setup);
   g_test_add_func ("/call/offer-ahead", test_call_offer_ahead);
   int status = g_test_run ();
   /* GStreamer's thread pools and registry go away only here; without it LeakSanitizer
