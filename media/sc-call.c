@@ -78,7 +78,7 @@ typedef enum {
   MARK_FIRST_CANDIDATE,
   MARK_ICE_CONNECTED,
   MARK_CONNECTED,
-  MARK_PEER_MEDIA,
+  MARK_PEER_READY,
   MARK_VIDEO_SENT,
   MARK_VIDEO_RECEIVED,
   MARK_INCOMING_VIDEO,
@@ -88,7 +88,7 @@ typedef enum {
 
 static const char *const mark_names[N_MARKS] = {
   "new", "built", "playing", "local-description", "remote-description",
-  "first-candidate", "ice-connected", "connected", "peer-media", "video-sent", "video-received",
+  "first-candidate", "ice-connected", "connected", "peer-ready", "video-sent", "video-received",
   "incoming-video", "first-frame",
 };
 
@@ -135,7 +135,7 @@ struct _ScCall
   gboolean connected;
   gint first_frame_seen;          /* atomic: set on a streaming thread */
   gint first_audio_seen;          /* atomic: set on a streaming thread */
-  gint peer_media_seen;           /* atomic: set on a streaming thread */
+  gint peer_ready;                /* atomic: set on a streaming thread */
   guint release_timeout;
   gint stopped;                   /* atomic: read on other threads */
   gint64 marks[N_MARKS];          /* monotonic µs, 0 = not yet */
@@ -147,9 +147,7 @@ static void post_mark (ScCall *self, Mark which);
 static GWeakRef *weak_ref_new (ScCall *self);
 static void weak_ref_free (gpointer data);
 
-/* The first packet from the peer reaching a jitter buffer, so decrypted: the peer has
- * its SRTP keys (see release_when_peer_ready()); and the first video packet, for the
- * timeline. */
+/* The first video packet from the peer reaching a jitter buffer, for the timeline. */
 static GstPadProbeReturn
 received_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -159,8 +157,6 @@ received_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   /* The payload type is in the RTP header's second byte. */
   guint8 header[2];
   GstPadProbeReturn ret = GST_PAD_PROBE_OK;
-  if (g_atomic_int_compare_and_exchange (&self->peer_media_seen, 0, 1))
-    post_mark (self, MARK_PEER_MEDIA);
   if (gst_buffer_extract (GST_PAD_PROBE_INFO_BUFFER (info), 0, header, 2) == 2 &&
       (header[1] & 0x7f) == VIDEO_PT)
     {
@@ -169,6 +165,44 @@ received_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     }
   g_object_unref (self);
   return ret;
+}
+
+/* The first packet from the peer that it could only have sent with its DTLS handshake
+ * complete, so with its SRTP keys (see release_when_peer_ready()): SRTP or SRTCP
+ * (RFC 7983: first byte 128–191), or DTLS application data (content type 23; the
+ * answerer opens the chat channel's SCTP association as soon as its handshake is done).
+ * Seen as it arrives, before decryption: the peer's first SRTP packet costs it and us
+ * 2–4 ms each to set up the SRTP sessions, and its DTLS data comes first anyway
+ * (traced: the SCTP INIT 1 ms after the answerer's keys, its first SRTP packet 3–14 ms).
+ * A forged packet could only make the offerer send its first keyframe a little early. */
+static GstPadProbeReturn
+peer_ready_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  guint8 first;
+  if (gst_buffer_extract (GST_PAD_PROBE_INFO_BUFFER (info), 0, &first, 1) != 1 ||
+      !(first == 23 || (first >= 128 && first <= 191)))
+    return GST_PAD_PROBE_OK;
+  ScCall *self = g_weak_ref_get (data);
+  if (self == NULL)
+    return GST_PAD_PROBE_REMOVE;
+  if (g_atomic_int_compare_and_exchange (&self->peer_ready, 0, 1))
+    post_mark (self, MARK_PEER_READY);
+  g_object_unref (self);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* webrtcbin makes its transports (nicesrc → dtlssrtpdemux …) as the descriptions are
+ * set; the probe goes on each one's demuxer, which sees every packet the peer sends. */
+static void
+on_deep_element_added (GstBin *pipeline, GstBin *bin, GstElement *element, gpointer data)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  if (factory == NULL || !g_str_equal (GST_OBJECT_NAME (factory), "dtlssrtpdemux"))
+    return;
+  g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
+  if (sink)
+    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, peer_ready_probe, weak_ref_new (data),
+                       weak_ref_free);
 }
 
 /* Fast start, made reliable. rtpjitterbuffer (1.22) starts at once only if, when a
@@ -412,6 +446,9 @@ log_timeline (ScCall *self)
     if (self->marks[i] > self->marks[MARK_NEW])
       g_string_append_printf (line, " %s=%.1f", mark_names[i],
                               (self->marks[i] - self->marks[MARK_NEW]) / 1000.0);
+  /* The monotonic clock is the system's: benchmarks pair the two ends of a call by it. */
+  g_string_append_printf (line, " (match at monotonic %" G_GINT64_FORMAT " us)",
+                          self->marks[MARK_NEW]);
   g_info ("%s", line->str);
 }
 
@@ -535,7 +572,7 @@ dispatch_event (gpointer data)
 
     case EV_MARK:
       mark (self, ev->a, ev->at_us);
-      if (ev->a == MARK_PEER_MEDIA && self->connected)
+      if (ev->a == MARK_PEER_READY && self->connected)
         release_held (self);
       break;
     }
@@ -1398,13 +1435,13 @@ release_timeout_cb (gpointer data)
  * it completes the handshake last, when the offerer already has its keys, so it sends
  * at once. The offerer completes first, and what it sends before the answerer has
  * processed the last handshake message is dropped there (measured: the first keyframe
- * lost, the first frame ~35 ms later); it sends once a packet from the answerer has
- * been decrypted here, which proves the answerer ready, or after RELEASE_WAIT_MS if the
- * answerer sends nothing. */
+ * lost, the first frame ~35 ms later); it sends once a packet has come that the
+ * answerer could only send with its keys (peer_ready_probe()), or after RELEASE_WAIT_MS
+ * if the answerer sends nothing. */
 static void
 release_when_peer_ready (ScCall *self)
 {
-  if (!self->offerer || g_atomic_int_get (&self->peer_media_seen))
+  if (!self->offerer || g_atomic_int_get (&self->peer_ready))
     {
       release_held (self);
       return;
@@ -1483,6 +1520,7 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
   self->video_output = sc_media_config_get_video_output (config);
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new ("call"));
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added), self);
   self->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
   if (self->webrtc == NULL)
     {
@@ -1887,6 +1925,8 @@ sc_call_dispose (GObject *object)
     stop_pipeline (self);
   if (self->webrtc)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
+  if (self->pipeline)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
   g_clear_object (&self->channel);
   g_clear_pointer (&self->video_branch, video_branch_free);
   g_clear_object (&self->terminal_caps);

@@ -488,6 +488,7 @@ typedef struct
   guint descriptions;
   guint candidates;
   gboolean connected;
+  gboolean first_frame;
   gboolean answer_set;
 } CallEnd;
 
@@ -524,6 +525,41 @@ end_connected (ScCall *call, gpointer data)
 }
 
 static void
+end_first_frame (ScCall *call, guint width, guint height, gpointer data)
+{
+  ((CallEnd *) data)->first_frame = TRUE;
+}
+
+/* The calls' set-up timelines, as logged with their first frames (see log_writer()). */
+static GPtrArray *timelines;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (timelines && g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+        g_str_has_prefix (fields[i].value, "set-up timeline"))
+      g_ptr_array_add (timelines, g_strdup (fields[i].value));
+  return g_log_writer_default (level, fields, n_fields, data);
+}
+
+/* A mark of the offerer's timeline, in ms from its match; < 0 when absent. */
+static double
+offerer_mark (const char *name)
+{
+  for (guint i = 0; timelines && i < timelines->len; i++)
+    {
+      const char *line = g_ptr_array_index (timelines, i);
+      if (!g_str_has_prefix (line, "set-up timeline (offerer"))
+        continue;
+      g_autofree char *key = g_strdup_printf (" %s=", name);
+      const char *at = strstr (line, key);
+      return at ? g_ascii_strtod (at + strlen (key), NULL) : -1;
+    }
+  return -1;
+}
+
+static void
 spin (gint64 ms, gboolean *until)
 {
   gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
@@ -533,7 +569,7 @@ spin (gint64 ms, gboolean *until)
 
 /* The offerer's call makes its offer and gathers while it waits: nothing is said
  * before the match, everything at once when it starts, and the offer works: a plain
- * call answers it and both connect. Such a call refuses the answerer's role, and STUN
+ * call answers it, both connect and both show the other's picture. Such a call refuses the answerer's role, and STUN
  * or TURN servers (those come with a match, after its candidates were gathered). */
 static void
 test_call_offer_ahead (void)
@@ -551,16 +587,23 @@ test_call_offer_ahead (void)
   CallEnd offerer = { 0 }, answerer = { 0 };
   g_autoptr(ScCall) ahead = sc_call_new (config, sender, &error);
   g_assert_no_error (error);
-  g_autoptr(ScCall) plain = sc_call_new (config, sender, &error);
+  /* A sender feeds one call at a time: the two ends each have their own. */
+  g_autoptr(ScSender) sender2 = sc_sender_new (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_sender_start (sender2, &error));
+  g_autoptr(ScCall) plain = sc_call_new (config, sender2, &error);
   g_assert_no_error (error);
   offerer.peer = plain;
   answerer.peer = ahead;
   g_signal_connect (ahead, "local-description", G_CALLBACK (end_description), &offerer);
   g_signal_connect (ahead, "local-candidate", G_CALLBACK (end_candidate), &offerer);
   g_signal_connect (ahead, "connected", G_CALLBACK (end_connected), &offerer);
+  g_signal_connect (ahead, "first-frame", G_CALLBACK (end_first_frame), &offerer);
   g_signal_connect (plain, "local-description", G_CALLBACK (end_description), &answerer);
   g_signal_connect (plain, "local-candidate", G_CALLBACK (end_candidate), &answerer);
   g_signal_connect (plain, "connected", G_CALLBACK (end_connected), &answerer);
+  g_signal_connect (plain, "first-frame", G_CALLBACK (end_first_frame), &answerer);
+  timelines = g_ptr_array_new_with_free_func (g_free);
 
   g_assert_false (sc_call_is_offer_ready (ahead));
   g_assert_true (sc_call_prepare_offer (ahead, &error));
@@ -593,6 +636,17 @@ test_call_offer_ahead (void)
   g_assert_true (offerer.connected);
   g_assert_true (answerer.connected);
 
+  /* Pictures both ways. The offerer sent its first frame once the answerer had shown
+   * it had its keys (peer-ready), not after the fallback wait. */
+  spin (10000, &offerer.first_frame);
+  spin (10000, &answerer.first_frame);
+  g_assert_true (offerer.first_frame);
+  g_assert_true (answerer.first_frame);
+  double ready = offerer_mark ("peer-ready"), sent = offerer_mark ("video-sent");
+  g_assert_cmpfloat (ready, >, 0);
+  g_assert_cmpfloat (ready, <=, sent);
+  g_clear_pointer (&timelines, g_ptr_array_unref);
+
   /* The roles and servers a call made ahead cannot take. */
   g_autoptr(ScCall) other = sc_call_new (config, sender, &error);
   g_assert_no_error (error);
@@ -620,6 +674,7 @@ test_call_offer_ahead (void)
     sc_call_stop (*c);
   sc_call_join_teardowns ();
   sc_sender_stop (sender);
+  sc_sender_stop (sender2);
   g_free (offerer.type);
   g_free (offerer.sdp);
   g_free (answerer.type);
@@ -631,6 +686,7 @@ main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_add_func ("/stamp/round-trip", test_stamp_round_trip);
   g_test_add_func ("/stamp/refuses", test_stamp_refuses);
   g_test_add_func ("/stamp/age", test_stamp_age);
