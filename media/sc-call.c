@@ -22,6 +22,7 @@
 
 #include "sc-call.h"
 #include "sc-call-stats.h"
+#include "sc-dtls-certificate.h"
 #include "sc-frame-stamp.h"
 #include "sc-ice-agent.h"
 #include "sc-sender.h"
@@ -136,6 +137,8 @@ struct _ScCall
   gint first_frame_seen;          /* atomic: set on a streaming thread */
   gint first_audio_seen;          /* atomic: set on a streaming thread */
   gint peer_ready;                /* atomic: set on a streaming thread */
+  GstElement *dtls_decoder;       /* atomic: webrtcbin's dtlssrtpdec, once made */
+  char *remote_fingerprint;       /* SHA-256, from the peer's description */
   guint release_timeout;
   gint stopped;                   /* atomic: read on other threads */
   gint64 marks[N_MARKS];          /* monotonic µs, 0 = not yet */
@@ -192,12 +195,25 @@ peer_ready_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 }
 
 /* webrtcbin makes its transports (nicesrc → dtlssrtpdemux …) as the descriptions are
- * set; the probe goes on each one's demuxer, which sees every packet the peer sends. */
+ * set. Their DTLS decoder gets the process's certificate (see sc-dtls-certificate.h)
+ * before webrtcbin reads it for the description's fingerprint; the probe goes on each
+ * demuxer, which sees every packet the peer sends. */
 static void
 on_deep_element_added (GstBin *pipeline, GstBin *bin, GstElement *element, gpointer data)
 {
   GstElementFactory *factory = gst_element_get_factory (element);
-  if (factory == NULL || !g_str_equal (GST_OBJECT_NAME (factory), "dtlssrtpdemux"))
+  const char *name = factory ? GST_OBJECT_NAME (factory) : "";
+  if (g_str_equal (name, "dtlssrtpdec"))
+    {
+      const char *pem = sc_dtls_certificate_get ();
+      if (pem)
+        g_object_set (element, "pem", pem, NULL);
+      ScCall *self = data;
+      if (g_atomic_pointer_compare_and_exchange (&self->dtls_decoder, NULL, element))
+        gst_object_ref (element);
+      return;
+    }
+  if (!g_str_equal (name, "dtlssrtpdemux"))
     return;
   g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
   if (sink)
@@ -453,6 +469,25 @@ log_timeline (ScCall *self)
 }
 
 static void create_offer (ScCall *self);
+
+/* webrtcbin 1.22 does not compare the certificate the peer shows in the DTLS handshake
+ * with the fingerprint in its description, which is what keeps someone on the path from
+ * standing in for the peer (RFC 8122, RFC 8827). So the call does, before it counts as
+ * connected and sends anything. */
+static gboolean
+peer_certificate_matches (ScCall *self)
+{
+  GstElement *decoder = g_atomic_pointer_get (&self->dtls_decoder);
+  g_autofree char *pem = NULL;
+  if (decoder)
+    g_object_get (decoder, "peer-pem", &pem, NULL);
+  g_autofree char *seen = pem ? sc_dtls_certificate_fingerprint (pem, NULL) : NULL;
+  if (seen && self->remote_fingerprint && g_str_equal (seen, self->remote_fingerprint))
+    return TRUE;
+  g_warning ("the peer's DTLS certificate (%s) is not the one announced (%s)",
+             seen ? seen : "none", self->remote_fingerprint ? self->remote_fingerprint : "none");
+  return FALSE;
+}
 static void release_held (ScCall *self);
 static void release_when_peer_ready (ScCall *self);
 static void attach_video_output (ScCall *self);
@@ -491,6 +526,13 @@ dispatch_event (gpointer data)
       break;
 
     case EV_CONNECTION_STATE:
+      if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected &&
+          !peer_certificate_matches (self))
+        {
+          g_signal_emit (self, signals[SIG_FAILED], 0,
+                         "the peer's DTLS certificate is not the one its description announced");
+          break;
+        }
       if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected)
         {
           self->connected = TRUE;
@@ -664,6 +706,36 @@ promise_ok (ScCall *self, GstPromise *promise, const char *what,
   return TRUE;
 }
 
+/* webrtcbin 1.22 hashes every base64 line of the certificate property for the
+ * description's fingerprint: given a PEM that holds the key too, as every certificate of
+ * our own does, it announces a hash of certificate and key. The right one replaces it. */
+static void
+correct_fingerprints (GstSDPMessage *sdp)
+{
+  const char *ours = sc_dtls_certificate_get_fingerprint ();
+  if (ours == NULL)
+    return;
+  g_autofree char *value = g_strdup_printf ("sha-256 %s", ours);
+  for (guint i = 0; i < gst_sdp_message_attributes_len (sdp); i++)
+    if (g_str_equal (gst_sdp_message_get_attribute (sdp, i)->key, "fingerprint"))
+      {
+        GstSDPAttribute attribute;
+        gst_sdp_attribute_set (&attribute, "fingerprint", value);
+        gst_sdp_message_replace_attribute (sdp, i, &attribute);
+      }
+  for (guint m = 0; m < gst_sdp_message_medias_len (sdp); m++)
+    {
+      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, m);
+      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
+        if (g_str_equal (gst_sdp_media_get_attribute (media, i)->key, "fingerprint"))
+          {
+            GstSDPAttribute attribute;
+            gst_sdp_attribute_set (&attribute, "fingerprint", value);
+            gst_sdp_media_replace_attribute (media, i, &attribute);
+          }
+    }
+}
+
 static void
 publish_local_description (ScCall *self, const GstStructure *reply, const char *type)
 {
@@ -674,6 +746,7 @@ publish_local_description (ScCall *self, const GstStructure *reply, const char *
       post_failure (self, "webrtcbin made no %s", type);
       return;
     }
+  correct_fingerprints (desc->sdp);
   g_signal_emit_by_name (self->webrtc, "set-local-description", desc, NULL);
 
   CallEvent *ev = event_new (self, EV_LOCAL_DESCRIPTION);
@@ -1727,6 +1800,48 @@ sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
   return TRUE;
 }
 
+/* The certificate fingerprint the peer's description announces ("sha-256 AB:CD:…",
+ * RFC 8122), for the session or for its media: there must be one, and only one value.
+ * NULL otherwise. */
+static gboolean
+take_fingerprint (const char *value, char **found)
+{
+  g_auto(GStrv) parts = g_strsplit (value, " ", 2);
+  if (g_strv_length (parts) != 2 || g_ascii_strcasecmp (parts[0], "sha-256") != 0)
+    return TRUE;   /* another hash: not one we check, not wrong either */
+  g_autofree char *hash = g_ascii_strup (g_strstrip (parts[1]), -1);
+  if (*found && !g_str_equal (*found, hash))
+    return FALSE;
+  if (*found == NULL)
+    *found = g_steal_pointer (&hash);
+  return TRUE;
+}
+
+static char *
+remote_fingerprint (const GstSDPMessage *sdp)
+{
+  g_autofree char *found = NULL;
+  for (guint i = 0; i < gst_sdp_message_attributes_len (sdp); i++)
+    {
+      const GstSDPAttribute *attribute = gst_sdp_message_get_attribute (sdp, i);
+      if (g_str_equal (attribute->key, "fingerprint") && attribute->value &&
+          !take_fingerprint (attribute->value, &found))
+        return NULL;
+    }
+  for (guint m = 0; m < gst_sdp_message_medias_len (sdp); m++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, m);
+      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
+        {
+          const GstSDPAttribute *attribute = gst_sdp_media_get_attribute (media, i);
+          if (g_str_equal (attribute->key, "fingerprint") && attribute->value &&
+              !take_fingerprint (attribute->value, &found))
+            return NULL;
+        }
+    }
+  return g_steal_pointer (&found);
+}
+
 gboolean
 sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
                                 GError **error)
@@ -1750,6 +1865,17 @@ sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
         gst_sdp_message_free (message);
       return FALSE;
     }
+  g_autofree char *fingerprint = remote_fingerprint (message);
+  if (fingerprint == NULL)
+    {
+      g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_SDP,
+                           "the peer's session description has no single SHA-256 "
+                           "certificate fingerprint");
+      gst_sdp_message_free (message);
+      return FALSE;
+    }
+  g_free (self->remote_fingerprint);
+  self->remote_fingerprint = g_steal_pointer (&fingerprint);
   GstWebRTCSessionDescription *desc = gst_webrtc_session_description_new (
     self->offerer ? GST_WEBRTC_SDP_TYPE_ANSWER : GST_WEBRTC_SDP_TYPE_OFFER, message);
 
@@ -1927,6 +2053,9 @@ sc_call_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
   if (self->pipeline)
     g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  GstElement *decoder = g_atomic_pointer_exchange (&self->dtls_decoder, NULL);
+  if (decoder)
+    gst_object_unref (decoder);
   g_clear_object (&self->channel);
   g_clear_pointer (&self->video_branch, video_branch_free);
   g_clear_object (&self->terminal_caps);
@@ -1950,6 +2079,7 @@ sc_call_finalize (GObject *object)
   g_clear_pointer (&self->config, sc_media_config_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->title);
+  g_free (self->remote_fingerprint);
   G_OBJECT_CLASS (sc_call_parent_class)->finalize (object);
 }
 

@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 
 #include "sc-call.h"
+#include "sc-dtls-certificate.h"
 #include "sc-media.h"
 
 /**
@@ -23,11 +24,13 @@ sc_media_init (int *argc, char ***argv, GError **error)
   return gst_init_check (argc, argv, error);
 }
 
-/* GStreamer's DTLS elements share one generated certificate per process, made when the
- * first dtlsdec is created; a call that needs it meanwhile waits for it. */
+/* Calls use the process's ECDSA certificate (sc-dtls-certificate.h), but the first
+ * dtlsdec created still makes GStreamer's own RSA one (every dtlsdec starts with it):
+ * both here, ahead of the first call, which would otherwise wait for them. */
 static gpointer
 make_certificate (gpointer data)
 {
+  sc_dtls_certificate_get ();
   GstElement *dtls = gst_element_factory_make ("dtlsdec", NULL);
   if (dtls)
     gst_object_unref (gst_object_ref_sink (dtls));

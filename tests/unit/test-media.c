@@ -1,16 +1,21 @@
 /* test-media.c: the media pieces that need no other process: the frame stamp of the
  * glass-to-glass benchmark (raw, and through a real VP8 encoder and decoder), the test
  * picture, the process-wide sender's attach and detach with a real GStreamer pipeline,
- * the set-up of webrtcbin's ICE agent, and an offer made ahead of its match, answered by
- * a second call in this process (127.0.0.1 only). */
+ * the set-up of webrtcbin's ICE agent, the DTLS certificate, and an offer made ahead of
+ * its match, answered by a second call in this process (127.0.0.1 only). */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "sc-call.h"
+#include "sc-dtls-certificate.h"
 #include "sc-frame-stamp.h"
 #include "sc-ice-agent.h"
 #include "sc-media-config.h"
@@ -478,6 +483,78 @@ test_ice_agent_setup (void)
   g_assert_nonnull (strstr (error->message, "no-such-address"));
 }
 
+/* ---- The DTLS certificate ---------------------------------------------------------- */
+
+static X509 *
+certificate_of (const char *pem)
+{
+  BIO *in = BIO_new_mem_buf (pem, -1);
+  X509 *cert = PEM_read_bio_X509 (in, NULL, NULL, NULL);
+  BIO_free (in);
+  g_assert_nonnull (cert);
+  return cert;
+}
+
+/* "AB:CD:…", as a description's a=fingerprint:sha-256 gives it. */
+static char *
+fingerprint_of (const char *pem)
+{
+  X509 *cert = certificate_of (pem);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  g_assert_true (X509_digest (cert, EVP_sha256 (), digest, &length));
+  X509_free (cert);
+  GString *text = g_string_new (NULL);
+  for (unsigned int i = 0; i < length; i++)
+    g_string_append_printf (text, i ? ":%02X" : "%02X", digest[i]);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_dtls_certificate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = sc_dtls_certificate_generate (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (pem, "-----BEGIN CERTIFICATE-----"));
+  g_assert_nonnull (strstr (pem, "-----BEGIN PRIVATE KEY-----"));
+
+  /* An ECDSA P-256 key, the certificate signed with it, valid now, and the key in the
+   * PEM the one certified. */
+  X509 *cert = certificate_of (pem);
+  EVP_PKEY *public = X509_get0_pubkey (cert);
+  g_assert_cmpint (EVP_PKEY_get_base_id (public), ==, EVP_PKEY_EC);
+  char group[32] = "";
+  g_assert_true (EVP_PKEY_get_group_name (public, group, sizeof group, NULL));
+  g_assert_cmpstr (group, ==, "prime256v1");
+  g_assert_cmpint (X509_verify (cert, public), ==, 1);
+  g_assert_cmpint (X509_cmp_current_time (X509_get0_notBefore (cert)), <, 0);
+  g_assert_cmpint (X509_cmp_current_time (X509_get0_notAfter (cert)), >, 0);
+  BIO *in = BIO_new_mem_buf (pem, -1);
+  EVP_PKEY *private = PEM_read_bio_PrivateKey (in, NULL, NULL, NULL);
+  BIO_free (in);
+  g_assert_nonnull (private);
+  g_assert_cmpint (EVP_PKEY_eq (private, public), ==, 1);
+  EVP_PKEY_free (private);
+  X509_free (cert);
+
+  /* Each one is new; the process's is made once. */
+  g_autofree char *other = sc_dtls_certificate_generate (&error);
+  g_assert_no_error (error);
+  g_autofree char *a = fingerprint_of (pem), *b = fingerprint_of (other);
+  g_assert_cmpstr (a, !=, b);
+  g_autofree char *a2 = sc_dtls_certificate_fingerprint (pem, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a2, ==, a);
+  g_assert_null (sc_dtls_certificate_fingerprint ("-----BEGIN CERTIFICATE-----\nnot base64\n", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_autofree char *process = fingerprint_of (sc_dtls_certificate_get ());
+  g_assert_cmpstr (process, ==, sc_dtls_certificate_get_fingerprint ());
+  g_assert_nonnull (sc_dtls_certificate_get ());
+  g_assert_true (sc_dtls_certificate_get () == sc_dtls_certificate_get ());
+}
+
 /* ---- An offer made ahead of the match ---------------------------------------------- */
 
 typedef struct
@@ -490,6 +567,7 @@ typedef struct
   gboolean connected;
   gboolean first_frame;
   gboolean answer_set;
+  char *failure;
 } CallEnd;
 
 static void
@@ -522,6 +600,14 @@ static void
 end_connected (ScCall *call, gpointer data)
 {
   ((CallEnd *) data)->connected = TRUE;
+}
+
+static void
+end_failed (ScCall *call, const char *message, gpointer data)
+{
+  CallEnd *end = data;
+  g_free (end->failure);
+  end->failure = g_strdup (message);
 }
 
 static void
@@ -624,6 +710,10 @@ test_call_offer_ahead (void)
   g_assert_cmpuint (offerer.descriptions, ==, 1);
   g_assert_cmpstr (offerer.type, ==, "offer");
   g_assert_nonnull (strstr (offerer.sdp, "m=application"));   /* the chat channel */
+  /* The call's DTLS certificate is the process's ECDSA one, not GStreamer's own. */
+  g_autofree char *fingerprint = fingerprint_of (sc_dtls_certificate_get ());
+  g_autofree char *fingerprint_line = g_strdup_printf ("a=fingerprint:sha-256 %s", fingerprint);
+  g_assert_nonnull (strstr (offerer.sdp, fingerprint_line));
   g_assert_cmpuint (offerer.candidates, >=, 1);
 
   g_assert_true (sc_call_start (plain, FALSE, "alice", NULL, &error));
@@ -681,6 +771,97 @@ test_call_offer_ahead (void)
   g_free (answerer.sdp);
 }
 
+/* A stranger's description whose certificate fingerprint is not the certificate it then
+ * shows in the handshake: the call fails instead of connecting (webrtcbin 1.22 does not
+ * compare them). Descriptions without one fingerprint are refused. */
+static void
+test_call_wrong_fingerprint (void)
+{
+  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
+  g_strfreev (config->ice_addresses);
+  config->ice_addresses = g_strsplit ("127.0.0.1", ",", -1);
+  g_free (config->video_sink);
+  config->video_sink = g_strdup ("none");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = sc_sender_new (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_sender_start (sender, &error));
+  g_autoptr(ScSender) sender2 = sc_sender_new (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_sender_start (sender2, &error));
+
+  g_autoptr(ScCall) caller = sc_call_new (config, sender, &error);
+  g_assert_no_error (error);
+  g_autoptr(ScCall) callee = sc_call_new (config, sender2, &error);
+  g_assert_no_error (error);
+  CallEnd offerer = { .peer = callee }, answerer = { .peer = caller };
+  g_signal_connect (caller, "local-description", G_CALLBACK (end_description), &offerer);
+  g_signal_connect (caller, "local-candidate", G_CALLBACK (end_candidate), &offerer);
+  g_signal_connect (caller, "connected", G_CALLBACK (end_connected), &offerer);
+  g_signal_connect (callee, "local-description", G_CALLBACK (end_description), &answerer);
+  g_signal_connect (callee, "local-candidate", G_CALLBACK (end_candidate), &answerer);
+  g_signal_connect (callee, "connected", G_CALLBACK (end_connected), &answerer);
+  g_signal_connect (callee, "failed", G_CALLBACK (end_failed), &answerer);
+
+  g_assert_true (sc_call_start (caller, TRUE, "mallory", NULL, &error));
+  g_assert_no_error (error);
+  gint64 give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (offerer.descriptions == 0 && g_get_monotonic_time () < give_up)
+    spin (10, NULL);
+  g_assert_cmpstr (offerer.type, ==, "offer");
+  const char *ours = sc_dtls_certificate_get_fingerprint ();
+  g_assert_nonnull (strstr (offerer.sdp, ours));
+
+  /* No fingerprint at all, and two different ones: refused. */
+  g_autofree char *other_pem = sc_dtls_certificate_generate (&error);
+  g_assert_no_error (error);
+  g_autofree char *other = sc_dtls_certificate_fingerprint (other_pem, &error);
+  g_assert_no_error (error);
+  g_autoptr(GString) none = g_string_new (offerer.sdp);
+  g_autofree char *ours_line = g_strdup_printf ("a=fingerprint:sha-256 %s\r\n", ours);
+  g_string_replace (none, ours_line, "", 0);
+  g_autoptr(GString) two = g_string_new (offerer.sdp);
+  g_string_replace (two, ours, other, 1);
+  for (GString **bad = (GString *[]) { none, two, NULL }; *bad; bad++)
+    {
+      g_autoptr(ScCall) refuses = sc_call_new (config, sender2, &error);
+      g_assert_no_error (error);
+      g_assert_true (sc_call_start (refuses, FALSE, "mallory", NULL, &error));
+      g_assert_false (sc_call_set_remote_description (refuses, "offer", (*bad)->str, &error));
+      g_assert_error (error, SC_CALL_ERROR, SC_CALL_ERROR_SDP);
+      g_clear_error (&error);
+      sc_call_stop (refuses);
+    }
+
+  /* Another certificate's fingerprint everywhere: the handshake completes, and the
+   * callee finds the certificate it was shown is not the one announced. */
+  g_autoptr(GString) forged = g_string_new (offerer.sdp);
+  g_assert_cmpuint (g_string_replace (forged, ours, other, 0), >=, 1);
+  g_assert_true (sc_call_start (callee, FALSE, "mallory", NULL, &error));
+  g_test_expect_message ("showcast-media", G_LOG_LEVEL_WARNING, "*not the one announced*");
+  g_assert_true (sc_call_set_remote_description (callee, "offer", forged->str, &error));
+  g_assert_no_error (error);
+  give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (answerer.failure == NULL && !answerer.connected && g_get_monotonic_time () < give_up)
+    spin (10, NULL);
+  g_test_assert_expected_messages ();
+  g_assert_false (answerer.connected);
+  g_assert_nonnull (answerer.failure);
+  g_assert_nonnull (strstr (answerer.failure, "certificate"));
+
+  sc_call_stop (caller);
+  sc_call_stop (callee);
+  sc_call_join_teardowns ();
+  sc_sender_stop (sender);
+  sc_sender_stop (sender2);
+  for (CallEnd *end = &offerer; end; end = end == &offerer ? &answerer : NULL)
+    {
+      g_free (end->type);
+      g_free (end->sdp);
+      g_free (end->failure);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -697,7 +878,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sender/attach-detach", test_sender_attach_detach);
   g_test_add_func ("/sender/bad-source", test_sender_bad_source);
   g_test_add_func ("/ice/agent-setup", test_ice_agent_setup);
+  g_test_add_func ("/dtls/certificate", test_dtls_certificate);
   g_test_add_func ("/call/offer-ahead", test_call_offer_ahead);
+  g_test_add_func ("/call/wrong-fingerprint", test_call_wrong_fingerprint);
   int status = g_test_run ();
   /* GStreamer's thread pools and registry go away only here; without it LeakSanitizer
    * reports what GLib allocated for their threads. */
