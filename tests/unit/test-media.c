@@ -653,42 +653,69 @@ spin (gint64 ms, gboolean *until)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
 }
 
-/* The offerer's call makes its offer and gathers while it waits: nothing is said
- * before the match, everything at once when it starts, and the offer works: a plain
- * call answers it, both connect and both show the other's picture. Such a call refuses the answerer's role, and STUN
- * or TURN servers (those come with a match, after its candidates were gathered). */
-static void
-test_call_offer_ahead (void)
+/* Calls on 127.0.0.1 only, that show nothing. */
+static ScMediaConfig *
+loopback_config (void)
 {
-  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
+  ScMediaConfig *config = sc_media_config_new ();
   g_strfreev (config->ice_addresses);
   config->ice_addresses = g_strsplit ("127.0.0.1", ",", -1);
   g_free (config->video_sink);
   config->video_sink = g_strdup ("none");
+  return config;
+}
+
+/* A sender feeds one call at a time: each end of a call has its own. */
+static ScSender *
+started_sender (const ScMediaConfig *config)
+{
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScSender) sender = sc_sender_new (config, &error);
+  ScSender *sender = sc_sender_new (config, &error);
   g_assert_no_error (error);
   g_assert_true (sc_sender_start (sender, &error));
+  return sender;
+}
+
+/* @end records what @call says, and hands its candidates (and answer) to @peer. */
+static void
+watch_end (ScCall *call, CallEnd *end, ScCall *peer)
+{
+  end->peer = peer;
+  g_signal_connect (call, "local-description", G_CALLBACK (end_description), end);
+  g_signal_connect (call, "local-candidate", G_CALLBACK (end_candidate), end);
+  g_signal_connect (call, "connected", G_CALLBACK (end_connected), end);
+  g_signal_connect (call, "first-frame", G_CALLBACK (end_first_frame), end);
+  g_signal_connect (call, "failed", G_CALLBACK (end_failed), end);
+}
+
+static void
+call_end_clear (CallEnd *end)
+{
+  g_free (end->type);
+  g_free (end->sdp);
+  g_free (end->failure);
+}
+
+/* The offerer's call makes its offer and gathers while it waits: nothing is said
+ * before the match, everything at once when it starts, and the offer works: a plain
+ * call answers it, both connect and both show the other's picture. Such a call refuses
+ * the answerer's role, and STUN or TURN servers (those come with a match, after its
+ * candidates were gathered). */
+static void
+test_call_offer_ahead (void)
+{
+  g_autoptr(ScMediaConfig) config = loopback_config ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = started_sender (config);
+  g_autoptr(ScSender) sender2 = started_sender (config);
 
   CallEnd offerer = { 0 }, answerer = { 0 };
   g_autoptr(ScCall) ahead = sc_call_new (config, sender, &error);
   g_assert_no_error (error);
-  /* A sender feeds one call at a time: the two ends each have their own. */
-  g_autoptr(ScSender) sender2 = sc_sender_new (config, &error);
-  g_assert_no_error (error);
-  g_assert_true (sc_sender_start (sender2, &error));
   g_autoptr(ScCall) plain = sc_call_new (config, sender2, &error);
   g_assert_no_error (error);
-  offerer.peer = plain;
-  answerer.peer = ahead;
-  g_signal_connect (ahead, "local-description", G_CALLBACK (end_description), &offerer);
-  g_signal_connect (ahead, "local-candidate", G_CALLBACK (end_candidate), &offerer);
-  g_signal_connect (ahead, "connected", G_CALLBACK (end_connected), &offerer);
-  g_signal_connect (ahead, "first-frame", G_CALLBACK (end_first_frame), &offerer);
-  g_signal_connect (plain, "local-description", G_CALLBACK (end_description), &answerer);
-  g_signal_connect (plain, "local-candidate", G_CALLBACK (end_candidate), &answerer);
-  g_signal_connect (plain, "connected", G_CALLBACK (end_connected), &answerer);
-  g_signal_connect (plain, "first-frame", G_CALLBACK (end_first_frame), &answerer);
+  watch_end (ahead, &offerer, plain);
+  watch_end (plain, &answerer, ahead);
   timelines = g_ptr_array_new_with_free_func (g_free);
 
   g_assert_false (sc_call_is_offer_ready (ahead));
@@ -765,10 +792,8 @@ test_call_offer_ahead (void)
   sc_call_join_teardowns ();
   sc_sender_stop (sender);
   sc_sender_stop (sender2);
-  g_free (offerer.type);
-  g_free (offerer.sdp);
-  g_free (answerer.type);
-  g_free (answerer.sdp);
+  call_end_clear (&offerer);
+  call_end_clear (&answerer);
 }
 
 /* A stranger's description whose certificate fingerprint is not the certificate it then
@@ -777,31 +802,18 @@ test_call_offer_ahead (void)
 static void
 test_call_wrong_fingerprint (void)
 {
-  g_autoptr(ScMediaConfig) config = sc_media_config_new ();
-  g_strfreev (config->ice_addresses);
-  config->ice_addresses = g_strsplit ("127.0.0.1", ",", -1);
-  g_free (config->video_sink);
-  config->video_sink = g_strdup ("none");
+  g_autoptr(ScMediaConfig) config = loopback_config ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScSender) sender = sc_sender_new (config, &error);
-  g_assert_no_error (error);
-  g_assert_true (sc_sender_start (sender, &error));
-  g_autoptr(ScSender) sender2 = sc_sender_new (config, &error);
-  g_assert_no_error (error);
-  g_assert_true (sc_sender_start (sender2, &error));
+  g_autoptr(ScSender) sender = started_sender (config);
+  g_autoptr(ScSender) sender2 = started_sender (config);
 
+  CallEnd offerer = { 0 }, answerer = { 0 };
   g_autoptr(ScCall) caller = sc_call_new (config, sender, &error);
   g_assert_no_error (error);
   g_autoptr(ScCall) callee = sc_call_new (config, sender2, &error);
   g_assert_no_error (error);
-  CallEnd offerer = { .peer = callee }, answerer = { .peer = caller };
-  g_signal_connect (caller, "local-description", G_CALLBACK (end_description), &offerer);
-  g_signal_connect (caller, "local-candidate", G_CALLBACK (end_candidate), &offerer);
-  g_signal_connect (caller, "connected", G_CALLBACK (end_connected), &offerer);
-  g_signal_connect (callee, "local-description", G_CALLBACK (end_description), &answerer);
-  g_signal_connect (callee, "local-candidate", G_CALLBACK (end_candidate), &answerer);
-  g_signal_connect (callee, "connected", G_CALLBACK (end_connected), &answerer);
-  g_signal_connect (callee, "failed", G_CALLBACK (end_failed), &answerer);
+  watch_end (caller, &offerer, callee);
+  watch_end (callee, &answerer, caller);
 
   g_assert_true (sc_call_start (caller, TRUE, "mallory", NULL, &error));
   g_assert_no_error (error);
@@ -854,12 +866,8 @@ test_call_wrong_fingerprint (void)
   sc_call_join_teardowns ();
   sc_sender_stop (sender);
   sc_sender_stop (sender2);
-  for (CallEnd *end = &offerer; end; end = end == &offerer ? &answerer : NULL)
-    {
-      g_free (end->type);
-      g_free (end->sdp);
-      g_free (end->failure);
-    }
+  call_end_clear (&offerer);
+  call_end_clear (&answerer);
 }
 
 int
