@@ -69,6 +69,9 @@ void      sc_call_stop                   (ScCall              *self);
 
 gboolean  sc_call_is_connected           (ScCall              *self);
 gboolean  sc_call_is_channel_open        (ScCall              *self);
+/* Any thread. Stopped calls whose pipelines the reaper has not yet taken down (at most
+ * three: one under way, two waiting; see sc_call_stop()). */
+guint     sc_call_pending_teardowns      (void);
 /* Waits until every stopped call is completely torn down; before the process exits. */
 void      sc_call_join_teardowns         (void);
 

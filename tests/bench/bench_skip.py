@@ -10,6 +10,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import time
 
@@ -23,6 +24,11 @@ def resources(pid):
     rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
     threads = int(re.search(r"Threads:\s+(\d+)", status).group(1))
     return rss, len(os.listdir(f"/proc/{pid}/fd")), threads
+
+
+def peak_rss_mib(pid):
+    status = open(f"/proc/{pid}/status").read()
+    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
 
 
 def cpu_seconds(pid):
@@ -59,7 +65,21 @@ def main():
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--nexts", type=int, default=100)
     ap.add_argument("--video", default="test", help="video source of every client")
+    ap.add_argument("--starve", type=int, default=0, metavar="N",
+                    help="N busy processes at normal priority beside the clients: a starved "
+                         "CPU, where stopped calls wait longest to be torn down")
     args = ap.parse_args()
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(args.starve)]
+    try:
+        run(args)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def run(args):
     rng = random.Random(1)
     series = {"next→matched": [], "matched→connected": [], "connected→first-frame": [],
               "matched→first-frame": [], "next→first-frame": []}
@@ -81,10 +101,14 @@ def main():
             first_calls.append((ff["_rx"] - m["_rx"]) * 1000)
 
         snapshots = {}
+        peak_fds, peak_threads = [0] * len(clients), [0] * len(clients)
         server_cpu0 = cpu_seconds(server.proc.pid)
         for n in range(args.nexts):
+            now = [resources(c.proc.pid) for c in clients]
+            peak_fds = [max(p, f) for p, (_, f, _) in zip(peak_fds, now)]
+            peak_threads = [max(p, t) for p, (_, _, t) in zip(peak_threads, now)]
             if n in (50, 500) or n == args.nexts - 1:
-                snapshots[n] = [resources(c.proc.pid) for c in clients]
+                snapshots[n] = now
             skipper = rng.choice([c for c in clients if c in partner])
             other = partner.pop(skipper)
             partner.pop(other, None)
@@ -110,16 +134,21 @@ def main():
                 other.expect("first-frame", timeout=20)
 
         server_cpu = cpu_seconds(server.proc.pid) - server_cpu0
+        peak_rss = [peak_rss_mib(c.proc.pid) for c in clients]
         marks, stops = timelines(clients)
         errors = [e for c in clients for e in c.seen if e.get("event") == "error"]
 
-    print(f"skip benchmark: {args.clients} clients, {args.nexts} nexts, video {args.video}")
+    print(f"skip benchmark: {args.clients} clients, {args.nexts} nexts, video {args.video}"
+          + (f", {args.starve} busy processes beside them" if args.starve else ""))
     for e in errors[:5]:
         print(f"  error event: {e.get('code')}: {e.get('message')}")
     for n, snap in sorted(snapshots.items()):
         print(f"  after {n:4d} nexts: client RSS " + ", ".join(f"{r:.0f}" for r, _, _ in snap) +
               " MiB; fds " + ", ".join(str(f) for _, f, _ in snap) +
               "; threads " + ", ".join(str(t) for _, _, t in snap))
+    print("  peak over the run: client RSS " + ", ".join(f"{r:.0f}" for r in peak_rss) +
+          " MiB; fds " + ", ".join(map(str, peak_fds)) +
+          "; threads " + ", ".join(map(str, peak_threads)))
     print(f"  server CPU per call set-up (next, match, relayed negotiation): "
           f"{server_cpu * 1000 / max(args.nexts, 1):.2f} ms")
     print(f"  first call, matched→first-frame: median {statistics.median(first_calls):.0f} ms")

@@ -796,6 +796,46 @@ test_call_offer_ahead (void)
   call_end_clear (&answerer);
 }
 
+/* Calls stopped faster than the reaper tears them down (a starved CPU; here, stops in a
+ * row): at most two wait for it, the rest go down in sc_call_stop() itself, so that
+ * stopped calls, with their threads and sockets, never pile up. */
+static void
+test_call_teardown_backlog (void)
+{
+  g_autoptr(ScMediaConfig) config = loopback_config ();
+  g_autoptr(ScSender) sender = started_sender (config);
+  g_autoptr(GError) error = NULL;
+  enum { CALLS = 8 };
+  ScCall *calls[CALLS];
+  for (guint i = 0; i < CALLS; i++)
+    {
+      calls[i] = sc_call_new (config, sender, &error);
+      g_assert_no_error (error);
+      g_assert_true (sc_call_prepare_offer (calls[i], &error));
+      g_object_add_weak_pointer (G_OBJECT (calls[i]), (gpointer *) &calls[i]);
+    }
+  for (guint i = 0; i < CALLS; i++)
+    {
+      ScCall *call = calls[i];
+      sc_call_stop (call);
+      g_object_unref (call);
+    }
+  /* One being torn down by the reaper, two waiting: the others went down in
+   * sc_call_stop(). */
+  guint pending = sc_call_pending_teardowns ();
+  g_test_message ("%u of %u stopped calls wait for the reaper", pending, CALLS);
+  g_assert_cmpuint (pending, <=, 3);
+
+  sc_call_join_teardowns ();
+  g_assert_cmpuint (sc_call_pending_teardowns (), ==, 0);
+  /* Nothing but the events they posted to this (unrun) main context holds them. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  for (guint i = 0; i < CALLS; i++)
+    g_assert_null (calls[i]);
+  sc_sender_stop (sender);
+}
+
 /* A stranger's description whose certificate fingerprint is not the certificate it then
  * shows in the handshake: the call fails instead of connecting (webrtcbin 1.22 does not
  * compare them). Descriptions without one fingerprint are refused. */
@@ -889,6 +929,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dtls/certificate", test_dtls_certificate);
   g_test_add_func ("/call/offer-ahead", test_call_offer_ahead);
   g_test_add_func ("/call/wrong-fingerprint", test_call_wrong_fingerprint);
+  g_test_add_func ("/call/teardown-backlog", test_call_teardown_backlog);
   int status = g_test_run ();
   /* GStreamer's thread pools and registry go away only here; without it LeakSanitizer
    * reports what GLib allocated for their threads. */
