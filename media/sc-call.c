@@ -550,7 +550,10 @@ dispatch_event (gpointer data)
     case EV_ICE_STATE:
       if (ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
           ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
-        mark (self, MARK_ICE_CONNECTED, ev->at_us);
+        {
+          mark (self, MARK_ICE_CONNECTED, ev->at_us);
+          sc_ice_agent_settle (self->webrtc);
+        }
       if (ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
         g_signal_emit (self, signals[SIG_FAILED], 0, "ICE failed: no route to the peer");
       break;

@@ -86,3 +86,19 @@ sc_ice_agent_configure (GstElement *webrtc, const ScMediaConfig *config, GError 
                   NULL);
   return TRUE;
 }
+
+void
+sc_ice_agent_settle (GstElement *webrtc)
+{
+  g_autoptr(GObject) ice = NULL;
+  g_object_get (webrtc, "ice-agent", &ice, NULL);
+  if (ice == NULL || !g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    return;
+  g_autoptr(GObject) agent = NULL;
+  g_object_get (ice, "agent", &agent, NULL);
+  GParamSpec *pspec = agent ? g_object_class_find_property (G_OBJECT_GET_CLASS (agent),
+                                                            "idle-timeout") : NULL;
+  /* As short as libnice allows: 50 ms in 0.1.21. */
+  if (pspec && G_IS_PARAM_SPEC_UINT (pspec))
+    g_object_set (agent, "idle-timeout", G_PARAM_SPEC_UINT (pspec)->minimum, NULL);
+}

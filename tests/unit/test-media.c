@@ -458,6 +458,13 @@ test_ice_agent_setup (void)
   g_assert_false (upnp);   /* no SSDP multicast, ever */
   g_assert_cmpuint (pacing, ==, SC_ICE_PACING_MS);
   g_assert_cmpstr (nomination_of (agent), ==, "aggressive");
+  /* Connected: the check timer's grace period as short as libnice allows. */
+  guint idle = 0;
+  g_object_get (agent, "idle-timeout", &idle, NULL);
+  g_assert_cmpuint (idle, ==, 5000);
+  sc_ice_agent_settle (webrtc);
+  g_object_get (agent, "idle-timeout", &idle, NULL);
+  g_assert_cmpuint (idle, ==, 50);
   g_autoptr(GObject) ice = NULL;
   g_object_get (webrtc, "ice-agent", &ice, NULL);
   g_object_get (ice, "ice-tcp", &ice_tcp, NULL);
@@ -701,6 +708,29 @@ call_end_clear (CallEnd *end)
  * call answers it, both connect and both show the other's picture. Such a call refuses
  * the answerer's role, and STUN or TURN servers (those come with a match, after its
  * candidates were gathered). */
+/* Context switches of this process's ICE threads (webrtcbin names them), in all. */
+static guint64
+ice_thread_wakeups (void)
+{
+  guint64 total = 0;
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  g_assert_nonnull (tasks);
+  const char *tid;
+  while ((tid = g_dir_read_name (tasks)))
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/status", tid);
+      g_autofree char *status = NULL;
+      if (!g_file_get_contents (path, &status, NULL, NULL) ||
+          !g_str_has_prefix (status, "Name:\twebrtc:ice\n"))
+        continue;
+      g_auto(GStrv) lines = g_strsplit (status, "\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        if (strstr (lines[i], "ctxt_switches:"))
+          total += g_ascii_strtoull (strchr (lines[i], ':') + 1, NULL, 10);
+    }
+  return total;
+}
+
 static void
 test_call_offer_ahead (void)
 {
@@ -763,6 +793,16 @@ test_call_offer_ahead (void)
   g_assert_cmpfloat (ready, >, 0);
   g_assert_cmpfloat (ready, <=, sent);
   g_clear_pointer (&timelines, g_ptr_array_unref);
+
+  /* Connected, the ICE agents' check timers stop: their threads go quiet instead of
+   * waking every 5 ms for libnice's 5 s grace period (about 400 wake-ups a second for
+   * the two agents). */
+  spin (300, NULL);
+  guint64 before = ice_thread_wakeups ();
+  spin (1000, NULL);
+  guint64 woken = ice_thread_wakeups () - before;
+  g_test_message ("ICE threads woke %" G_GUINT64_FORMAT " times in 1 s of the call", woken);
+  g_assert_cmpuint (woken, <, 50);
 
   /* The roles and servers a call made ahead cannot take. */
   g_autoptr(ScCall) other = sc_call_new (config, sender, &error);
