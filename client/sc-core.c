@@ -166,6 +166,9 @@ sc_core_report_status (ScCore *self)
 
 /* ---- Finishing --------------------------------------------------------------------- */
 
+static void end_call   (ScCore *self);
+static void drop_spare (ScCore *self);
+
 static void
 finish (ScCore *self, int exit_code)
 {
@@ -174,6 +177,14 @@ finish (ScCore *self, int exit_code)
   self->state = SC_CORE_CLOSED;
   self->exit_code = exit_code;
   g_clear_handle_id (&self->close_timeout, g_source_remove);
+  /* Finished for good, and main() returns soon after: every call (the calls made ahead
+   * included) goes to the reaper now, so that sc_media_finish() waits for them. Left to
+   * dispose, after main() had returned, a call still making its offer ran into exit()'s
+   * OpenSSL clean-up and crashed (a client refusing an untrusted server, 1 run in 4). */
+  end_call (self);
+  drop_spare (self);
+  if (self->sender)
+    sc_sender_stop (self->sender);
   emit (self, sc_event_new ("bye"));
   g_signal_emit (self, signals[SIG_FINISHED], 0, exit_code);
 }
