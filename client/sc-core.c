@@ -27,6 +27,10 @@
 #define RECONNECT_MAX_MS 30000
 /* Messages for the server kept while reconnecting (a skip, a late candidate). */
 #define PENDING_MAX 256
+/* Chat lines typed after the match but before the chat is connected: held and sent
+ * when it opens (people say "hi" the moment the stranger appears). Bounded: a call
+ * that never connects must not collect a script's or a stuck key's whole output. */
+#define CHAT_HELD_MAX 8
 
 G_DEFINE_QUARK (sc-core-error-quark, sc_core_error)
 
@@ -75,6 +79,7 @@ struct _ScCore
   char *peer_name;
   ScRole role;
   guint queue;
+  GQueue held_chat;              /* of char *: lines waiting for this call's chat */
 
   ScVideoTarget video_target;
   gboolean have_video_target;
@@ -270,8 +275,24 @@ drop_spare (ScCore *self)
 }
 
 static void
+drop_held_chat (ScCore *self)
+{
+  guint n = g_queue_get_length (&self->held_chat);
+  if (n == 0)
+    return;
+  g_queue_clear_full (&self->held_chat, g_free);
+  if (self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
+    return;
+  g_autofree char *message = g_strdup_printf (
+    g_dngettext (GETTEXT_PACKAGE, "The call ended before the chat connected: %u line was not sent.",
+                 "The call ended before the chat connected: %u lines were not sent.", n), n);
+  sc_core_report_error (self, "chat-not-ready", message);
+}
+
+static void
 end_call (ScCore *self)
 {
+  drop_held_chat (self);
   if (self->call)
     {
       g_signal_handlers_disconnect_by_data (self->call, self);
@@ -390,10 +411,22 @@ on_stats (ScCall *call, gpointer ptr, gpointer data)
   emit (self, event);
 }
 
+static gboolean send_chat (ScCore *self, const char *text, GError **error);
+
 static void
 on_channel_open (ScCall *call, gpointer data)
 {
-  emit (data, sc_event_new ("chat-open"));
+  ScCore *self = data;
+  emit (self, sc_event_new ("chat-open"));
+
+  char *text;
+  while ((text = g_queue_pop_head (&self->held_chat)) != NULL)
+    {
+      g_autofree char *owned = text;
+      g_autoptr(GError) error = NULL;
+      if (!send_chat (self, owned, &error))
+        sc_core_report_error (self, sc_core_error_code (error), error->message);
+    }
 }
 
 static void
@@ -979,6 +1012,22 @@ sc_core_report_peer (ScCore *self, const char *reason, GError **error)
   return TRUE;
 }
 
+static gboolean
+send_chat (ScCore *self, const char *text, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *wire = sc_peer_chat_encode (text);
+  if (!sc_call_send_data (self->call, wire, &local))
+    {
+      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY, local->message);
+      return FALSE;
+    }
+  ScEvent *event = sc_event_new ("said");
+  sc_event_set_string (event, "text", text);
+  emit (self, event);
+  return TRUE;
+}
+
 gboolean
 sc_core_say (ScCore *self, const char *text, GError **error)
 {
@@ -995,22 +1044,20 @@ sc_core_say (ScCore *self, const char *text, GError **error)
                            _("You are not in a call."));
       return FALSE;
     }
-  if (!sc_call_is_channel_open (self->call))
+  if (!sc_call_is_channel_open (self->call) || !g_queue_is_empty (&self->held_chat))
     {
-      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY,
-                           _("The chat is not connected yet."));
-      return FALSE;
+      /* Held, in order, until the chat opens; "said" tells when it went. */
+      if (g_queue_get_length (&self->held_chat) >= CHAT_HELD_MAX)
+        {
+          g_set_error (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY,
+                       _("The chat is not connected yet, and %u lines already wait for it."),
+                       (guint) CHAT_HELD_MAX);
+          return FALSE;
+        }
+      g_queue_push_tail (&self->held_chat, g_strdup (text));
+      return TRUE;
     }
-  g_autofree char *wire = sc_peer_chat_encode (text);
-  if (!sc_call_send_data (self->call, wire, &local))
-    {
-      g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY, local->message);
-      return FALSE;
-    }
-  ScEvent *event = sc_event_new ("said");
-  sc_event_set_string (event, "text", text);
-  emit (self, event);
-  return TRUE;
+  return send_chat (self, text, error);
 }
 
 void
@@ -1235,6 +1282,7 @@ sc_core_init (ScCore *self)
   self->start_us = g_get_monotonic_time ();
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->pending);
+  g_queue_init (&self->held_chat);
 }
 
 ScCore *
