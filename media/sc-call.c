@@ -142,6 +142,7 @@ struct _ScCall
   guint release_timeout;
   gint stopped;                   /* atomic: read on other threads */
   gint64 marks[N_MARKS];          /* monotonic µs, 0 = not yet */
+  gboolean timeline_logged;
 };
 
 G_DEFINE_FINAL_TYPE (ScCall, sc_call, G_TYPE_OBJECT)
@@ -452,9 +453,17 @@ mark (ScCall *self, Mark which, gint64 at_us)
     self->marks[which] = at_us;
 }
 
+/* Logged once the first frame is decoded and our first video packet has gone, whichever
+ * is later: on a loaded machine the offerer can decode the peer's picture before its own
+ * release, and a timeline without it would be read as a call that never sent. */
 static void
 log_timeline (ScCall *self)
 {
+  if (self->timeline_logged || self->marks[MARK_FIRST_FRAME] == 0 ||
+      self->marks[MARK_VIDEO_SENT] == 0)
+    return;
+  self->timeline_logged = TRUE;
+
   g_autoptr(GString) line = g_string_new (NULL);
   g_string_printf (line, "set-up timeline (%s, ms from the match):",
                    self->offerer ? "offerer" : "answerer");
@@ -619,6 +628,8 @@ dispatch_event (gpointer data)
       mark (self, ev->a, ev->at_us);
       if (ev->a == MARK_PEER_READY && self->connected)
         release_held (self);
+      if (ev->a == MARK_VIDEO_SENT)
+        log_timeline (self);
       break;
     }
   return G_SOURCE_REMOVE;
