@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
-from harness import Scene, first_of  # noqa: E402
+from harness import Failure, Scene, first_of  # noqa: E402
 
 
 def resources(pid):
@@ -58,6 +58,21 @@ def pct(values, p):
     k = (len(values) - 1) * p / 100
     lo, hi = int(k), min(int(k) + 1, len(values) - 1)
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def expect_both(client, first, second, timeout=20):
+    """Both events, in either order: a picture can be decoded before webrtcbin reports the
+    call connected (its state is computed on its own thread, after the DTLS handshake)."""
+    got = {}
+    deadline = time.monotonic() + timeout
+    while len(got) < 2:
+        e = client.next_event(max(deadline - time.monotonic(), 0))
+        if e is None or e["event"] == "_eof":
+            raise Failure(f"{client.name}: no {first} and {second} within {timeout} s; "
+                          f"seen {client.brief()}")
+        if e["event"] in (first, second) and e["event"] not in got:
+            got[e["event"]] = e
+    return got[first], got[second]
 
 
 def main():
@@ -116,8 +131,7 @@ def run(args):
             skipper.send({"cmd": "next"})
             other.expect("peer-left", timeout=10)
             m = skipper.expect("matched", timeout=20)
-            conn = skipper.expect("connected", timeout=20)
-            ff = skipper.expect("first-frame", timeout=20)
+            conn, ff = expect_both(skipper, "connected", "first-frame")
             peer = by_id[m["peer"]["id"]]
             partner[skipper], partner[peer] = peer, skipper
             # Let the new partner (and anyone else who was rematched) settle too.
