@@ -38,7 +38,8 @@ def cpu_seconds(pid):
 
 def timelines(clients):
     """The clients' own set-up timelines (logged with -v once a call has decoded its first
-    frame and sent its own first one): {mark: [ms from the call's creation]}, and how long stopping a call took."""
+    frame and sent its own first one): {mark: [ms from the call's creation]}, and how
+    long stopping a call took."""
     marks, stops = {}, []
     for c in clients:
         with open(c.stderr_path, errors="replace") as f:
