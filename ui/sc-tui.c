@@ -56,6 +56,7 @@ struct _ScTui
   /* What the status bar shows. */
   char *state_text;
   char *peer_name;              /* sanitised */
+  gboolean chat_open;           /* this call's chat: lines typed before it are held */
   gint64 state_since_us;
   gboolean show_clock;
   gboolean waiting;             /* in the lobby: the clock counts the wait */
@@ -442,6 +443,7 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
       g_autofree char *state = g_strdup_printf (_("matched with %s · connecting"), self->peer_name);
       g_autofree char *text = g_strdup_printf (_("You are now talking to %s. Say hi!"), self->peer_name);
       set_state (self, state, FALSE);
+      self->chat_open = FALSE;
       sc_chat_view_add (self->chat, SC_CHAT_SEPARATOR, NULL, self->peer_name);
       system_line (self, SC_CHAT_SYSTEM, text);
       g_clear_pointer (&self->last_frame, sc_video_frame_free);
@@ -453,6 +455,8 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
       g_autofree char *state = g_strdup_printf (_("in call with %s"), self->peer_name ? self->peer_name : "?");
       set_state (self, state, TRUE);
     }
+  else if (g_str_equal (name, "chat-open"))
+    self->chat_open = TRUE;
   else if (g_str_equal (name, "chat"))
     {
       sc_chat_view_add (self->chat, SC_CHAT_PEER, sc_event_get_string (event, "from"),
@@ -614,6 +618,9 @@ submit_line (ScTui *self)
       system_line (self, SC_CHAT_ERROR, error->message);
       return;
     }
+  /* Taken before the chat is open: the core holds it, and it shows as said when it goes. */
+  if (!self->chat_open && g_strcmp0 (json_object_get_string_member_with_default (request, "cmd", NULL), "say") == 0)
+    system_line (self, SC_CHAT_SYSTEM, _("Not connected yet: your line goes when the chat opens."));
   sc_input_line_commit (self->input);
 }
 
