@@ -283,10 +283,11 @@ drop_held_chat (ScCore *self)
   g_queue_clear_full (&self->held_chat, g_free);
   if (self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
     return;
-  g_autofree char *message = g_strdup_printf (
+  g_autoptr(GError) error = g_error_new (
+    SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY,
     g_dngettext (GETTEXT_PACKAGE, "The call ended before the chat connected: %u line was not sent.",
                  "The call ended before the chat connected: %u lines were not sent.", n), n);
-  sc_core_report_error (self, "chat-not-ready", message);
+  sc_core_report_error (self, sc_core_error_code (error), error->message);
 }
 
 static void
