@@ -711,7 +711,7 @@ sc_json_parse_object (const char *data, gsize len, gsize max_bytes, guint max_de
       return NULL;
     }
 
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) parse_error = NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) len, &parse_error))
     {
@@ -795,7 +795,7 @@ sc_message_encode (const ScMessage *msg)
   g_return_val_if_fail (msg != NULL && msg->type < SC_MSG_N_TYPES, NULL);
   const MessageSpec *spec = &message_specs[msg->type];
 
-  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, spec->name);
@@ -812,7 +812,7 @@ sc_message_encode (const ScMessage *msg)
 char *
 sc_peer_chat_encode (const char *text)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "chat");
