@@ -35,6 +35,13 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def tcp_segments_out():
+    # This namespace's own counter (netns-run): the server's and the load generator's
+    # segments, pure ACKs included.
+    rows = [line.split() for line in open("/proc/net/snmp") if line.startswith("Tcp:")]
+    return int(rows[1][rows[0].index("OutSegs")])
+
+
 def rss_kib(pid):
     return int(re.search(r"VmRSS:\s+(\d+)", open(f"/proc/{pid}/status").read()).group(1))
 
@@ -101,11 +108,14 @@ def saturate(servers, clients=200, seconds=10, hold="0", processes=1):
 def bench_capacity():
     s = Server(extra=BENCH, verbose=False)
     try:
+        segments = tcp_segments_out()
         out, rate, cpu = saturate([s], processes=2)
+        segments = tcp_segments_out() - segments
         print(f"capacity, one node: {rate:.0f} matches/s; server CPU {cpu:.2f} s over 10 s = "
               f"{cpu / 10 * 100:.0f} % of a core, {cpu * 1000 / (rate * 10):.3f} ms per match; "
               f"lobby->matched p50 {p50(out):.1f} ms, "
-              f"p99 {p99(out):.1f} ms")
+              f"p99 {p99(out):.1f} ms; {segments / (rate * 10):.1f} TCP segments per match "
+              f"(both ways, sign-ins and ACKs included)")
     finally:
         s.stop()
 
