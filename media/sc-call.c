@@ -1334,6 +1334,21 @@ stat_number (const GstStructure *s, const char *field)
     }
 }
 
+/* Packets lost on their way to us. GStreamer 1.22's inbound-rtp has no "packets-lost"
+ * (its remote-inbound-rtp does, but that is the peer's count of what we sent); the
+ * count is in the RTP source's own statistics nested in it. Newer versions put it in
+ * inbound-rtp itself, which is then preferred. */
+static double
+inbound_packets_lost (const GstStructure *inbound)
+{
+  if (gst_structure_has_field (inbound, "packets-lost"))
+    return stat_number (inbound, "packets-lost");
+  const GValue *source = gst_structure_get_value (inbound, "gst-rtpsource-stats");
+  if (source == NULL || !GST_VALUE_HOLDS_STRUCTURE (source))
+    return 0;
+  return stat_number (gst_value_get_structure (source), "packets-lost");
+}
+
 static gboolean
 add_stat (GQuark field, const GValue *value, gpointer data)
 {
@@ -1351,7 +1366,7 @@ add_stat (GQuark field, const GValue *value, gpointer data)
     case GST_WEBRTC_STATS_INBOUND_RTP:
       totals->bytes_in += (guint64) stat_number (s, "bytes-received");
       totals->packets_in += (guint64) stat_number (s, "packets-received");
-      totals->packets_lost += (gint64) stat_number (s, "packets-lost");
+      totals->packets_lost += (gint64) inbound_packets_lost (s);
       break;
     case GST_WEBRTC_STATS_OUTBOUND_RTP:
       totals->bytes_out += (guint64) stat_number (s, "bytes-sent");
