@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
-from harness import Failure, Scene, first_of  # noqa: E402
+from harness import Failure, Scene, drop_udp, dropped_packets, first_of  # noqa: E402
 
 
 def resources(pid):
@@ -84,7 +84,12 @@ def main():
     ap.add_argument("--starve", type=int, default=0, metavar="N",
                     help="N busy processes at normal priority beside the clients: a starved "
                          "CPU, where stopped calls wait longest to be torn down")
+    ap.add_argument("--loss", type=int, default=0, metavar="PERCENT",
+                    help="drop PERCENT %% of the UDP packets (media, ICE, DTLS) arriving "
+                         "in the namespace: set-up on a lossy network")
     args = ap.parse_args()
+    if args.loss:
+        drop_udp(args.loss)
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
             for _ in range(args.starve)]
     try:
@@ -154,7 +159,9 @@ def run(args):
         errors = [e for c in clients for e in c.seen if e.get("event") == "error"]
 
     print(f"skip benchmark: {args.clients} clients, {args.nexts} nexts, video {args.video}"
-          + (f", {args.starve} busy processes beside them" if args.starve else ""))
+          + (f", {args.starve} busy processes beside them" if args.starve else "")
+          + (f", {args.loss} % of UDP packets dropped ({dropped_packets()} in all)"
+             if args.loss else ""))
     for e in errors[:5]:
         print(f"  error event: {e.get('code')}: {e.get('message')}")
     for n, snap in sorted(snapshots.items()):
@@ -168,7 +175,8 @@ def run(args):
           f"{server_cpu * 1000 / max(args.nexts, 1):.2f} ms")
     print(f"  first call, matched→first-frame: median {statistics.median(first_calls):.0f} ms")
     for name, values in series.items():
-        print(f"  {name:24s} p50 {pct(values, 50):7.1f} ms   p95 {pct(values, 95):7.1f} ms")
+        print(f"  {name:24s} p50 {pct(values, 50):7.1f} ms   p95 {pct(values, 95):7.1f} ms"
+              f"   p99 {pct(values, 99):7.1f} ms   max {max(values):7.1f} ms")
     for role in ("offerer", "answerer"):
         print(f"  inside the {role}, ms from its match:")
         rows = [(name, v) for (r, name), v in marks.items() if r == role]

@@ -8,6 +8,7 @@ namespace holding only loopback (tests/netns-run), so fixed ports cannot collide
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -27,6 +28,26 @@ SMALL_VIDEO = ("videotestsrc is-live=true pattern=ball ! "
 
 class Failure(Exception):
     pass
+
+
+def drop_udp(percent):
+    """Drops PERCENT % of the UDP packets arriving in this namespace (nftables, input
+    hook: the sender is not told, as on a real network). Signalling is TCP, untouched.
+    Needs the namespace of tests/netns-run: the rule would otherwise be the host's."""
+    def nft(*args):
+        subprocess.run(["nft", *args], check=True, capture_output=True, text=True)
+    nft("add", "table", "inet", "sc_loss")
+    nft("add", "chain", "inet", "sc_loss", "in",
+        "{ type filter hook input priority 0; policy accept; }")
+    nft("add", "rule", "inet", "sc_loss", "in", "meta", "l4proto", "udp",
+        "numgen", "random", "mod", "100", "<", str(percent), "counter", "drop")
+
+
+def dropped_packets():
+    """How many packets drop_udp's rule has dropped so far."""
+    out = subprocess.run(["nft", "list", "table", "inet", "sc_loss"], check=True,
+                         capture_output=True, text=True).stdout
+    return int(re.search(r"counter packets (\d+)", out).group(1))
 
 
 def log(*args):

@@ -12,33 +12,13 @@ signalling (TCP) is untouched. Checks, on both sides:
 - chat lines all arrive, in order (the data channel is reliable);
 - next still reaches a new call's first frame, three times over.
 """
-import re
-import subprocess
 import time
 
-from harness import Failure, Scene, run
+from harness import Failure, Scene, drop_udp, dropped_packets, run
 
 LOSS_PERCENT = 10
 FPS = 15   # harness.SMALL_VIDEO
 WINDOW_S = 5
-
-
-def nft(*args):
-    subprocess.run(["nft", *args], check=True, capture_output=True, text=True)
-
-
-def drop_udp(percent):
-    nft("add", "table", "inet", "sc_loss")
-    nft("add", "chain", "inet", "sc_loss", "in",
-        "{ type filter hook input priority 0; policy accept; }")
-    nft("add", "rule", "inet", "sc_loss", "in", "meta", "l4proto", "udp",
-        "numgen", "random", "mod", "100", "<", str(percent), "counter", "drop")
-
-
-def dropped_packets():
-    out = subprocess.run(["nft", "list", "table", "inet", "sc_loss"], check=True,
-                         capture_output=True, text=True).stdout
-    return int(re.search(r"counter packets (\d+)", out).group(1))
 
 
 def frames_and_loss(clients, seconds):
