@@ -46,71 +46,59 @@ read_lines (void)
   return text;
 }
 
-static void
-test_quiet (void)
+/* One way of starting the log, and what the file must and must not hold. */
+typedef struct
 {
-  if (g_test_subprocess ())
-    {
-      g_unsetenv ("G_MESSAGES_DEBUG");
-      write_lines (FALSE);
-      return;
-    }
-  g_free (log_path ());
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_autofree char *text = read_lines ();
-  g_assert_null (strstr (text, "foreign debug"));
-  g_assert_null (strstr (text, "foreign info"));
-  g_assert_null (strstr (text, "foreign structured debug"));
-  g_assert_null (strstr (text, "own debug"));
-  g_assert_nonnull (strstr (text, "MESSAGE  libsoup: foreign message"));
-}
+  gboolean verbose;
+  const char *messages_debug;     /* G_MESSAGES_DEBUG, or NULL for unset */
+  const char *present[5];
+  const char *absent[5];
+} LogCase;
+
+static const LogCase cases[] = {
+  { FALSE, NULL,
+    { "MESSAGE  libsoup: foreign message" },
+    { "foreign debug", "foreign info", "foreign structured debug", "own debug" } },
+  { TRUE, NULL,
+    { "DEBUG    showcast-test: own debug line", "foreign message" },
+    { "foreign debug", "foreign structured debug" } },
+  /* G_MESSAGES_DEBUG still names the libraries whose debug lines are wanted. */
+  { FALSE, "libsoup",
+    { "DEBUG    libsoup: foreign debug 1", "INFO     libsoup: foreign info",
+      "foreign structured debug" },
+    { "own debug" } },
+};
 
 static void
-test_verbose (void)
+test_case (gconstpointer data)
 {
+  const LogCase *c = data;
   if (g_test_subprocess ())
     {
-      g_unsetenv ("G_MESSAGES_DEBUG");
-      write_lines (TRUE);
+      if (c->messages_debug)
+        g_setenv ("G_MESSAGES_DEBUG", c->messages_debug, TRUE);
+      else
+        g_unsetenv ("G_MESSAGES_DEBUG");
+      write_lines (c->verbose);
       return;
     }
   g_free (log_path ());
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_autofree char *text = read_lines ();
-  g_assert_nonnull (strstr (text, "DEBUG    showcast-test: own debug line"));
-  g_assert_null (strstr (text, "foreign debug"));
-  g_assert_null (strstr (text, "foreign structured debug"));
-  g_assert_nonnull (strstr (text, "foreign message"));
-}
-
-/* G_MESSAGES_DEBUG still names the libraries whose debug lines are wanted. */
-static void
-test_messages_debug (void)
-{
-  if (g_test_subprocess ())
-    {
-      g_setenv ("G_MESSAGES_DEBUG", "libsoup", TRUE);
-      write_lines (FALSE);
-      return;
-    }
-  g_free (log_path ());
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_autofree char *text = read_lines ();
-  g_assert_nonnull (strstr (text, "DEBUG    libsoup: foreign debug 1"));
-  g_assert_nonnull (strstr (text, "INFO     libsoup: foreign info"));
-  g_assert_nonnull (strstr (text, "foreign structured debug"));
-  g_assert_null (strstr (text, "own debug"));
+  for (guint i = 0; i < G_N_ELEMENTS (c->present) && c->present[i]; i++)
+    g_assert_nonnull (strstr (text, c->present[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (c->absent) && c->absent[i]; i++)
+    g_assert_null (strstr (text, c->absent[i]));
 }
 
 int
 main (int argc, char **argv)
 {
+  static const char *const names[] = { "/log/quiet", "/log/verbose", "/log/messages-debug" };
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (cases));
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/log/quiet", test_quiet);
-  g_test_add_func ("/log/verbose", test_verbose);
-  g_test_add_func ("/log/messages-debug", test_messages_debug);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_test_add_data_func (names[i], &cases[i], test_case);
   return g_test_run ();
 }
