@@ -27,6 +27,13 @@ level_name (GLogLevelFlags level)
     }
 }
 
+/* -v shows showcast's own info and debug lines, whatever G_MESSAGES_DEBUG says. */
+static gboolean
+verbose_for (const char *domain)
+{
+  return log_verbose && domain && g_str_has_prefix (domain, "showcast");
+}
+
 static GLogWriterOutput
 sc_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
@@ -41,14 +48,11 @@ sc_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gp
         message = fields[i].value;
     }
 
-  /* -v shows showcast's own info and debug lines; other libraries' (libsoup logs every
-   * frame) only when G_MESSAGES_DEBUG names them, as GLib does by default. */
-  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
-    {
-      gboolean ours = domain && g_str_has_prefix (domain, "showcast");
-      if (!(log_verbose && ours) && g_log_writer_default_would_drop (level, domain))
-        return G_LOG_WRITER_HANDLED;
-    }
+  /* Other libraries' info and debug lines (libsoup logs every frame) only when
+   * G_MESSAGES_DEBUG names them, as GLib does by default. */
+  if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) && !verbose_for (domain) &&
+      g_log_writer_default_would_drop (level, domain))
+    return G_LOG_WRITER_HANDLED;
 
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S.%f");
@@ -71,7 +75,7 @@ static void
 sc_log_handler (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
 {
   if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) && !foreign_debug &&
-      !(log_verbose && domain && g_str_has_prefix (domain, "showcast")))
+      !verbose_for (domain))
     return;
   g_log_default_handler (domain, level, message, data);
 }
