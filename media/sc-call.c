@@ -23,7 +23,6 @@
 #include "sc-call.h"
 #include "sc-call-stats.h"
 #include "sc-dtls-certificate.h"
-#include "sc-dtls-resend.h"
 #include "sc-frame-stamp.h"
 #include "sc-ice-agent.h"
 #include "sc-sender.h"
@@ -213,11 +212,6 @@ on_deep_element_added (GstBin *pipeline, GstBin *bin, GstElement *element, gpoin
       ScCall *self = data;
       if (g_atomic_pointer_compare_and_exchange (&self->dtls_decoder, NULL, element))
         gst_object_ref (element);
-      return;
-    }
-  if (g_str_equal (name, "nicesink"))
-    {
-      sc_dtls_resend_attach (element);
       return;
     }
   if (!g_str_equal (name, "dtlssrtpdemux"))

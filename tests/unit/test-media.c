@@ -16,7 +16,6 @@
 
 #include "sc-call.h"
 #include "sc-dtls-certificate.h"
-#include "sc-dtls-resend.h"
 #include "sc-frame-stamp.h"
 #include "sc-ice-agent.h"
 #include "sc-media-config.h"
@@ -951,36 +950,6 @@ test_call_wrong_fingerprint (void)
   call_end_clear (&answerer);
 }
 
-/* Which datagrams a call sends twice: DTLS handshake flights only. */
-static void
-test_dtls_resend_classify (void)
-{
-  static const struct
-  {
-    guint8 first;
-    gsize len;
-    gboolean resent;
-  } cases[] = {
-    { 22, 100, TRUE },     /* handshake (ClientHello, ServerHello, …, Finished) */
-    { 20, 14, TRUE },      /* change-cipher-spec, which starts a final flight */
-    { 23, 100, FALSE },    /* application data: the data channel's SCTP */
-    { 21, 100, FALSE },    /* alert */
-    { 0, 100, FALSE },     /* STUN (ICE checks) */
-    { 1, 100, FALSE },
-    { 0x80, 100, FALSE },  /* SRTP */
-    { 0xbf, 100, FALSE },  /* SRTCP */
-    { 22, 12, FALSE },     /* shorter than a record header */
-    { 22, 1501, FALSE },   /* larger than any datagram webrtcbin sends */
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree guint8 *data = g_malloc0 (cases[i].len);
-      data[0] = cases[i].first;
-      g_assert_cmpint (sc_dtls_is_handshake (data, cases[i].len), ==, cases[i].resent);
-    }
-  g_assert_false (sc_dtls_is_handshake (NULL, 0));
-}
-
 int
 main (int argc, char **argv)
 {
@@ -998,7 +967,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sender/bad-source", test_sender_bad_source);
   g_test_add_func ("/ice/agent-setup", test_ice_agent_setup);
   g_test_add_func ("/dtls/certificate", test_dtls_certificate);
-  g_test_add_func ("/dtls/resend-classify", test_dtls_resend_classify);
   g_test_add_func ("/call/offer-ahead", test_call_offer_ahead);
   g_test_add_func ("/call/wrong-fingerprint", test_call_wrong_fingerprint);
   g_test_add_func ("/call/teardown-backlog", test_call_teardown_backlog);
