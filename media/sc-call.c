@@ -140,6 +140,8 @@ struct _ScCall
   GstElement *dtls_decoder;       /* atomic: webrtcbin's dtlssrtpdec, once made */
   char *remote_fingerprint;       /* SHA-256, from the peer's description */
   guint release_timeout;
+  GMutex promise_lock;            /* guards promises, shared with webrtcbin's thread */
+  GPtrArray *promises;            /* GstPromise handed to webrtcbin, not yet answered */
   gint stopped;                   /* atomic: read on other threads */
   gint64 marks[N_MARKS];          /* monotonic µs, 0 = not yet */
   gboolean timeline_logged;
@@ -699,6 +701,54 @@ weak_ref_free (gpointer data)
   g_free (data);
 }
 
+/* webrtcbin 1.22 loses promises two ways when a call is stopped mid-negotiation: a task
+ * it queued but had not run when it closed is dropped with its promise unanswered (and
+ * GStreamer warns when it frees an unanswered promise), and a task refused because it
+ * is closed answers with an error that leaks when no promise was given. So every task
+ * gets a promise, made here: the call holds a reference to it until it is answered,
+ * and once the pipeline is down it interrupts the ones still waiting (as their owner:
+ * gst_promise_expire() is the replier's, and in 1.22 it then calls the promise's destroy
+ * notify with NULL, losing the change function's data). */
+static GstPromise *
+call_promise_new (ScCall *self, GstPromiseChangeFunc func)
+{
+  GstPromise *promise = gst_promise_new_with_change_func (func, weak_ref_new (self),
+                                                          weak_ref_free);
+  g_mutex_lock (&self->promise_lock);
+  g_ptr_array_add (self->promises, gst_promise_ref (promise));
+  g_mutex_unlock (&self->promise_lock);
+  return promise;
+}
+
+/* First in every change function: the call lets go of the answered promise. Returns a
+ * reference to the call, or NULL when it is gone or stopped and nothing is to be done. */
+static ScCall *
+call_promise_answered (GstPromise *promise, gpointer data)
+{
+  ScCall *self = g_weak_ref_get (data);
+  if (self == NULL)
+    return NULL;
+  g_mutex_lock (&self->promise_lock);
+  g_ptr_array_remove_fast (self->promises, promise);
+  g_mutex_unlock (&self->promise_lock);
+  if (g_atomic_int_get (&self->stopped))
+    g_clear_object (&self);
+  return self;
+}
+
+/* Once the pipeline is NULL (webrtcbin's thread is gone, so no task will run): whatever
+ * was not answered is interrupted, and its change function finds the call stopped. */
+static void
+interrupt_promises (ScCall *self)
+{
+  g_mutex_lock (&self->promise_lock);
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->promises);
+  self->promises = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_promise_unref);
+  g_mutex_unlock (&self->promise_lock);
+  for (guint i = 0; i < waiting->len; i++)
+    gst_promise_interrupt (g_ptr_array_index (waiting, i));
+}
+
 /* FALSE after posting a failure; on success *reply may be NULL (an empty reply). */
 static gboolean
 promise_ok (ScCall *self, GstPromise *promise, const char *what,
@@ -751,6 +801,16 @@ correct_fingerprints (GstSDPMessage *sdp)
 }
 
 static void
+on_local_description_set (GstPromise *promise, gpointer data)
+{
+  g_autoptr(ScCall) self = call_promise_answered (promise, data);
+  if (self == NULL)
+    return;
+  const GstStructure *reply = NULL;
+  promise_ok (self, promise, "applying our own description", &reply);
+}
+
+static void
 publish_local_description (ScCall *self, const GstStructure *reply, const char *type)
 {
   GstWebRTCSessionDescription *desc = NULL;
@@ -761,7 +821,11 @@ publish_local_description (ScCall *self, const GstStructure *reply, const char *
       return;
     }
   correct_fingerprints (desc->sdp);
-  g_signal_emit_by_name (self->webrtc, "set-local-description", desc, NULL);
+  /* With a promise, like every task (see call_promise_new): the call may have been
+   * stopped, and webrtcbin closed, since the offer or answer was made. */
+  GstPromise *promise = call_promise_new (self, on_local_description_set);
+  g_signal_emit_by_name (self->webrtc, "set-local-description", desc, promise);
+  gst_promise_unref (promise);
 
   CallEvent *ev = event_new (self, EV_LOCAL_DESCRIPTION);
   ev->text = g_strdup (type);
@@ -773,8 +837,8 @@ publish_local_description (ScCall *self, const GstStructure *reply, const char *
 static void
 on_offer_created (GstPromise *promise, gpointer data)
 {
-  g_autoptr(ScCall) self = g_weak_ref_get (data);
-  if (self == NULL || g_atomic_int_get (&self->stopped))
+  g_autoptr(ScCall) self = call_promise_answered (promise, data);
+  if (self == NULL)
     return;
   const GstStructure *reply = NULL;
   if (promise_ok (self, promise, "creating the offer", &reply) && reply)
@@ -784,8 +848,8 @@ on_offer_created (GstPromise *promise, gpointer data)
 static void
 on_answer_created (GstPromise *promise, gpointer data)
 {
-  g_autoptr(ScCall) self = g_weak_ref_get (data);
-  if (self == NULL || g_atomic_int_get (&self->stopped))
+  g_autoptr(ScCall) self = call_promise_answered (promise, data);
+  if (self == NULL)
     return;
   const GstStructure *reply = NULL;
   if (promise_ok (self, promise, "creating the answer", &reply) && reply)
@@ -795,8 +859,8 @@ on_answer_created (GstPromise *promise, gpointer data)
 static void
 on_remote_description_set (GstPromise *promise, gpointer data)
 {
-  g_autoptr(ScCall) self = g_weak_ref_get (data);
-  if (self == NULL || g_atomic_int_get (&self->stopped))
+  g_autoptr(ScCall) self = call_promise_answered (promise, data);
+  if (self == NULL)
     return;
   const GstStructure *reply = NULL;
   if (!promise_ok (self, promise, "applying the peer's description", &reply))
@@ -805,9 +869,7 @@ on_remote_description_set (GstPromise *promise, gpointer data)
   /* The answerer answers once the offer is in place. */
   if (!self->offerer)
     {
-      GstPromise *answer = gst_promise_new_with_change_func (on_answer_created,
-                                                             weak_ref_new (self),
-                                                             weak_ref_free);
+      GstPromise *answer = call_promise_new (self, on_answer_created);
       g_signal_emit_by_name (self->webrtc, "create-answer", NULL, answer);
       gst_promise_unref (answer);
     }
@@ -817,9 +879,7 @@ static void
 create_offer (ScCall *self)
 {
   self->offer_requested = TRUE;
-  GstPromise *promise = gst_promise_new_with_change_func (on_offer_created,
-                                                          weak_ref_new (self),
-                                                          weak_ref_free);
+  GstPromise *promise = call_promise_new (self, on_offer_created);
   g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
   gst_promise_unref (promise);   /* webrtcbin holds its own reference while it works */
 }
@@ -1384,9 +1444,8 @@ add_stat (GQuark field, const GValue *value, gpointer data)
 static void
 on_stats (GstPromise *promise, gpointer data)
 {
-  g_autoptr(ScCall) self = g_weak_ref_get (data);
-  if (self == NULL || g_atomic_int_get (&self->stopped) ||
-      gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+  g_autoptr(ScCall) self = call_promise_answered (promise, data);
+  if (self == NULL || gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
     return;
   const GstStructure *reply = gst_promise_get_reply (promise);
   if (reply == NULL)
@@ -1403,8 +1462,7 @@ static gboolean
 stats_tick (gpointer data)
 {
   ScCall *self = data;
-  GstPromise *promise = gst_promise_new_with_change_func (on_stats, weak_ref_new (self),
-                                                          weak_ref_free);
+  GstPromise *promise = call_promise_new (self, on_stats);
   g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
   gst_promise_unref (promise);
   return G_SOURCE_CONTINUE;
@@ -1908,9 +1966,7 @@ sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
   GstWebRTCSessionDescription *desc = gst_webrtc_session_description_new (
     self->offerer ? GST_WEBRTC_SDP_TYPE_ANSWER : GST_WEBRTC_SDP_TYPE_OFFER, message);
 
-  GstPromise *promise = gst_promise_new_with_change_func (on_remote_description_set,
-                                                          weak_ref_new (self),
-                                                          weak_ref_free);
+  GstPromise *promise = call_promise_new (self, on_remote_description_set);
   mark (self, MARK_REMOTE_DESCRIPTION, g_get_monotonic_time ());
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
   gst_promise_unref (promise);
@@ -2006,6 +2062,7 @@ stop_pipeline (ScCall *self)
 {
   gint64 start_us = g_get_monotonic_time ();
   gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  interrupt_promises (self);
   g_debug ("call stopped in %.1f ms", (g_get_monotonic_time () - start_us) / 1000.0);
 }
 
@@ -2136,6 +2193,9 @@ sc_call_finalize (GObject *object)
   g_ptr_array_unref (self->early_signals);
   g_clear_pointer (&self->latest_frame, gst_sample_unref);
   g_mutex_clear (&self->frame_lock);
+  interrupt_promises (self);   /* none, unless the pipeline never went to NULL */
+  g_ptr_array_unref (self->promises);
+  g_mutex_clear (&self->promise_lock);
   g_clear_pointer (&self->config, sc_media_config_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->title);
@@ -2195,5 +2255,7 @@ sc_call_init (ScCall *self)
   self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_entry_free);
   self->early_signals = g_ptr_array_new_with_free_func ((GDestroyNotify) early_signal_free);
   g_mutex_init (&self->frame_lock);
+  g_mutex_init (&self->promise_lock);
+  self->promises = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_promise_unref);
   self->video_target = (ScVideoTarget) { 80, 48, FALSE };
 }
