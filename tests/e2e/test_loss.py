@@ -2,7 +2,7 @@
 dropped (nftables, input hook: the sender is not told, as on a real network), while the
 signalling (TCP) is untouched. Checks, on both sides:
 - the call still connects and shows a first frame (ICE and DTLS retransmit);
-- video keeps being decoded (at least 15 % of the frames; 29-83 % measured): after a
+- video keeps being decoded (at least 15 % of the frames; 21-95 % measured in 5 s): after a
   loss the receiver asks for a keyframe (RTCP PLI/FIR) and the sender makes one, rather
   than the picture freezing until the next periodic keyframe, 20 s away at 15 frames a
   second. With the sender's forced keyframes switched off, one of two runs decoded 2
@@ -18,7 +18,14 @@ from harness import Failure, Scene, drop_udp, dropped_packets, run
 
 LOSS_PERCENT = 10
 FPS = 15   # harness.SMALL_VIDEO
-WINDOW_S = 5
+# 10 s, not 5: a lost keyframe request stalls the picture for a few seconds now and then
+# (6 and 10 frames in a 5 s window, once each in about 100 runs; 16-71 otherwise).
+WINDOW_S = 10
+# The data channel opens when SCTP has set up its association over DTLS, and SCTP
+# (usrsctp, built into GStreamer's sctp plugin, which does not let its timers be set)
+# waits at least a second before resending a lost packet, doubling each time: at 10 % loss, DTLS connected -> chat-open took p50 1 ms,
+# p90 3.0 s and 40.1 s at most in 80 measured (session 13). 30 s failed CI twice.
+CHAT_OPEN_TIMEOUT_S = 90
 
 
 def frames_and_loss(clients, seconds):
@@ -54,7 +61,7 @@ def test():
             c.expect("connected", timeout=30)
         for c in clients:
             c.has_seen_or_expect("first-frame", timeout=30)
-            c.has_seen_or_expect("chat-open", timeout=30)
+            c.has_seen_or_expect("chat-open", timeout=CHAT_OPEN_TIMEOUT_S)
 
         frames, losses = frames_and_loss(clients, WINDOW_S)
         # A frozen picture decodes a handful of frames in the window (see above).
