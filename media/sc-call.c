@@ -2057,11 +2057,56 @@ static GMutex reaper_lock;
 static GThreadPool *reaper;
 static gint reaper_calls;   /* atomic: calls given to the reaper and not yet torn down */
 
+/* Takes to NULL what is still above it inside @bin, however deep; returns how many. */
+static guint
+stop_stragglers (GstBin *bin)
+{
+  guint found = 0;
+  g_autoptr(GstIterator) it = gst_bin_iterate_recurse (bin);
+  GValue item = G_VALUE_INIT;
+  gboolean done = FALSE;
+  while (!done)
+    switch (gst_iterator_next (it, &item))
+      {
+      case GST_ITERATOR_OK:
+        {
+          GstElement *element = g_value_get_object (&item);
+          GstState state = GST_STATE_VOID_PENDING;
+          gst_element_get_state (element, &state, NULL, 0);
+          if (state != GST_STATE_NULL)
+            {
+              GstStateChangeReturn ret = gst_element_set_state (element, GST_STATE_NULL);
+              g_debug ("stopping %s, left %s in a stopped call: %s", GST_ELEMENT_NAME (element),
+                       gst_element_state_get_name (state),
+                       gst_element_state_change_return_get_name (ret));
+              found++;
+            }
+          g_value_reset (&item);
+          break;
+        }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+      }
+  g_value_unset (&item);
+  return found;
+}
+
 static void
 stop_pipeline (ScCall *self)
 {
   gint64 start_us = g_get_monotonic_time ();
   gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  /* webrtcbin 1.22 adds elements and starts them from its own thread (a transport's
+   * nicesrc when a description is applied, a data channel's appsrc): one started while
+   * the pipeline was going down stays PLAYING inside it, its thread running for ever
+   * (a test process then hung in gst_deinit(), 4 runs in 120 under load). Until none
+   * is left: taking one down may let another's thread finish adding its own. */
+  for (guint pass = 0; pass < 50 && stop_stragglers (GST_BIN (self->pipeline)) > 0; pass++)
+    g_usleep (2000);
   interrupt_promises (self);
   g_debug ("call stopped in %.1f ms", (g_get_monotonic_time () - start_us) / 1000.0);
 }

@@ -703,16 +703,14 @@ call_end_clear (CallEnd *end)
   g_free (end->failure);
 }
 
-/* The offerer's call makes its offer and gathers while it waits: nothing is said
- * before the match, everything at once when it starts, and the offer works: a plain
- * call answers it, both connect and both show the other's picture. Such a call refuses
- * the answerer's role, and STUN or TURN servers (those come with a match, after its
- * candidates were gathered). */
-/* Context switches of this process's ICE threads (webrtcbin names them), in all. */
-static guint64
-ice_thread_wakeups (void)
+/* This process's threads called @name (webrtcbin names its own): how many, and their
+ * context switches in all (@wakeups may be NULL). */
+static guint
+threads_named (const char *name, guint64 *wakeups)
 {
+  guint count = 0;
   guint64 total = 0;
+  g_autofree char *first_line = g_strdup_printf ("Name:\t%s\n", name);
   g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
   g_assert_nonnull (tasks);
   const char *tid;
@@ -721,16 +719,40 @@ ice_thread_wakeups (void)
       g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/status", tid);
       g_autofree char *status = NULL;
       if (!g_file_get_contents (path, &status, NULL, NULL) ||
-          !g_str_has_prefix (status, "Name:\twebrtc:ice\n"))
+          !g_str_has_prefix (status, first_line))
         continue;
+      count++;
       g_auto(GStrv) lines = g_strsplit (status, "\n", -1);
       for (guint i = 0; lines[i]; i++)
         if (strstr (lines[i], "ctxt_switches:"))
           total += g_ascii_strtoull (strchr (lines[i], ':') + 1, NULL, 10);
     }
-  return total;
+  if (wakeups)
+    *wakeups = total;
+  return count;
 }
 
+static guint64
+ice_thread_wakeups (void)
+{
+  guint64 wakeups = 0;
+  threads_named ("webrtc:ice", &wakeups);
+  return wakeups;
+}
+
+/* Every stopped call's webrtcbin is down: its negotiation thread is gone. (One left
+ * PLAYING by a stop that raced its own thread kept the process from exiting.) */
+static void
+assert_no_webrtcbin_running (void)
+{
+  g_assert_cmpuint (threads_named ("webrtc:pc", NULL), ==, 0);
+}
+
+/* The offerer's call makes its offer and gathers while it waits: nothing is said
+ * before the match, everything at once when it starts, and the offer works: a plain
+ * call answers it, both connect and both show the other's picture. Such a call refuses
+ * the answerer's role, and STUN or TURN servers (those come with a match, after its
+ * candidates were gathered). */
 static void
 test_call_offer_ahead (void)
 {
@@ -803,6 +825,8 @@ test_call_offer_ahead (void)
   guint64 woken = ice_thread_wakeups () - before;
   g_test_message ("ICE threads woke %" G_GUINT64_FORMAT " times in 1 s of the call", woken);
   g_assert_cmpuint (woken, <, 50);
+  /* What assert_no_webrtcbin_running() looks for is there while calls run. */
+  g_assert_cmpuint (threads_named ("webrtc:pc", NULL), >=, 2);
 
   /* The roles and servers a call made ahead cannot take. */
   g_autoptr(ScCall) other = sc_call_new (config, sender, &error);
@@ -830,6 +854,7 @@ test_call_offer_ahead (void)
   for (ScCall **c = (ScCall *[]) { ahead, plain, other, stun, relay, NULL }; *c; c++)
     sc_call_stop (*c);
   sc_call_join_teardowns ();
+  assert_no_webrtcbin_running ();
   sc_sender_stop (sender);
   sc_sender_stop (sender2);
   call_end_clear (&offerer);
@@ -867,6 +892,7 @@ test_call_teardown_backlog (void)
   g_assert_cmpuint (pending, <=, 3);
 
   sc_call_join_teardowns ();
+  assert_no_webrtcbin_running ();
   g_assert_cmpuint (sc_call_pending_teardowns (), ==, 0);
   /* Nothing but the events they posted to this (unrun) main context holds them. */
   while (g_main_context_iteration (NULL, FALSE))
@@ -944,6 +970,7 @@ test_call_wrong_fingerprint (void)
   sc_call_stop (caller);
   sc_call_stop (callee);
   sc_call_join_teardowns ();
+  assert_no_webrtcbin_running ();
   sc_sender_stop (sender);
   sc_sender_stop (sender2);
   call_end_clear (&offerer);
