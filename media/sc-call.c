@@ -23,6 +23,7 @@
 #include "sc-call.h"
 #include "sc-call-stats.h"
 #include "sc-dtls-certificate.h"
+#include "sc-dtls-resend.h"
 #include "sc-frame-stamp.h"
 #include "sc-ice-agent.h"
 #include "sc-sender.h"
@@ -138,6 +139,7 @@ struct _ScCall
   gint first_audio_seen;          /* atomic: set on a streaming thread */
   gint peer_ready;                /* atomic: set on a streaming thread */
   GstElement *dtls_decoder;       /* atomic: webrtcbin's dtlssrtpdec, once made */
+  ScDtlsResend *dtls_resend;      /* the handshake copies; closed when the call stops */
   char *remote_fingerprint;       /* SHA-256, from the peer's description */
   guint release_timeout;
   GMutex promise_lock;            /* guards promises, shared with webrtcbin's thread */
@@ -214,6 +216,12 @@ on_deep_element_added (GstBin *pipeline, GstBin *bin, GstElement *element, gpoin
       ScCall *self = data;
       if (g_atomic_pointer_compare_and_exchange (&self->dtls_decoder, NULL, element))
         gst_object_ref (element);
+      return;
+    }
+  if (g_str_equal (name, "nicesink"))
+    {
+      ScCall *self = data;
+      sc_dtls_resend_watch (self->dtls_resend, element);
       return;
     }
   if (!g_str_equal (name, "dtlssrtpdemux"))
@@ -1676,6 +1684,7 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
   gint64 created_us = g_get_monotonic_time ();
   self->context = g_main_context_ref_thread_default ();
   self->config = sc_media_config_copy (config);
+  self->dtls_resend = sc_dtls_resend_new (config->dtls_resend_ms);
   self->sender = g_object_ref (sender);
   self->video_output = sc_media_config_get_video_output (config);
 
@@ -2108,7 +2117,10 @@ stop_pipeline (ScCall *self)
   for (guint pass = 0; pass < 50 && stop_stragglers (GST_BIN (self->pipeline)) > 0; pass++)
     g_usleep (2000);
   interrupt_promises (self);
-  g_debug ("call stopped in %.1f ms", (g_get_monotonic_time () - start_us) / 1000.0);
+  guint copies_sent, copies_dropped;
+  sc_call_get_dtls_copies (self, &copies_sent, &copies_dropped);
+  g_debug ("call stopped in %.1f ms (DTLS handshake copies: %u sent, %u dropped)",
+           (g_get_monotonic_time () - start_us) / 1000.0, copies_sent, copies_dropped);
 }
 
 static void
@@ -2132,6 +2144,18 @@ sc_call_pending_teardowns (void)
 }
 
 void
+sc_call_get_dtls_copies (ScCall *self, guint *sent, guint *dropped)
+{
+  g_return_if_fail (SC_IS_CALL (self));
+  if (sent)
+    *sent = 0;
+  if (dropped)
+    *dropped = 0;
+  if (self->dtls_resend)
+    sc_dtls_resend_get_counts (self->dtls_resend, sent, dropped);
+}
+
+void
 sc_call_join_teardowns (void)
 {
   g_mutex_lock (&reaper_lock);
@@ -2148,6 +2172,8 @@ stop_signals (ScCall *self)
 {
   if (!g_atomic_int_compare_and_exchange (&self->stopped, 0, 1))
     return FALSE;
+  if (self->dtls_resend)
+    sc_dtls_resend_close (self->dtls_resend);
   if (self->sender && self->video_feed)
     sc_sender_detach (self->sender, self->video_feed);
   if (self->channel)
@@ -2241,6 +2267,7 @@ sc_call_finalize (GObject *object)
   interrupt_promises (self);   /* none, unless the pipeline never went to NULL */
   g_ptr_array_unref (self->promises);
   g_mutex_clear (&self->promise_lock);
+  g_clear_pointer (&self->dtls_resend, sc_dtls_resend_unref);
   g_clear_pointer (&self->config, sc_media_config_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->title);

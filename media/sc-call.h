@@ -69,6 +69,11 @@ void      sc_call_stop                   (ScCall              *self);
 
 gboolean  sc_call_is_connected           (ScCall              *self);
 gboolean  sc_call_is_channel_open        (ScCall              *self);
+/* The DTLS handshake copies (sc-dtls-resend.h) this call sent, and those it dropped
+ * because it stopped first. */
+void      sc_call_get_dtls_copies        (ScCall              *self,
+                                          guint               *sent,
+                                          guint               *dropped);
 /* Any thread. Stopped calls whose pipelines the reaper has not yet taken down (at most
  * three: one under way, two waiting; see sc_call_stop()). */
 guint     sc_call_pending_teardowns      (void);

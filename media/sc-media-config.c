@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "sc-dtls-resend.h"
 #include "sc-media-config.h"
 
 ScMediaConfig *
@@ -13,6 +14,7 @@ sc_media_config_new (void)
   config->audio_source = g_strdup ("test");
   config->video_sink = g_strdup ("window");
   config->audio_sink = g_strdup ("auto");
+  config->dtls_resend_ms = SC_DTLS_RESEND_MS;
   return config;
 }
 
@@ -31,6 +33,7 @@ sc_media_config_copy (const ScMediaConfig *config)
   copy->mic_muted = config->mic_muted;
   copy->camera_off = config->camera_off;
   copy->stamp_frames = config->stamp_frames;
+  copy->dtls_resend_ms = config->dtls_resend_ms;
   return copy;
 }
 

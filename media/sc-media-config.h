@@ -21,6 +21,7 @@ typedef struct
   gboolean mic_muted;
   gboolean camera_off;
   gboolean stamp_frames; /* glass-to-glass benchmark: stamp sent frames, time received ones */
+  guint dtls_resend_ms;  /* each DTLS handshake datagram sent again this much later; 0: not */
 } ScMediaConfig;
 
 ScMediaConfig *sc_media_config_new  (void);

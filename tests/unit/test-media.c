@@ -16,6 +16,7 @@
 
 #include "sc-call.h"
 #include "sc-dtls-certificate.h"
+#include "sc-dtls-resend.h"
 #include "sc-frame-stamp.h"
 #include "sc-ice-agent.h"
 #include "sc-media-config.h"
@@ -825,6 +826,14 @@ test_call_offer_ahead (void)
   guint64 woken = ice_thread_wakeups () - before;
   g_test_message ("ICE threads woke %" G_GUINT64_FORMAT " times in 1 s of the call", woken);
   g_assert_cmpuint (woken, <, 50);
+  /* Each side's DTLS handshake went out twice: the copies, 50 ms after, were sent. */
+  for (ScCall **c = (ScCall *[]) { ahead, plain, NULL }; *c; c++)
+    {
+      guint copies = 0, dropped = 0;
+      sc_call_get_dtls_copies (*c, &copies, &dropped);
+      g_assert_cmpuint (copies, >=, 1);
+      g_assert_cmpuint (dropped, ==, 0);
+    }
   /* What assert_no_webrtcbin_running() looks for is there while calls run. */
   g_assert_cmpuint (threads_named ("webrtc:pc", NULL), >=, 2);
 
@@ -977,6 +986,95 @@ test_call_wrong_fingerprint (void)
   call_end_clear (&answerer);
 }
 
+/* Which datagrams a call sends twice: DTLS handshake flights only. */
+static void
+test_dtls_resend_classify (void)
+{
+  static const struct
+  {
+    guint8 first;
+    gsize len;
+    gboolean resent;
+  } cases[] = {
+    { 22, 100, TRUE },     /* handshake (ClientHello, ServerHello, …, Finished) */
+    { 20, 14, TRUE },      /* change-cipher-spec, which starts a final flight */
+    { 23, 100, FALSE },    /* application data: the data channel's SCTP */
+    { 21, 100, FALSE },    /* alert */
+    { 0, 100, FALSE },     /* STUN (ICE checks) */
+    { 1, 100, FALSE },
+    { 0x80, 100, FALSE },  /* SRTP */
+    { 0xbf, 100, FALSE },  /* SRTCP */
+    { 22, 12, FALSE },     /* shorter than a record header */
+    { 22, 1501, FALSE },   /* larger than any datagram webrtcbin sends */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree guint8 *data = g_malloc0 (cases[i].len);
+      data[0] = cases[i].first;
+      g_assert_cmpint (sc_dtls_is_handshake (data, cases[i].len), ==, cases[i].resent);
+    }
+  g_assert_false (sc_dtls_is_handshake (NULL, 0));
+}
+
+/* A call that stops sends none of the copies still waiting: they come off the clock
+ * when it stops (here they would have gone out 10 s after their originals). */
+static void
+test_dtls_resend_close (void)
+{
+  g_autoptr(ScMediaConfig) config = loopback_config ();
+  config->dtls_resend_ms = 10000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSender) sender = started_sender (config);
+  g_autoptr(ScSender) sender2 = started_sender (config);
+
+  CallEnd offerer = { 0 }, answerer = { 0 };
+  g_autoptr(ScCall) caller = sc_call_new (config, sender, &error);
+  g_assert_no_error (error);
+  g_autoptr(ScCall) callee = sc_call_new (config, sender2, &error);
+  g_assert_no_error (error);
+  watch_end (caller, &offerer, callee);
+  watch_end (callee, &answerer, caller);
+
+  g_assert_true (sc_call_start (caller, TRUE, "bob", NULL, &error));
+  g_assert_no_error (error);
+  gint64 give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (offerer.descriptions == 0 && g_get_monotonic_time () < give_up)
+    spin (10, NULL);
+  g_assert_true (sc_call_start (callee, FALSE, "alice", NULL, &error));
+  g_assert_true (sc_call_set_remote_description (callee, "offer", offerer.sdp, &error));
+  g_assert_no_error (error);
+  spin (10000, &offerer.connected);
+  spin (10000, &answerer.connected);
+  g_assert_true (offerer.connected);
+  g_assert_true (answerer.connected);
+
+  ScCall *calls[] = { caller, callee };
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      guint sent = 0, dropped = 0;
+      sc_call_get_dtls_copies (calls[i], &sent, &dropped);
+      g_assert_cmpuint (sent, ==, 0);
+      g_assert_cmpuint (dropped, ==, 0);
+      sc_call_stop (calls[i]);
+      sc_call_get_dtls_copies (calls[i], &sent, &dropped);
+      g_assert_cmpuint (sent, ==, 0);
+      g_assert_cmpuint (dropped, >=, 1);   /* at least its last flight's */
+    }
+  sc_call_join_teardowns ();
+  assert_no_webrtcbin_running ();
+  spin (200, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      guint sent = 0;
+      sc_call_get_dtls_copies (calls[i], &sent, NULL);
+      g_assert_cmpuint (sent, ==, 0);
+    }
+  sc_sender_stop (sender);
+  sc_sender_stop (sender2);
+  call_end_clear (&offerer);
+  call_end_clear (&answerer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -994,9 +1092,11 @@ main (int argc, char **argv)
   g_test_add_func ("/sender/bad-source", test_sender_bad_source);
   g_test_add_func ("/ice/agent-setup", test_ice_agent_setup);
   g_test_add_func ("/dtls/certificate", test_dtls_certificate);
+  g_test_add_func ("/dtls/resend-classify", test_dtls_resend_classify);
   g_test_add_func ("/call/offer-ahead", test_call_offer_ahead);
   g_test_add_func ("/call/wrong-fingerprint", test_call_wrong_fingerprint);
   g_test_add_func ("/call/teardown-backlog", test_call_teardown_backlog);
+  g_test_add_func ("/call/dtls-resend-close", test_dtls_resend_close);
   int status = g_test_run ();
   /* GStreamer's thread pools and registry go away only here; without it LeakSanitizer
    * reports what GLib allocated for their threads. */
