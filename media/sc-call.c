@@ -2112,8 +2112,8 @@ stop_pipeline (ScCall *self)
   /* webrtcbin 1.22 adds elements and starts them from its own thread (a transport's
    * nicesrc when a description is applied, a data channel's appsrc): one started while
    * the pipeline was going down stays PLAYING inside it, its thread running for ever
-   * (a test process then hung in gst_deinit(), 4 runs in 120 under load). Until none
-   * is left: taking one down may let another's thread finish adding its own. */
+   * (a test process then hung in gst_deinit(), 4 runs in about 100 under load). Until
+   * none is left: taking one down may let another's thread finish adding its own. */
   for (guint pass = 0; pass < 50 && stop_stragglers (GST_BIN (self->pipeline)) > 0; pass++)
     g_usleep (2000);
   interrupt_promises (self);
