@@ -35,6 +35,7 @@ typedef struct
   gboolean used_ticket;
   gboolean resuming;      /* this connection follows a drop */
   gboolean resync;        /* resumed without our call: it ended while away */
+  gboolean left;          /* sent leave, and no next since: a "waiting" now predates it */
   char *call;
   char *peer;
   char *last_peer;
@@ -131,6 +132,7 @@ vc_next (Vc *vc)
   vc_end_call (vc);
   vc_send (vc, msg);
   vc->state = VC_WAITING;
+  vc->left = FALSE;
   vc->lobby_since_us = vc->last_next_us = g_get_monotonic_time ();
   vc->lg->res->nexts++;
 }
@@ -179,6 +181,7 @@ handle_signed_in (Vc *vc, const ScMessage *msg)
     {
       if (vc->call)
         vc_end_call (vc);   /* our session ended while we were away */
+      vc->left = FALSE;
       vc->session++;
       vc->lg->res->fresh_sessions++;
       vc->lobby_since_us = g_get_monotonic_time ();
@@ -192,6 +195,7 @@ handle_signed_in (Vc *vc, const ScMessage *msg)
       g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
       vc_send (vc, leave);
       vc->state = VC_IDLE;
+      vc->left = TRUE;
       return;
     }
   if (vc->lg->opt->chaos && !vc->lg->stopping)
@@ -283,6 +287,11 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
         sc_call_ledger_matched (lg->ledger, vc->call, vc->index, vc->session, vc->id, "?",
                                 TRUE);   /* back in the lobby without being told */
       vc->resync = FALSE;
+      /* Sent before our leave reached the server (the partner had ended our call, and
+       * the server had put us back in the lobby): we stay out. Taking it for a wait
+       * made the match that may follow look live, though our leave ended it. */
+      if (vc->left)
+        break;
       vc->state = VC_WAITING;
       if (vc->lobby_since_us == 0)
         vc->lobby_since_us = g_get_monotonic_time ();
@@ -526,6 +535,7 @@ chaos_action (gpointer data)
       g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
       vc_send (vc, leave);
       vc->state = VC_IDLE;
+      vc->left = TRUE;
       lg->res->leaves++;
     }
   else if (vc->state == VC_PAIRED && roll < 16)
