@@ -911,6 +911,57 @@ test_call_teardown_backlog (void)
   sc_sender_stop (sender);
 }
 
+/* Two calls, each with its own sender, wired to each other: the caller has started and
+ * made its offer (in caller_end.sdp); the callee is not started. */
+typedef struct
+{
+  ScSender *senders[2];
+  ScCall *caller;
+  ScCall *callee;
+  CallEnd caller_end;
+  CallEnd callee_end;
+} Pair;
+
+static void
+pair_offer (Pair *p, const ScMediaConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  for (guint i = 0; i < 2; i++)
+    p->senders[i] = started_sender (config);
+  p->caller = sc_call_new (config, p->senders[0], &error);
+  g_assert_no_error (error);
+  p->callee = sc_call_new (config, p->senders[1], &error);
+  g_assert_no_error (error);
+  watch_end (p->caller, &p->caller_end, p->callee);
+  watch_end (p->callee, &p->callee_end, p->caller);
+
+  g_assert_true (sc_call_start (p->caller, TRUE, "bob", NULL, &error));
+  g_assert_no_error (error);
+  gint64 give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (p->caller_end.descriptions == 0 && g_get_monotonic_time () < give_up)
+    spin (10, NULL);
+  g_assert_cmpstr (p->caller_end.type, ==, "offer");
+}
+
+/* Stops both calls and waits until they are down. */
+static void
+pair_clear (Pair *p)
+{
+  sc_call_stop (p->caller);
+  sc_call_stop (p->callee);
+  sc_call_join_teardowns ();
+  assert_no_webrtcbin_running ();
+  g_clear_object (&p->caller);
+  g_clear_object (&p->callee);
+  for (guint i = 0; i < 2; i++)
+    {
+      sc_sender_stop (p->senders[i]);
+      g_clear_object (&p->senders[i]);
+    }
+  call_end_clear (&p->caller_end);
+  call_end_clear (&p->callee_end);
+}
+
 /* A stranger's description whose certificate fingerprint is not the certificate it then
  * shows in the handshake: the call fails instead of connecting (webrtcbin 1.22 does not
  * compare them). Descriptions without one fingerprint are refused. */
@@ -919,39 +970,25 @@ test_call_wrong_fingerprint (void)
 {
   g_autoptr(ScMediaConfig) config = loopback_config ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScSender) sender = started_sender (config);
-  g_autoptr(ScSender) sender2 = started_sender (config);
-
-  CallEnd offerer = { 0 }, answerer = { 0 };
-  g_autoptr(ScCall) caller = sc_call_new (config, sender, &error);
-  g_assert_no_error (error);
-  g_autoptr(ScCall) callee = sc_call_new (config, sender2, &error);
-  g_assert_no_error (error);
-  watch_end (caller, &offerer, callee);
-  watch_end (callee, &answerer, caller);
-
-  g_assert_true (sc_call_start (caller, TRUE, "mallory", NULL, &error));
-  g_assert_no_error (error);
-  gint64 give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
-  while (offerer.descriptions == 0 && g_get_monotonic_time () < give_up)
-    spin (10, NULL);
-  g_assert_cmpstr (offerer.type, ==, "offer");
+  Pair pair = { 0 };
+  pair_offer (&pair, config);
+  CallEnd *offerer = &pair.caller_end, *answerer = &pair.callee_end;
   const char *ours = sc_dtls_certificate_get_fingerprint ();
-  g_assert_nonnull (strstr (offerer.sdp, ours));
+  g_assert_nonnull (strstr (offerer->sdp, ours));
 
   /* No fingerprint at all, and two different ones: refused. */
   g_autofree char *other_pem = sc_dtls_certificate_generate (&error);
   g_assert_no_error (error);
   g_autofree char *other = sc_dtls_certificate_fingerprint (other_pem, &error);
   g_assert_no_error (error);
-  g_autoptr(GString) none = g_string_new (offerer.sdp);
+  g_autoptr(GString) none = g_string_new (offerer->sdp);
   g_autofree char *ours_line = g_strdup_printf ("a=fingerprint:sha-256 %s\r\n", ours);
   g_string_replace (none, ours_line, "", 0);
-  g_autoptr(GString) two = g_string_new (offerer.sdp);
+  g_autoptr(GString) two = g_string_new (offerer->sdp);
   g_string_replace (two, ours, other, 1);
   for (GString **bad = (GString *[]) { none, two, NULL }; *bad; bad++)
     {
-      g_autoptr(ScCall) refuses = sc_call_new (config, sender2, &error);
+      g_autoptr(ScCall) refuses = sc_call_new (config, pair.senders[1], &error);
       g_assert_no_error (error);
       g_assert_true (sc_call_start (refuses, FALSE, "mallory", NULL, &error));
       g_assert_false (sc_call_set_remote_description (refuses, "offer", (*bad)->str, &error));
@@ -962,28 +999,21 @@ test_call_wrong_fingerprint (void)
 
   /* Another certificate's fingerprint everywhere: the handshake completes, and the
    * callee finds the certificate it was shown is not the one announced. */
-  g_autoptr(GString) forged = g_string_new (offerer.sdp);
+  g_autoptr(GString) forged = g_string_new (offerer->sdp);
   g_assert_cmpuint (g_string_replace (forged, ours, other, 0), >=, 1);
-  g_assert_true (sc_call_start (callee, FALSE, "mallory", NULL, &error));
+  g_assert_true (sc_call_start (pair.callee, FALSE, "mallory", NULL, &error));
   g_test_expect_message ("showcast-media", G_LOG_LEVEL_WARNING, "*not the one announced*");
-  g_assert_true (sc_call_set_remote_description (callee, "offer", forged->str, &error));
+  g_assert_true (sc_call_set_remote_description (pair.callee, "offer", forged->str, &error));
   g_assert_no_error (error);
-  give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
-  while (answerer.failure == NULL && !answerer.connected && g_get_monotonic_time () < give_up)
+  gint64 give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (answerer->failure == NULL && !answerer->connected && g_get_monotonic_time () < give_up)
     spin (10, NULL);
   g_test_assert_expected_messages ();
-  g_assert_false (answerer.connected);
-  g_assert_nonnull (answerer.failure);
-  g_assert_nonnull (strstr (answerer.failure, "certificate"));
+  g_assert_false (answerer->connected);
+  g_assert_nonnull (answerer->failure);
+  g_assert_nonnull (strstr (answerer->failure, "certificate"));
 
-  sc_call_stop (caller);
-  sc_call_stop (callee);
-  sc_call_join_teardowns ();
-  assert_no_webrtcbin_running ();
-  sc_sender_stop (sender);
-  sc_sender_stop (sender2);
-  call_end_clear (&offerer);
-  call_end_clear (&answerer);
+  pair_clear (&pair);
 }
 
 /* Which datagrams a call sends twice: DTLS handshake flights only. */
@@ -1024,31 +1054,18 @@ test_dtls_resend_close (void)
   g_autoptr(ScMediaConfig) config = loopback_config ();
   config->dtls_resend_ms = 10000;
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScSender) sender = started_sender (config);
-  g_autoptr(ScSender) sender2 = started_sender (config);
+  Pair pair = { 0 };
+  pair_offer (&pair, config);
+  g_assert_true (sc_call_start (pair.callee, FALSE, "alice", NULL, &error));
+  g_assert_true (sc_call_set_remote_description (pair.callee, "offer", pair.caller_end.sdp,
+                                                 &error));
+  g_assert_no_error (error);
+  spin (10000, &pair.caller_end.connected);
+  spin (10000, &pair.callee_end.connected);
+  g_assert_true (pair.caller_end.connected);
+  g_assert_true (pair.callee_end.connected);
 
-  CallEnd offerer = { 0 }, answerer = { 0 };
-  g_autoptr(ScCall) caller = sc_call_new (config, sender, &error);
-  g_assert_no_error (error);
-  g_autoptr(ScCall) callee = sc_call_new (config, sender2, &error);
-  g_assert_no_error (error);
-  watch_end (caller, &offerer, callee);
-  watch_end (callee, &answerer, caller);
-
-  g_assert_true (sc_call_start (caller, TRUE, "bob", NULL, &error));
-  g_assert_no_error (error);
-  gint64 give_up = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
-  while (offerer.descriptions == 0 && g_get_monotonic_time () < give_up)
-    spin (10, NULL);
-  g_assert_true (sc_call_start (callee, FALSE, "alice", NULL, &error));
-  g_assert_true (sc_call_set_remote_description (callee, "offer", offerer.sdp, &error));
-  g_assert_no_error (error);
-  spin (10000, &offerer.connected);
-  spin (10000, &answerer.connected);
-  g_assert_true (offerer.connected);
-  g_assert_true (answerer.connected);
-
-  ScCall *calls[] = { caller, callee };
+  ScCall *calls[] = { pair.caller, pair.callee };
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
       guint sent = 0, dropped = 0;
@@ -1061,7 +1078,6 @@ test_dtls_resend_close (void)
       g_assert_cmpuint (dropped, >=, 1);   /* at least its last flight's */
     }
   sc_call_join_teardowns ();
-  assert_no_webrtcbin_running ();
   spin (200, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
@@ -1069,10 +1085,7 @@ test_dtls_resend_close (void)
       sc_call_get_dtls_copies (calls[i], &sent, NULL);
       g_assert_cmpuint (sent, ==, 0);
     }
-  sc_sender_stop (sender);
-  sc_sender_stop (sender2);
-  call_end_clear (&offerer);
-  call_end_clear (&answerer);
+  pair_clear (&pair);
 }
 
 int
