@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sc-acceptor.h"
 #include "sc-mailbox.h"
 #include "sc-server.h"
 
@@ -70,6 +71,7 @@ struct _Shard
   GMainContext *context;
   GMainLoop *loop;
   SoupServer *soup;
+  ScAcceptor *acceptor;      /* the shard's listening socket */
   ScMailbox *inbox;          /* jobs for this shard's context */
   GHashTable *conns;         /* ServerConn set; shard thread only */
   GSource *tick;
@@ -454,7 +456,7 @@ websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
   conn->shard = shard;
   g_mutex_init (&conn->send_lock);
   conn->ws = g_object_ref (ws);
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = sc_acceptor_socket_of (msg);
   if (socket && g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
     conn->socket = g_object_ref (socket);
   Job *job = job_new (conn);
@@ -776,7 +778,7 @@ bound_socket (GSocketAddress *sockaddr, gboolean shared, GError **error)
 /* A shard with a thread of its own, or (@inline) one on the main context: one thread
  * for everything, as cheap per message as it gets, for a node with few connections. */
 static Shard *
-shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_, GError **error)
+shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_)
 {
   Shard *shard = g_new0 (Shard, 1);
   shard->server = self;
@@ -790,22 +792,17 @@ shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_, GErro
    * they are made, and in the shard's thread. */
   g_main_context_push_thread_default (shard->context);
   shard->soup = soup_server_new ("server-header", "showcast-server/" PACKAGE_VERSION, NULL);
-  if (self->tls)
-    g_object_set (shard->soup, "tls-certificate", self->tls, NULL);
   soup_server_add_handler (shard->soup, "/healthz", healthz_cb, shard, NULL);
   soup_server_add_handler (shard->soup, SC_SERVER_TICKET_PATH, ticket_cb, shard, NULL);
   soup_server_add_handler (shard->soup, "/metrics", metrics_cb, shard, NULL);
   soup_server_add_websocket_handler (shard->soup, SC_SERVER_WS_PATH, NULL, NULL,
                                      websocket_cb, shard, NULL);
-  gboolean ok = soup_server_listen_socket (shard->soup, socket,
-                                           self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  shard->acceptor = sc_acceptor_new (socket, shard->soup, self->tls, shard->context);
   shard->tick = g_timeout_source_new_seconds (1);
   g_source_set_callback (shard->tick, shard_tick, shard, NULL);
   g_source_attach (shard->tick, shard->context);
   g_main_context_pop_thread_default (shard->context);
-  g_ptr_array_add (self->shards, shard);   /* freed by dispose, even half made */
-  if (!ok)
-    return NULL;
+  g_ptr_array_add (self->shards, shard);   /* freed by dispose */
 
   if (!inline_)
     {
@@ -838,8 +835,9 @@ sc_server_listen (ScServer *self, const char *address, GError **error)
   for (guint i = 0; i < self->n_threads; i++)
     {
       g_autoptr(GSocket) socket = bound_socket (sockaddr, TRUE, error);
-      if (socket == NULL || shard_new (self, i, socket, self->n_threads == 1, error) == NULL)
+      if (socket == NULL)
         return FALSE;
+      shard_new (self, i, socket, self->n_threads == 1);
     }
   return TRUE;
 }
@@ -914,6 +912,7 @@ stop_shards (ScServer *self)
       Shard *shard = g_ptr_array_index (self->shards, i);
       sc_mailbox_free (shard->inbox, job_free);   /* unsent messages */
       shard->inbox = NULL;
+      g_clear_pointer (&shard->acceptor, sc_acceptor_free);
       if (shard->soup)
         soup_server_disconnect (shard->soup);
     }
@@ -925,6 +924,7 @@ shard_free (gpointer data)
   Shard *shard = data;
   g_warn_if_fail (shard->thread == NULL);
   sc_mailbox_free (shard->inbox, job_free);
+  g_clear_pointer (&shard->acceptor, sc_acceptor_free);
   g_clear_object (&shard->soup);
   if (shard->tick)
     {
