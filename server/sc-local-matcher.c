@@ -44,6 +44,29 @@ just_parted (ScLocalMatcher *self, const char *a, const char *b)
          g_strcmp0 (g_hash_table_lookup (self->last_partner, b), a) == 0;
 }
 
+/* For each of IDS, the index in IDS of the user it last parted from, or -1. A pass asks
+ * "did these two just part?" of every couple it considers: with one lookup per user here,
+ * it compares integers instead of hashing and comparing ids (which had been 6 % of the
+ * server's time at saturation, bursts of a few dozen users joining at once). */
+static gint *
+parted_indices (ScLocalMatcher *self, char **ids, guint n)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_insert (index, ids[i], GUINT_TO_POINTER (i + 1));
+
+  gint *parted = g_new (gint, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *last = g_hash_table_lookup (self->last_partner, ids[i]);
+      parted[i] = last != NULL ? (gint) GPOINTER_TO_UINT (g_hash_table_lookup (index, last)) - 1
+                               : -1;
+    }
+  return parted;
+}
+
+#define PARTED(parted, i, j) ((parted)[i] == (gint) (j) || (parted)[j] == (gint) (i))
+
 static char *
 pair_key (const char *a, const char *b)
 {
@@ -67,7 +90,7 @@ is_waiting (ScLocalMatcher *self, const char *user_id)
 
 typedef struct
 {
-  char *id;
+  guint index;        /* into the waiting set */
   guint constraint;   /* how many just-parted partners wait too */
   guint32 tiebreak;
 } PassEntry;
@@ -123,11 +146,12 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
   g_autofree gint8 *choice = g_new (gint8, full + 1);
   gboolean rematch[EXACT_MAX][EXACT_MAX];
   gboolean never[EXACT_MAX][EXACT_MAX];
+  g_autofree gint *parted = parted_indices (self, ids, n);
 
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j < n; j++)
       {
-        rematch[i][j] = i != j && just_parted (self, ids[i], ids[j]);
+        rematch[i][j] = i != j && PARTED (parted, i, j);
         never[i][j] = i != j && blocked (self, ids[i], ids[j]);
       }
 
@@ -219,41 +243,52 @@ static void
 plan_greedy (ScLocalMatcher *self, GPtrArray *pairs)
 {
   guint n = self->waiting->len;
+  char **ids = (char **) self->waiting->pdata;
+  g_autofree gint *parted = parted_indices (self, ids, n);
+
+  /* How many of the others each user just parted from: the one it left, and whoever
+   * left it (a couple who left each other counts once for each). */
+  g_autofree guint *constraint = g_new0 (guint, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint p = parted[i];
+      if (p < 0 || p == (gint) i)
+        continue;
+      constraint[i]++;
+      if (parted[p] != (gint) i)
+        constraint[p]++;
+    }
 
   g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (PassEntry), n);
   for (guint i = 0; i < n; i++)
     {
-      PassEntry e = { g_ptr_array_index (self->waiting, i), 0, g_random_int () };
-      for (guint j = 0; j < n; j++)
-        if (j != i && just_parted (self, e.id, g_ptr_array_index (self->waiting, j)))
-          e.constraint++;
+      PassEntry e = { i, constraint[i], g_random_int () };
       g_array_append_val (order, e);
     }
   g_array_sort (order, compare_entries);
 
-  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  g_autofree gboolean *taken = g_new0 (gboolean, n);
+  g_autoptr(GArray) candidates = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
 
-  for (guint i = 0; i < n; i++)
+  for (guint k = 0; k < n; k++)
     {
-      const char *x = g_array_index (order, PassEntry, i).id;
-      if (g_hash_table_contains (taken, x))
+      guint x = g_array_index (order, PassEntry, k).index;
+      if (taken[x])
         continue;
 
       guint others = 0;
-      const char *only_other = NULL;
-      g_ptr_array_set_size (candidates, 0);
-      for (guint j = 0; j < n; j++)
+      guint only_other = 0;
+      g_array_set_size (candidates, 0);
+      for (guint y = 0; y < n; y++)
         {
-          const char *y = g_ptr_array_index (self->waiting, j);
-          if (y == x || g_hash_table_contains (taken, y))
+          if (y == x || taken[y])
             continue;
-          if (blocked (self, x, y))
+          if (blocked (self, ids[x], ids[y]))
             continue;
           others++;
           only_other = y;
-          if (!just_parted (self, x, y))
-            g_ptr_array_add (candidates, (gpointer) y);
+          if (!PARTED (parted, x, y))
+            g_array_append_val (candidates, y);
         }
       /* Only x and the user it just parted from are left. Others did wait at the start
        * of this pass, so trade partners with a pair made in it if that keeps all four
@@ -261,25 +296,23 @@ plan_greedy (ScLocalMatcher *self, GPtrArray *pairs)
        * effect) do the two meet again. */
       if (candidates->len == 0 && others == 1)
         {
-          if (trade_partners (self, pairs, x, only_other))
+          if (trade_partners (self, pairs, ids[x], ids[only_other]))
             {
-              g_hash_table_add (taken, g_strdup (x));
-              g_hash_table_add (taken, g_strdup (only_other));
+              taken[x] = taken[only_other] = TRUE;
               continue;
             }
-          g_ptr_array_add (candidates, (gpointer) only_other);
+          g_array_append_val (candidates, only_other);
         }
       if (candidates->len == 0)
         continue;
 
-      const char *y = g_ptr_array_index (candidates,
-                                         g_random_int_range (0, (gint32) candidates->len));
-      g_hash_table_add (taken, g_strdup (x));
-      g_hash_table_add (taken, g_strdup (y));
+      guint y = g_array_index (candidates, guint,
+                               g_random_int_range (0, (gint32) candidates->len));
+      taken[x] = taken[y] = TRUE;
       /* Who offers is drawn at random too. */
       gboolean swap = g_random_boolean ();
-      g_ptr_array_add (pairs, g_strdup (swap ? y : x));
-      g_ptr_array_add (pairs, g_strdup (swap ? x : y));
+      g_ptr_array_add (pairs, g_strdup (ids[swap ? y : x]));
+      g_ptr_array_add (pairs, g_strdup (ids[swap ? x : y]));
     }
 }
 
