@@ -71,7 +71,9 @@ vc_send (Vc *vc, const ScMessage *msg)
   if (vc->ws == NULL || soup_websocket_connection_get_state (vc->ws) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
   g_autofree char *text = sc_message_encode (msg);
-  if (msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER && msg->type != SC_MSG_CANDIDATE)
+  /* GLib formats a debug line before deciding to drop it: only with -v. */
+  if (!vc->lg->opt->quiet && msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER &&
+      msg->type != SC_MSG_CANDIDATE)
     g_debug ("client %u -> %s", vc->index, text);
   soup_websocket_connection_send_text (vc->ws, text);
 }
@@ -259,7 +261,8 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
       return;
     }
 
-  if (msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER && msg->type != SC_MSG_CANDIDATE)
+  if (!lg->opt->quiet && msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER &&
+      msg->type != SC_MSG_CANDIDATE)
     g_debug ("client %u (view %s) <- %.*s", vc->index, vc->call ? vc->call : "-", (int) MIN (len, 160), text);
   switch (msg->type)
     {
