@@ -266,20 +266,29 @@ on_connection_state (GObject *webrtc, GParamSpec *pspec, gpointer data)
                                                                         TRUE, 0));
 }
 
+/* The offer or answer KIND that PROMISE made, sent to the other side first (the
+ * candidates that setting it starts must not overtake it), then set as ours. */
+static void
+description_created (GstPromise *promise, Side *side, const char *kind)
+{
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  GstWebRTCSessionDescription *desc = NULL;
+  if (reply == NULL || !gst_structure_get (reply, kind, GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
+                                           &desc, NULL))
+    {
+      g_autofree char *what = g_strdup_printf ("no %s", kind);
+      die (what);
+    }
+  gst_promise_unref (promise);
+  send_description (side, kind, desc);
+  g_signal_emit_by_name (side->webrtc, "set-local-description", desc, NULL);
+  gst_webrtc_session_description_free (desc);
+}
+
 static void
 on_answer_created (GstPromise *promise, gpointer data)
 {
-  Side *side = data;
-  const GstStructure *reply = gst_promise_get_reply (promise);
-  GstWebRTCSessionDescription *answer = NULL;
-  if (reply == NULL || !gst_structure_get (reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
-                                           &answer, NULL))
-    die ("no answer");
-  gst_promise_unref (promise);
-  /* Sent first: the candidates that setting it starts must not overtake it. */
-  send_description (side, "answer", answer);
-  g_signal_emit_by_name (side->webrtc, "set-local-description", answer, NULL);
-  gst_webrtc_session_description_free (answer);
+  description_created (promise, data, "answer");
 }
 
 static void
@@ -294,16 +303,7 @@ on_offer_set (GstPromise *promise, gpointer data)
 static void
 on_offer_created (GstPromise *promise, gpointer data)
 {
-  Side *side = data;
-  const GstStructure *reply = gst_promise_get_reply (promise);
-  GstWebRTCSessionDescription *offer = NULL;
-  if (reply == NULL || !gst_structure_get (reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
-                                           &offer, NULL))
-    die ("no offer");
-  gst_promise_unref (promise);
-  send_description (side, "offer", offer);
-  g_signal_emit_by_name (side->webrtc, "set-local-description", offer, NULL);
-  gst_webrtc_session_description_free (offer);
+  description_created (promise, data, "offer");
 }
 
 static GstWebRTCSessionDescription *
