@@ -199,8 +199,8 @@ def leak_check_env():
     AddressSanitizer (meson passes b_sanitize as SHOWCAST_SANITIZE) LeakSanitizer runs
     when the client exits and makes its exit status non-zero. The e2e suite runs with
     leak checks off (webrtcbin's calls in other tests would each need a look); a test
-    asks for them where it wants them. Whole allocation stacks are needed for the one
-    suppression (GLib's outgrown quark table, tests/lsan.supp), and each GObject its own
+    asks for them where it wants them. Whole allocation stacks are needed for the
+    suppressions (GLib's and OpenSSL's own, tests/lsan.supp), and each GObject its own
     allocation so that a lost one shows. Empty outside AddressSanitizer."""
     if "address" not in os.environ.get("SHOWCAST_SANITIZE", ""):
         return {}
