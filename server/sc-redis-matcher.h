@@ -5,6 +5,11 @@
  * couples, prefers anyone but the partner just left, and either removes the chosen one
  * from the waiting set and returns it, or adds the caller. Two nodes can therefore never
  * hand out the same user, and the cost of a match does not depend on how many wait.
+ * Only when none of the 16 may meet the caller and more wait does it look through the
+ * rest (SSCAN, at most 1,000 more): a caller blocked by many must not wait beside a user
+ * it may meet just because the draw missed them. That costs something only in a lobby
+ * holding more than 16 users the caller may not meet, who then cannot meet each other
+ * either (or they would have been paired).
  *
  * Keys: sc:waiting (set of ids), sc:u:ID (hash: node, name, last), sc:blocked:ID (set),
  * sc:node:NAME (a node's heartbeat, see sc-node-bus.h). */

@@ -15,7 +15,6 @@ Per-session limits are switched off where a few hundred clients stand in for tho
 (--no-session-limits); sign-in limits too (one address). Figures are printed."""
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from harness import BUILD, Server  # noqa: E402
-from redis_server import RedisServer  # noqa: E402
+from redis_server import RedisServer, Resp, pick_script  # noqa: E402
 
 LOADGEN = os.path.join(BUILD, "loadgen", "showcast-loadgen")
 BENCH = ["--allow-guests", "--sign-in-limit", "0", "--no-session-limits"]
@@ -163,57 +162,8 @@ def bench_redis():
         r.stop()
 
 
-def resp(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
-
-
-class Resp:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port))
-        self.buf = b""
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self.buf += self.sock.recv(65536)
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def reply(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind in (b"+", b"-", b":"):
-            return rest.decode()
-        if kind == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            while len(self.buf) < n + 2:
-                self.buf += self.sock.recv(65536)
-            data, self.buf = self.buf[:n], self.buf[n + 2:]
-            return data.decode()
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self.reply() for _ in range(n)]
-        raise RuntimeError(line)
-
-    def call(self, *args):
-        self.sock.sendall(resp(*args))
-        return self.reply()
-
-    def pipeline(self, commands):
-        self.sock.sendall(b"".join(resp(*c) for c in commands))
-        return [self.reply() for _ in commands]
-
-
 def bench_pick():
-    source = open(os.path.join(HERE, "..", "..", "server", "sc-redis-matcher.c")).read()
-    body = re.search(r'pick_script\[\] =\n(.*?);\n', source, re.S).group(1)
-    script = "".join(bytes(m, "utf-8").decode("unicode_escape")
-                     for m in re.findall(r'"((?:[^"\\]|\\.)*)"', body))
+    script = pick_script()
     r = RedisServer()
     try:
         c = Resp(r.port)
