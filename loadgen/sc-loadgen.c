@@ -189,7 +189,18 @@ handle_signed_in (Vc *vc, const ScMessage *msg)
       vc->lobby_since_us = g_get_monotonic_time ();
     }
   vc->resuming = FALSE;
-  if (vc->state < VC_IDLE)
+  if (msg->resumed && msg->call)
+    {
+      /* The session is in a call, and its "matched" follows: again, or for the first
+       * time if the one sent just before our drop died with the old socket (then we
+       * had thought ourselves in the lobby). The server's word decides: taken for
+       * idle, that "matched" looked like one crossing a leave we never sent, and the
+       * call stayed up on the server while we thought it over (a later next without a
+       * call then ended whatever call we were in by then). */
+      vc->state = VC_PAIRED;
+      vc->left = FALSE;
+    }
+  else if (vc->state < VC_IDLE)
     vc->state = vc->call ? VC_PAIRED : VC_IDLE;
   if (vc->lg->opt->idle)
     {
