@@ -55,7 +55,8 @@ def log(*args):
 
 
 class Server:
-    def __init__(self, port=18080, address="127.0.0.1", extra=(), scheme="ws", verbose=True):
+    def __init__(self, port=18080, address="127.0.0.1", extra=(), scheme="ws", verbose=True,
+                 env=None):
         self.port = port
         self.address = address
         host = f"[{address}]" if ":" in address else address
@@ -65,7 +66,8 @@ class Server:
         self.stderr = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(
             [SERVER_BIN, "--listen", f"{host}:{port}", *(["-v"] if verbose else []), *extra],
-            stdout=subprocess.DEVNULL, stderr=self.stderr)
+            stdout=subprocess.DEVNULL, stderr=self.stderr,
+            env={**os.environ, **env} if env else None)
         self.wait_healthy()
 
     def wait_healthy(self, timeout=10):
@@ -195,9 +197,9 @@ class Proxy:
 
 
 def leak_check_env():
-    """Environment for a client whose leaks should fail the test: under
+    """Environment for a client or server whose leaks should fail the test: under
     AddressSanitizer (meson passes b_sanitize as SHOWCAST_SANITIZE) LeakSanitizer runs
-    when the client exits and makes its exit status non-zero. The e2e suite runs with
+    when the process exits and makes its exit status non-zero. The e2e suite runs with
     leak checks off (webrtcbin's calls in other tests would each need a look); a test
     asks for them where it wants them. Whole allocation stacks are needed for the
     suppressions (GLib's and OpenSSL's own, tests/lsan.supp), and each GObject its own

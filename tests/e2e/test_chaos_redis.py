@@ -2,7 +2,7 @@
 signalling-only clients, half on each node, random sign-in, next, leave, report,
 dropped connections and reconnects for 30 s; 0 invariant violations from the clients'
 view and from both servers' own checks."""
-from harness import Scene, run
+from harness import Scene, leak_check_env, run
 from redis_server import RedisServer
 from test_chaos import CHAOS_SERVER_OPTIONS, chaos
 
@@ -11,8 +11,10 @@ def test():
     with Scene() as scene:
         redis = RedisServer()
         scene.procs.append(redis)
+        # Leak-checked when they stop, under AddressSanitizer (as in test_chaos).
         nodes = [scene.server(port=port, extra=[*CHAOS_SERVER_OPTIONS, "--redis", redis.url,
-                                                "--node-name", f"node-{i}"])
+                                                "--node-name", f"node-{i}"],
+                              env=leak_check_env())
                  for i, port in enumerate((18080, 18081), start=1)]
         chaos(nodes)
 
