@@ -729,8 +729,17 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
 
     case SC_MSG_MATCHED:
       /* After a resume the server repeats the pair, which we may know already. */
-      if (g_strcmp0 (msg->call, self->call_id) != 0)
-        handle_matched (self, msg);
+      if (g_strcmp0 (msg->call, self->call_id) == 0)
+        break;
+      if (self->resync_call && self->call_id)
+        {
+          /* Resumed into a call we never heard of: ours ended while we were away, and
+           * its peer-left (and this matched) went to the dead socket. Its end comes
+           * first, so every matched follows the end of the call before. */
+          lose_call (self);
+        }
+      self->resync_call = FALSE;
+      handle_matched (self, msg);
       break;
 
     case SC_MSG_OFFER:
