@@ -9,9 +9,9 @@ import json
 import os
 import queue
 import socket
-import struct
 import threading
 
+import ws_frames
 from harness import Failure
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -26,45 +26,18 @@ class FakeConnection:
         self.sock.settimeout(10)
 
     def send(self, message):
-        data = json.dumps(message).encode()
-        n = len(data)
-        if n < 126:
-            header = struct.pack("!BB", 0x81, n)
-        elif n < 65536:
-            header = struct.pack("!BBH", 0x81, 126, n)
-        else:
-            header = struct.pack("!BBQ", 0x81, 127, n)
-        self.sock.sendall(header + data)
-
-    def _exact(self, n):
-        buf = b""
-        while len(buf) < n:
-            chunk = self.sock.recv(n - len(buf))
-            if not chunk:
-                raise Failure("the client closed its connection")
-            buf += chunk
-        return buf
+        self.sock.sendall(ws_frames.frame(json.dumps(message)))
 
     def recv(self):
         """The client's next message (a dict); pings are answered and skipped."""
         while True:
-            b1, b2 = self._exact(2)
-            n = b2 & 0x7F
-            if n == 126:
-                n = struct.unpack("!H", self._exact(2))[0]
-            elif n == 127:
-                n = struct.unpack("!Q", self._exact(8))[0]
-            mask = self._exact(4) if b2 & 0x80 else b"\0\0\0\0"
-            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self._exact(n)))
-            opcode = b1 & 0x0F
-            if opcode == 9:
-                self.sock.sendall(struct.pack("!BB", 0x8A, len(payload)) + payload)
-                continue
-            if opcode == 10:
-                continue
-            if opcode == 8:
+            opcode, payload = ws_frames.read_frame(self.sock)
+            if opcode == ws_frames.PING:
+                self.sock.sendall(ws_frames.frame(payload, ws_frames.PONG))
+            elif opcode == ws_frames.CLOSE:
                 return {"_close": True}
-            return json.loads(payload)
+            elif opcode != ws_frames.PONG:
+                return json.loads(payload)
 
     def recv_type(self, kind, limit=20):
         for _ in range(limit):

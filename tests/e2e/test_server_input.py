@@ -8,6 +8,7 @@ import os
 import socket
 import struct
 import urllib.request
+import ws_frames
 from harness import Failure, Scene, run
 
 
@@ -28,44 +29,18 @@ class RawWebSocket:
         if b" 101 " not in head.split(b"\r\n")[0]:
             raise Failure(f"no WebSocket upgrade: {head[:80]!r}")
 
-    def send(self, data, opcode=1):
-        if isinstance(data, str):
-            data = data.encode()
-        mask = os.urandom(4)
-        n = len(data)
-        if n < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
-        elif n < 65536:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
-        else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
-        self.sock.sendall(header + mask + masked)
-
-    def _exact(self, n):
-        buf = b""
-        while len(buf) < n:
-            chunk = self.sock.recv(n - len(buf))
-            if not chunk:
-                raise Failure("server closed the socket")
-            buf += chunk
-        return buf
+    def send(self, data, opcode=ws_frames.TEXT):
+        self.sock.sendall(ws_frames.frame(data, opcode, mask=True))
 
     def recv(self):
         """The next message; pings are answered (as every WebSocket library does) and
         skipped."""
         while True:
-            b1, b2 = self._exact(2)
-            n = b2 & 0x7F
-            if n == 126:
-                n = struct.unpack("!H", self._exact(2))[0]
-            elif n == 127:
-                n = struct.unpack("!Q", self._exact(8))[0]
-            payload = self._exact(n)
-            if b1 & 0x0F == 9:
-                self.send(payload, opcode=10)
+            opcode, payload = ws_frames.read_frame(self.sock)
+            if opcode == ws_frames.PING:
+                self.send(payload, opcode=ws_frames.PONG)
                 continue
-            if b1 & 0x0F == 8:
+            if opcode == ws_frames.CLOSE:
                 return {"_close": struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None}
             return json.loads(payload)
 
@@ -78,7 +53,7 @@ class RawWebSocket:
         raise Failure(f"no {kind} message")
 
     def close(self, code=1000):
-        self.send(struct.pack("!H", code), opcode=8)
+        self.send(struct.pack("!H", code), opcode=ws_frames.CLOSE)
         self.sock.close()
 
 
