@@ -8,8 +8,9 @@
 /* SRANDMEMBER's sample comes back in the set's hash order, not at random (one user of
  * 60 came first in 44 of 200 draws): the script goes through it in a random order (a
  * Fisher–Yates shuffle done one step at a time, so a caller met by the first costs one
- * draw), so the first user in it who may meet the caller is a random one. When none of the 16 may, and more wait, it looks
- * through up to 1,000 more (SSCAN) and takes one of those found at random. */
+ * draw), so the first user in it who may meet the caller is a random one. When none of
+ * the 16 may, and more wait, it looks through up to 1,000 more (SSCAN) and takes one of
+ * those found at random. */
 static const char pick_script[] =
   "local user = ARGV[1]\n"
   "local last = redis.call('HGET', 'sc:u:' .. user, 'last')\n"
