@@ -46,7 +46,7 @@ static void
 hand_over (ScAcceptor *self, GSocket *socket)
 {
   g_autoptr(GError) error = NULL;
-  /* Small frames, sent at once (the server corks its own bursts). */
+  /* Small frames, sent at once (a burst of them leaves in one write: sc-websocket.c). */
   g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, &error);
   g_autoptr(GSocketAddress) remote = local ? g_socket_get_remote_address (socket, &error) : NULL;

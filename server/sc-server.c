@@ -28,14 +28,15 @@
 #include "sc-acceptor.h"
 #include "sc-mailbox.h"
 #include "sc-server.h"
+#include "sc-websocket.h"
 
-/* Hard cap enforced by libsoup: a larger frame closes the socket (1009). Messages under
+/* Hard cap (sc-ws-frames.c): a larger message closes the socket (1009). Messages under
  * it but over the protocol's limits get an error message back instead. */
 #define WS_MAX_PAYLOAD (SC_MSG_SDP_MAX_BYTES + 4096)
 
 /* Heartbeats: the server pings every PING_INTERVAL_S; a connection from which nothing
- * came (no message, no pong) for SILENCE_TIMEOUT_S is lost. libsoup 3.2 sends the pings
- * but has no pong timeout, so the silence is measured here. */
+ * came (no message, no ping, no pong) for SILENCE_TIMEOUT_S is lost. Both are kept by
+ * each shard's once-a-second tick, not a timer per socket. */
 #define PING_INTERVAL_S 5
 #define SILENCE_TIMEOUT_S 15
 #define LISTEN_BACKLOG 4096
@@ -89,10 +90,9 @@ typedef struct
   GMutex send_lock;
   Job *pending_send;
   /* The shard's. */
-  SoupWebsocketConnection *ws;
-  GSocket *socket;           /* under ws: corked while a burst of frames is written */
+  ScWebsocket *ws;
   gint64 last_heard_us;
-  gboolean broke_protocol;   /* libsoup closed it for a bad frame (too big, unmasked…) */
+  gint64 next_ping_us;
   gboolean silenced;
   /* The main thread's. */
   ScLobbyUser *user;
@@ -277,8 +277,8 @@ main_closed (gpointer data)
       g_debug ("%s: connection closed with code %u", sc_lobby_user_get_id (conn->user)
                ? sc_lobby_user_get_id (conn->user) : "a connection", job->close_code);
       ScLobbyUser *user = g_steal_pointer (&conn->user);
-      if (job->close_code == SOUP_WEBSOCKET_CLOSE_NORMAL ||
-          job->close_code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY || job->broke_protocol)
+      if (job->close_code == SC_WS_CLOSE_NORMAL ||
+          job->close_code == SC_WS_CLOSE_GOING_AWAY || job->broke_protocol)
         sc_lobby_disconnect (self->lobby, user);
       else
         sc_lobby_detach (self->lobby, user);
@@ -288,14 +288,6 @@ main_closed (gpointer data)
 }
 
 /* ---- On a shard: the sockets ----------------------------------------------------------- */
-
-static void
-set_corked (GSocket *socket, gboolean corked)
-{
-  g_autoptr(GError) error = NULL;
-  if (!g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, corked, &error))
-    g_debug ("TCP_CORK: %s", error->message);
-}
 
 static void
 shard_send (gpointer data)
@@ -308,19 +300,11 @@ shard_send (gpointer data)
     conn->pending_send = NULL;
   g_mutex_unlock (&conn->send_lock);
 
-  SoupWebsocketConnection *ws = conn->ws;
-  if (ws && soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+  if (conn->ws)
     {
-      /* libsoup writes each frame at once; held back by the cork, a burst leaves as
-       * one segment when it is pulled out. A frame libsoup could not write yet (a full
-       * socket) goes later, uncorked. */
-      gboolean cork = job->frames->len > 1 && conn->socket != NULL;
-      if (cork)
-        set_corked (conn->socket, TRUE);
-      for (guint i = 0; i < job->frames->len; i++)
-        soup_websocket_connection_send_text (ws, g_ptr_array_index (job->frames, i));
-      if (cork)
-        set_corked (conn->socket, FALSE);
+      /* A burst leaves in one write. */
+      sc_websocket_send_texts (conn->ws, (const char *const *) job->frames->pdata,
+                               job->frames->len);
     }
   job_free (job);
 }
@@ -329,29 +313,27 @@ static void
 shard_close (gpointer data)
 {
   Job *job = data;
-  SoupWebsocketConnection *ws = job->conn->ws;
-  if (ws && soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, job->text);
+  if (job->conn->ws)
+    sc_websocket_close (job->conn->ws, SC_WS_CLOSE_POLICY_VIOLATION, job->text);
   job_free (job);
 }
 
 static void
-on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data)
+on_ws_message (ScWebsocket *ws, gboolean text, const guint8 *data, gsize len,
+               gpointer user_data)
 {
-  ServerConn *conn = data;
+  ServerConn *conn = user_data;
   conn->last_heard_us = g_get_monotonic_time ();
   Job *job = job_new (conn);
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+  if (!text)
     {
       job->code = g_strdup ("bad-message");
       job->text = g_strdup ("Messages are JSON text frames.");
     }
   else
     {
-      gsize len;
-      const char *text = g_bytes_get_data (bytes, &len);
       g_autoptr(GError) error = NULL;
-      job->msg = sc_message_decode (text, len, SC_FROM_CLIENT, &error);
+      job->msg = sc_message_decode ((const char *) data, len, SC_FROM_CLIENT, &error);
       if (job->msg == NULL)
         {
           g_debug ("bad message: %s", error->message);
@@ -363,40 +345,37 @@ on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer d
 }
 
 static void
-on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
+on_ws_closed (ScWebsocket *ws, gushort code, gboolean broke_protocol, gpointer user_data)
 {
-  ServerConn *conn = data;
+  ServerConn *conn = user_data;
   Shard *shard = conn->shard;
 
-  g_signal_handlers_disconnect_by_data (ws, conn);
   g_hash_table_remove (shard->conns, conn);
   g_atomic_int_dec_and_test (&conn->server->n_conns);
   Job *job = job_new (conn);
-  job->close_code = soup_websocket_connection_get_close_code (ws);
-  job->broke_protocol = conn->broke_protocol;
-  g_clear_object (&conn->ws);
-  g_clear_object (&conn->socket);
+  job->close_code = code;
+  job->broke_protocol = broke_protocol;
+  g_clear_pointer (&conn->ws, sc_websocket_free);
   sc_mailbox_post (conn->server->inbox, main_closed, job);
   conn_unref (conn);   /* the shard's reference */
 }
 
 static void
-on_ws_pong (SoupWebsocketConnection *ws, GBytes *payload, gpointer data)
+on_ws_heartbeat (ScWebsocket *ws, gpointer user_data)
 {
-  ServerConn *conn = data;
+  ServerConn *conn = user_data;
   conn->last_heard_us = g_get_monotonic_time ();
 }
 
-static void
-on_ws_error (SoupWebsocketConnection *ws, GError *error, gpointer data)
-{
-  ServerConn *conn = data;
-  g_debug ("WebSocket error: %s", error->message);
-  if (error->domain == SOUP_WEBSOCKET_ERROR)
-    conn->broke_protocol = TRUE;
-}
+static const ScWebsocketCallbacks ws_callbacks = {
+  .message = on_ws_message,
+  .heartbeat = on_ws_heartbeat,
+  .closed = on_ws_closed,
+};
 
-/* Once a second on each shard: its silent connections are reported and closed. */
+/* Once a second on each shard: its connections are pinged every PING_INTERVAL_S
+ * (each on its own phase, from when it opened), and the silent ones reported and
+ * closed. */
 static gboolean
 shard_tick (gpointer data)
 {
@@ -411,16 +390,22 @@ shard_tick (gpointer data)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       ServerConn *conn = key;
-      if (now - conn->last_heard_us >= limit && !conn->silenced &&
-          soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+      if (!sc_websocket_is_open (conn->ws))
+        continue;
+      if (now - conn->last_heard_us >= limit && !conn->silenced)
         g_ptr_array_add (silent, conn);
+      else if (now >= conn->next_ping_us)
+        {
+          conn->next_ping_us += PING_INTERVAL_S * G_USEC_PER_SEC;
+          sc_websocket_ping (conn->ws);
+        }
     }
   for (guint i = 0; i < silent->len; i++)
     {
       ServerConn *conn = g_ptr_array_index (silent, i);
       conn->silenced = TRUE;
       sc_mailbox_post (shard->server->inbox, main_silent, job_new (conn));
-      soup_websocket_connection_close (conn->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent");
+      sc_websocket_close (conn->ws, SC_WS_CLOSE_GOING_AWAY, "silent");
     }
   return G_SOURCE_CONTINUE;
 }
@@ -444,21 +429,22 @@ remote_address (SoupServerMessage *msg)
   return NULL;
 }
 
+/* The 101 response is out: the connection is ours (sc-websocket.h says why not
+ * libsoup's SoupWebsocketConnection). */
 static void
-websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
-              SoupWebsocketConnection *ws, gpointer data)
+websocket_upgraded (SoupServerMessage *msg, gpointer data)
 {
   Shard *shard = data;
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    return;
+  /* Plain TCP is read and written on the socket itself, TLS through its streams. */
+  GSocket *socket = shard->server->tls ? NULL : sc_acceptor_socket_of (msg);
   ServerConn *conn = g_new0 (ServerConn, 1);
 
   conn->ref = 1;   /* the shard's, until the socket closes */
   conn->server = shard->server;
   conn->shard = shard;
   g_mutex_init (&conn->send_lock);
-  conn->ws = g_object_ref (ws);
-  GSocket *socket = sc_acceptor_socket_of (msg);
-  if (socket && g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
-    conn->socket = g_object_ref (socket);
   Job *job = job_new (conn);
   job->address = remote_address (msg);
   /* A reconnecting client opens the socket with a one-time ticket, never its token. */
@@ -472,16 +458,23 @@ websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
         job->ticket = g_strdup (value);
     }
 
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  conn->ws = sc_websocket_new (stream, socket, WS_MAX_PAYLOAD, &ws_callbacks, conn);
   conn->last_heard_us = g_get_monotonic_time ();
+  conn->next_ping_us = conn->last_heard_us + PING_INTERVAL_S * G_USEC_PER_SEC;
   g_hash_table_add (shard->conns, conn);
   g_atomic_int_inc (&shard->server->n_conns);
-  soup_websocket_connection_set_max_incoming_payload_size (ws, WS_MAX_PAYLOAD);
-  soup_websocket_connection_set_keepalive_interval (ws, PING_INTERVAL_S);
-  g_signal_connect (ws, "pong", G_CALLBACK (on_ws_pong), conn);
-  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), conn);
-  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), conn);
-  g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), conn);
   sc_mailbox_post (shard->server->inbox, main_connect, job);
+}
+
+/* The WebSocket handshake is libsoup's: it answers 101, or 400 to a request that is
+ * not one. No extensions are offered (each message is a few hundred bytes of JSON). */
+static void
+websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer data)
+{
+  if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    g_signal_connect (msg, "wrote-informational", G_CALLBACK (websocket_upgraded), data);
 }
 
 /* ---- HTTP: read on a shard, answered by the lobby's thread ---------------------------- */
@@ -795,8 +788,7 @@ shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_)
   soup_server_add_handler (shard->soup, "/healthz", healthz_cb, shard, NULL);
   soup_server_add_handler (shard->soup, SC_SERVER_TICKET_PATH, ticket_cb, shard, NULL);
   soup_server_add_handler (shard->soup, "/metrics", metrics_cb, shard, NULL);
-  soup_server_add_websocket_handler (shard->soup, SC_SERVER_WS_PATH, NULL, NULL,
-                                     websocket_cb, shard, NULL);
+  soup_server_add_handler (shard->soup, SC_SERVER_WS_PATH, websocket_cb, shard, NULL);
   shard->acceptor = sc_acceptor_new (socket, shard->soup, self->tls, shard->context);
   shard->tick = g_timeout_source_new_seconds (1);
   g_source_set_callback (shard->tick, shard_tick, shard, NULL);
@@ -897,9 +889,7 @@ stop_shards (ScServer *self)
       while (g_hash_table_iter_next (&iter, &key, NULL))
         {
           ServerConn *conn = key;
-          g_signal_handlers_disconnect_by_data (conn->ws, conn);
-          g_clear_object (&conn->ws);
-          g_clear_object (&conn->socket);
+          g_clear_pointer (&conn->ws, sc_websocket_free);
           if (conn->user)
             sc_lobby_disconnect (self->lobby, g_steal_pointer (&conn->user));
           g_hash_table_iter_remove (&iter);

@@ -1,5 +1,6 @@
-/* sc-server.h: showcast-server's network side: HTTP and WebSocket with libsoup,
- * decoding every frame with the shared protocol and handing it to the ScLobby. */
+/* sc-server.h: showcast-server's network side: HTTP and the WebSocket handshake with
+ * libsoup, WebSocket frames with sc-websocket.c, every message decoded with the shared
+ * protocol and handed to the ScLobby. */
 #pragma once
 
 #include <gio/gio.h>

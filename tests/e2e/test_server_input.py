@@ -2,64 +2,15 @@
 fields, oversized and deeply nested messages each get an error message back, and the
 server keeps serving (a real client still signs in and gets matched afterwards).
 Also /healthz, and listening on [::1]."""
-import base64
-import json
-import os
-import socket
-import struct
 import urllib.request
-import ws_frames
-from harness import Failure, Scene, run
-
-
-class RawWebSocket:
-    """Just enough of RFC 6455 to send hostile frames: Python's standard library has
-    no WebSocket client, and the server must be hit with bytes no good client sends."""
-
-    def __init__(self, host, port, path="/ws"):
-        self.sock = socket.create_connection((host, port), timeout=5)
-        key = base64.b64encode(os.urandom(16)).decode()
-        authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                           f"Sec-WebSocket-Version: 13\r\n\r\n").encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += self.sock.recv(1)
-        if b" 101 " not in head.split(b"\r\n")[0]:
-            raise Failure(f"no WebSocket upgrade: {head[:80]!r}")
-
-    def send(self, data, opcode=ws_frames.TEXT):
-        self.sock.sendall(ws_frames.frame(data, opcode, mask=True))
-
-    def recv(self):
-        """The next message; pings are answered (as every WebSocket library does) and
-        skipped."""
-        while True:
-            opcode, payload = ws_frames.read_frame(self.sock)
-            if opcode == ws_frames.PING:
-                self.send(payload, opcode=ws_frames.PONG)
-                continue
-            if opcode == ws_frames.CLOSE:
-                return {"_close": struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None}
-            return json.loads(payload)
-
-    def recv_type(self, kind, limit=50):
-        """Skips messages until one of type KIND."""
-        for _ in range(limit):
-            msg = self.recv()
-            if msg.get("type") == kind or "_close" in msg:
-                return msg
-        raise Failure(f"no {kind} message")
-
-    def close(self, code=1000):
-        self.send(struct.pack("!H", code), opcode=ws_frames.CLOSE)
-        self.sock.close()
+from harness import Failure, Scene, leak_check_env, run
+from ws_frames import RawWebSocket
 
 
 def test():
     with Scene() as scene:
-        server = scene.server(address="::1", port=18081, extra=["--allow-guests"])
+        server = scene.server(address="::1", port=18081, extra=["--allow-guests"],
+                              env=leak_check_env())   # checked when it stops
         with urllib.request.urlopen(server.http + "/healthz", timeout=5) as r:
             if r.status != 200:
                 raise Failure("healthz not 200")

@@ -1,26 +1,31 @@
 """WebSocket frames (RFC 6455) over a plain socket, for tests that play one side of a
-connection byte by byte: a hostile client (test_server_input.py) or a scripted server
-(fake_server.py). Python's standard library has no WebSocket code."""
+connection byte by byte: a hostile client (test_server_input.py,
+test_server_frames.py) or a scripted server (fake_server.py). Python's standard library has no WebSocket code."""
+import base64
+import json
 import os
+import socket
 import struct
 
 from harness import Failure
 
-TEXT, CLOSE, PING, PONG = 1, 8, 9, 10
+CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG = 0, 1, 2, 8, 9, 10
 
 
-def frame(payload, opcode=TEXT, mask=False):
-    """One final frame. Clients mask what they send; servers do not."""
+def frame(payload, opcode=TEXT, mask=False, fin=True, rsv=0):
+    """One frame (final unless FIN is false; RSV the three reserved bits). Clients mask
+    what they send; servers do not."""
     if isinstance(payload, str):
         payload = payload.encode()
     n = len(payload)
     flag = 0x80 if mask else 0
+    first = (0x80 if fin else 0) | (rsv & 7) << 4 | opcode
     if n < 126:
-        header = struct.pack("!BB", 0x80 | opcode, flag | n)
+        header = struct.pack("!BB", first, flag | n)
     elif n < 65536:
-        header = struct.pack("!BBH", 0x80 | opcode, flag | 126, n)
+        header = struct.pack("!BBH", first, flag | 126, n)
     else:
-        header = struct.pack("!BBQ", 0x80 | opcode, flag | 127, n)
+        header = struct.pack("!BBQ", first, flag | 127, n)
     if not mask:
         return header + payload
     key = os.urandom(4)
@@ -50,3 +55,49 @@ def read_frame(sock):
     if key:
         payload = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
     return b1 & 0x0F, payload
+
+
+class RawWebSocket:
+    """Just enough of RFC 6455 to send hostile frames: Python's standard library has
+    no WebSocket client, and the server must be hit with bytes no good client sends."""
+
+    def __init__(self, host, port, path="/ws", headers=""):
+        self.sock = socket.create_connection((host, port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\n"
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                           f"Sec-WebSocket-Version: 13\r\n{headers}\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += self.sock.recv(1)
+        if b" 101 " not in head.split(b"\r\n")[0]:
+            raise Failure(f"no WebSocket upgrade: {head[:80]!r}")
+        self.head = head.decode("latin-1")
+
+    def send(self, data, opcode=TEXT):
+        self.sock.sendall(frame(data, opcode, mask=True))
+
+    def recv(self):
+        """The next message; pings are answered (as every WebSocket library does) and
+        skipped."""
+        while True:
+            opcode, payload = read_frame(self.sock)
+            if opcode == PING:
+                self.send(payload, opcode=PONG)
+                continue
+            if opcode == CLOSE:
+                return {"_close": struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None}
+            return json.loads(payload)
+
+    def recv_type(self, kind, limit=50):
+        """Skips messages until one of type KIND."""
+        for _ in range(limit):
+            msg = self.recv()
+            if msg.get("type") == kind or "_close" in msg:
+                return msg
+        raise Failure(f"no {kind} message")
+
+    def close(self, code=1000):
+        self.send(struct.pack("!H", code), opcode=CLOSE)
+        self.sock.close()
