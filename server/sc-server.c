@@ -74,6 +74,7 @@ struct _Shard
   SoupServer *soup;
   ScAcceptor *acceptor;      /* the shard's listening socket */
   ScMailbox *inbox;          /* jobs for this shard's context */
+  ScPoller *poller;          /* its WebSocket connections' sockets (plain TCP) */
   GHashTable *conns;         /* ServerConn set; shard thread only */
   GSource *tick;
 };
@@ -390,6 +391,7 @@ shard_tick (gpointer data)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       ServerConn *conn = key;
+      sc_websocket_tick (conn->ws, now);
       if (!sc_websocket_is_open (conn->ws))
         continue;
       if (now - conn->last_heard_us >= limit && !conn->silenced)
@@ -459,7 +461,8 @@ websocket_upgraded (SoupServerMessage *msg, gpointer data)
     }
 
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-  conn->ws = sc_websocket_new (stream, socket, WS_MAX_PAYLOAD, &ws_callbacks, conn);
+  conn->ws = sc_websocket_new (stream, socket, shard->poller, WS_MAX_PAYLOAD, &ws_callbacks,
+                               conn);
   conn->last_heard_us = g_get_monotonic_time ();
   conn->next_ping_us = conn->last_heard_us + PING_INTERVAL_S * G_USEC_PER_SEC;
   g_hash_table_add (shard->conns, conn);
@@ -771,12 +774,18 @@ bound_socket (GSocketAddress *sockaddr, gboolean shared, GError **error)
 /* A shard with a thread of its own, or (@inline) one on the main context: one thread
  * for everything, as cheap per message as it gets, for a node with few connections. */
 static Shard *
-shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_)
+shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_, GError **error)
 {
+  g_autoptr(GMainContext) context = inline_ ? g_main_context_ref_thread_default ()
+                                            : g_main_context_new ();
+  ScPoller *poller = sc_poller_new (context, error);
+  if (poller == NULL)
+    return NULL;
   Shard *shard = g_new0 (Shard, 1);
   shard->server = self;
   shard->index = index;
-  shard->context = inline_ ? g_main_context_ref_thread_default () : g_main_context_new ();
+  shard->context = g_steal_pointer (&context);
+  shard->poller = poller;
   shard->loop = g_main_loop_new (shard->context, FALSE);
   shard->conns = g_hash_table_new (NULL, NULL);
   shard->inbox = sc_mailbox_new (shard->context);
@@ -829,7 +838,8 @@ sc_server_listen (ScServer *self, const char *address, GError **error)
       g_autoptr(GSocket) socket = bound_socket (sockaddr, TRUE, error);
       if (socket == NULL)
         return FALSE;
-      shard_new (self, i, socket, self->n_threads == 1);
+      if (shard_new (self, i, socket, self->n_threads == 1, error) == NULL)
+        return FALSE;
     }
   return TRUE;
 }
@@ -922,6 +932,7 @@ shard_free (gpointer data)
       g_source_unref (shard->tick);
     }
   g_hash_table_unref (shard->conns);
+  sc_poller_free (shard->poller);
   g_main_loop_unref (shard->loop);
   g_main_context_unref (shard->context);
   g_free (shard);

@@ -32,11 +32,11 @@ struct _ScWebsocket
   ScWebsocketCallbacks callbacks;
   gpointer user_data;
 
-  GSource *source;           /* the socket's watch (plain), the TLS watches' parent */
-  gpointer fd_tag;
-  GIOCondition watching;     /* plain */
-  GSource *in_source;        /* TLS */
-  GSource *out_source;       /* TLS, while something waits to be written */
+  ScPollerWatch *watch;      /* plain: the socket, in the shard's poller */
+  GIOCondition watching;
+  GSource *source;           /* TLS: the parent of the stream's two sources */
+  GSource *in_source;
+  GSource *out_source;       /* while something waits to be written */
 
   ScWsReader reader;
   GByteArray *partial;       /* the start of a frame, read and waiting for the rest */
@@ -100,10 +100,10 @@ reading (ScWebsocket *ws)
 static void
 watch (ScWebsocket *ws, GIOCondition condition)
 {
-  if (ws->fd >= 0)
+  if (ws->watch)
     {
       if (condition != ws->watching)
-        g_source_modify_unix_fd (ws->source, ws->fd_tag, condition);
+        sc_poller_modify (ws->watch, condition);
       ws->watching = condition;
       return;
     }
@@ -125,12 +125,22 @@ watch (ScWebsocket *ws, GIOCondition condition)
     }
 }
 
-/* Marks the connection failed outside a dispatch: it is finished on the next turn. */
+/* Has the connection looked at on the next turn of the loop (to finish it, mostly:
+ * never from inside a caller's call). */
+static void
+poke (ScWebsocket *ws)
+{
+  if (ws->watch)
+    sc_poller_poke (ws->watch);
+  else
+    g_source_set_ready_time (ws->source, 0);
+}
+
 static void
 fail_later (ScWebsocket *ws)
 {
   ws->failed = TRUE;
-  g_source_set_ready_time (ws->source, 0);
+  poke (ws);
 }
 
 /* Writes @len bytes at @data; returns how many the socket took (0: none, it is full),
@@ -358,15 +368,11 @@ is_over (ScWebsocket *ws)
   return ws->close_deadline > 0 && g_get_monotonic_time () >= ws->close_deadline;
 }
 
+/* Reads, writes and finishes as @ready allows (0: only look). Returns FALSE once the
+ * connection is over, closed called and @ws perhaps freed. */
 static gboolean
-ws_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+handle (ScWebsocket *ws, GIOCondition ready)
 {
-  ScWebsocket *ws = ((WsSource *) source)->ws;
-  /* TLS: which child woke us is not known; a read when nothing is there costs a
-   * WOULD_BLOCK. */
-  GIOCondition ready = ws->fd_tag ? g_source_query_unix_fd (source, ws->fd_tag)
-                                  : G_IO_IN | G_IO_OUT;
-
   if ((ready & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && reading (ws))
     read_frames (ws);
   else if (ready & (G_IO_HUP | G_IO_ERR))
@@ -376,13 +382,34 @@ ws_dispatch (GSource *source, GSourceFunc callback, gpointer data)
 
   if (is_over (ws))
     {
-      g_source_destroy (source);
+      /* Out of the poll set before the descriptor closes. */
+      if (ws->watch)
+        g_clear_pointer (&ws->watch, sc_poller_remove);
+      else
+        g_source_destroy (ws->source);
       close_stream (ws);
       gushort code = ws->close_received ? ws->close_received : SC_WS_CLOSE_ABNORMAL;
       ws->callbacks.closed (ws, code, ws->broke_protocol, ws->user_data);   /* may free */
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
   update_watch (ws);
+  return TRUE;
+}
+
+static void
+on_ready (GIOCondition ready, gpointer data)
+{
+  handle (data, ready);
+}
+
+/* TLS: which of the stream's sources woke us is not known; a read when nothing is
+ * there costs a WOULD_BLOCK. */
+static gboolean
+ws_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  ScWebsocket *ws = ((WsSource *) source)->ws;
+  if (!handle (ws, G_IO_IN | G_IO_OUT))
+    return G_SOURCE_REMOVE;
   gint64 wake = ws->close_deadline > 0 ? ws->close_deadline : -1;
   if (g_source_get_ready_time (source) != wake)
     g_source_set_ready_time (source, wake);
@@ -396,7 +423,7 @@ static GSourceFuncs ws_source_funcs = {
 /* ---- The API ------------------------------------------------------------------------- */
 
 ScWebsocket *
-sc_websocket_new (GIOStream *stream, GSocket *socket, gsize max_payload,
+sc_websocket_new (GIOStream *stream, GSocket *socket, ScPoller *poller, gsize max_payload,
                   const ScWebsocketCallbacks *callbacks, gpointer user_data)
 {
   ScWebsocket *ws = g_new0 (ScWebsocket, 1);
@@ -406,26 +433,28 @@ sc_websocket_new (GIOStream *stream, GSocket *socket, gsize max_payload,
   ws->user_data = user_data;
   sc_ws_reader_init (&ws->reader, max_payload);
 
-  ws->source = g_source_new (&ws_source_funcs, sizeof (WsSource));
-  ((WsSource *) ws->source)->ws = ws;
-  g_source_set_static_name (ws->source, "showcast WebSocket");
-  /* Never blocked while it is dispatched (it runs no loop inside): GLib 2.74 would
-   * otherwise take the socket out of its poll set and put it back around every
-   * dispatch, waking the loop each time. */
-  g_source_set_can_recurse (ws->source, TRUE);
   if (ws->fd >= 0)
     {
+      g_autoptr(GError) error = NULL;
       ws->watching = G_IO_IN;
-      ws->fd_tag = g_source_add_unix_fd (ws->source, ws->fd, G_IO_IN);
+      ws->watch = sc_poller_add (poller, ws->fd, G_IO_IN, on_ready, ws, &error);
+      if (ws->watch)
+        return ws;
+      /* epoll's limit on watches (max_user_watches): the socket's streams will do. */
+      g_warning ("WebSocket connection: %s", error->message);
+      ws->fd = -1;
     }
-  else
-    {
-      ws->in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
-      ws->out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
-      ws->in_source = g_pollable_input_stream_create_source (ws->in, NULL);
-      g_source_set_dummy_callback (ws->in_source);
-      g_source_add_child_source (ws->source, ws->in_source);
-    }
+  ws->source = g_source_new (&ws_source_funcs, sizeof (WsSource));
+  ((WsSource *) ws->source)->ws = ws;
+  g_source_set_static_name (ws->source, "showcast TLS WebSocket");
+  /* It runs no loop inside: no need for GLib to block it around each dispatch (which
+   * in GLib 2.74 also wakes the loop). */
+  g_source_set_can_recurse (ws->source, TRUE);
+  ws->in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
+  ws->out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
+  ws->in_source = g_pollable_input_stream_create_source (ws->in, NULL);
+  g_source_set_dummy_callback (ws->in_source);
+  g_source_add_child_source (ws->source, ws->in_source);
   g_source_attach (ws->source, g_main_context_get_thread_default ());
   return ws;
 }
@@ -435,8 +464,12 @@ sc_websocket_free (ScWebsocket *ws)
 {
   if (ws == NULL)
     return;
-  g_source_destroy (ws->source);
-  g_source_unref (ws->source);
+  g_clear_pointer (&ws->watch, sc_poller_remove);
+  if (ws->source)
+    {
+      g_source_destroy (ws->source);
+      g_source_unref (ws->source);
+    }
   g_clear_pointer (&ws->in_source, g_source_unref);
   g_clear_pointer (&ws->out_source, g_source_unref);
   if (!ws->finished)
@@ -482,6 +515,13 @@ sc_websocket_close (ScWebsocket *ws, gushort code, const char *reason)
     return;
   send_close (ws, code, reason);
   ws->close_deadline = g_get_monotonic_time () + CLOSE_WAIT_US;
-  if (!ws->failed)
+  if (!ws->failed && ws->source)
     g_source_set_ready_time (ws->source, ws->close_deadline);
+}
+
+void
+sc_websocket_tick (ScWebsocket *ws, gint64 now)
+{
+  if (ws->close_deadline > 0 && now >= ws->close_deadline && !ws->finished)
+    poke (ws);
 }

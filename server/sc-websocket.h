@@ -9,9 +9,9 @@
  * main loop once more each time: 0.18–0.19 ms of CPU a match against 0.12–0.14 here.
  * Why not wslay (a frame library in Debian): its context holds two 4 KiB buffers, 9.4
  * KiB per connection; idle sessions went from 7.2 to 12.9 KiB each, over #5's 10 KiB.
- * Here a connection is a small struct and a GSource; the read buffer is the thread's,
- * a burst of frames leaves in one send(), and a message is handed over in place
- * (docs/measurements.md, session 17).
+ * Here a connection is a small struct watched through the shard's epoll (sc-poller.h);
+ * the read buffer is the thread's, a burst of frames leaves in one send(), and a message
+ * is handed over in place (docs/measurements.md, session 17).
  *
  * Everything here runs on the thread of the context that was thread-default when the
  * connection was made; nothing is thread-safe. */
@@ -19,6 +19,7 @@
 
 #include <gio/gio.h>
 
+#include "sc-poller.h"
 #include "sc-ws-frames.h"
 
 G_BEGIN_DECLS
@@ -44,10 +45,12 @@ typedef struct
 
 /* Takes over @stream, upgraded to WebSocket (the 101 response written). @socket is the
  * TCP socket under it when @stream is that socket's own connection (plain TCP: read and
- * written directly), or NULL (TLS: read and written through @stream's pollable
- * streams). Messages over @max_payload bytes close the connection (1009). */
+ * written directly, watched by @poller), or NULL (TLS: read and written through
+ * @stream's pollable streams, watched by a GSource of its own). Messages over
+ * @max_payload bytes close the connection (1009). */
 ScWebsocket *sc_websocket_new        (GIOStream                  *stream,
                                       GSocket                    *socket,
+                                      ScPoller                   *poller,
                                       gsize                       max_payload,
                                       const ScWebsocketCallbacks *callbacks,
                                       gpointer                    user_data);
@@ -68,5 +71,9 @@ void         sc_websocket_ping       (ScWebsocket                *ws);
 void         sc_websocket_close      (ScWebsocket                *ws,
                                       gushort                     code,
                                       const char                 *reason);
+/* Call about once a second (@now: g_get_monotonic_time()): a close handshake the peer
+ * left unanswered ends here. */
+void         sc_websocket_tick       (ScWebsocket                *ws,
+                                      gint64                      now);
 
 G_END_DECLS
