@@ -93,8 +93,8 @@ main (int argc, char **argv)
       N_("This node's name in /metrics and among the nodes (default HOST:PORT it listens on)"),
       N_("NAME") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
-      N_("Spread the connections over N threads (default 1: the lobby's own; more for tens "
-         "of thousands of connections or many cores)"), N_("N") },
+      N_("Spread the connections over N threads (default 1: the lobby's own; more for "
+         "many cores)"), N_("N") },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &log_file,
       N_("Write log lines to FILE instead of stderr"), N_("FILE") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log info and debug lines too"), NULL },
