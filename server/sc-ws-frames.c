@@ -60,6 +60,8 @@ unmask (guint8 *payload, gsize len, const guint8 key[4])
 static gboolean
 is_utf8 (const guint8 *text, gsize len)
 {
+  if (len == 0)
+    return TRUE;   /* an empty message joined from empty fragments has no data at all */
   const char *p = (const char *) text, *end = p + len, *bad;
   while (!g_utf8_validate_len (p, end - p, &bad))
     {

@@ -156,6 +156,9 @@ test_fragments (void)
   client_frame (wire, SC_WS_CONTINUATION, "\xa9 ", 2, TRUE);
   client_frame (wire, FIN | SC_WS_CONTINUATION, "noir", 4, TRUE);
   client_frame (wire, FIN | SC_WS_TEXT, "after", 5, TRUE);
+  /* Empty fragments make an empty message (the fuzzer's find: no data at all). */
+  client_frame (wire, SC_WS_TEXT, "", 0, TRUE);
+  client_frame (wire, FIN | SC_WS_CONTINUATION, "", 0, TRUE);
 
   for (gsize step = 1; step <= wire->len; step += 5)
     {
@@ -163,10 +166,11 @@ test_fragments (void)
       heard_init (&heard);
       gsize unused;
       g_assert_cmpuint (feed (wire, step, &heard, &unused), ==, 0);
-      g_assert_cmpuint (heard.messages->len, ==, 3);
+      g_assert_cmpuint (heard.messages->len, ==, 4);
       assert_message (&heard, 0, SC_WS_PING, "p", 1);
       assert_message (&heard, 1, SC_WS_TEXT, "caf\xc3\xa9 noir", 10);
       assert_message (&heard, 2, SC_WS_TEXT, "after", 5);
+      assert_message (&heard, 3, SC_WS_TEXT, "", 0);
       g_ptr_array_unref (heard.messages);
     }
 }
