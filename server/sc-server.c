@@ -20,8 +20,6 @@
 
 #include <libsoup/soup.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 
