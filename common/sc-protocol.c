@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sc-protocol.h"
+#include "sc-json-check.h"
 
 G_DEFINE_QUARK (sc-protocol-error-quark, sc_protocol_error)
 
@@ -651,42 +652,6 @@ sc_message_type_to_string (ScMessageType type)
 
 /* ---- Bounded JSON ---------------------------------------------------------------- */
 
-/* Nesting depth of a JSON text, counting brackets outside strings; stops counting
- * (and returns more than @limit) as soon as @limit is passed. */
-static guint
-json_depth (const char *data, gsize len, guint limit)
-{
-  guint depth = 0, max = 0;
-  gboolean in_string = FALSE, escaped = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max)
-            max = depth;
-          if (max > limit)
-            return max;
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-  return max;
-}
-
 /* json-glib's parser, builder and generator are GObjects: making and finalising three of
  * them for every message was 4-5 % of the server's time at saturation. Each thread keeps
  * one of each for as long as it lives; none is used reentrantly (they hold nothing of a
@@ -745,25 +710,42 @@ sc_json_parse_object (const char *data, gsize len, gsize max_bytes, guint max_de
                    G_GSIZE_FORMAT, len, max_bytes);
       return NULL;
     }
+  /* An empty message may come with no buffer at all (a WebSocket message joined from
+   * empty fragments): nothing below may be handed NULL. */
+  if (data == NULL || len == 0)
+    {
+      g_set_error_literal (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON,
+                           "message is empty");
+      return NULL;
+    }
   if (memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, NULL))
     {
       g_set_error_literal (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON,
                            "message is not UTF-8 text");
       return NULL;
     }
-  if (json_depth (data, len, max_depth) > max_depth)
+  switch (sc_json_check (data, len, max_depth))
     {
+    case SC_JSON_OK:
+      break;
+    case SC_JSON_DEEP:
       g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_TOO_DEEP,
                    "message nests deeper than %u levels", max_depth);
       return NULL;
+    case SC_JSON_BAD:
+    default:
+      g_set_error_literal (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON,
+                           "message is not strict JSON (RFC 8259)");
+      return NULL;
     }
 
+  /* Strict JSON, shallow: json-glib only builds the tree. */
   JsonParser *parser = thread_json_object (&thread_parser, JSON_TYPE_PARSER);
   g_autoptr(GError) parse_error = NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) len, &parse_error))
     {
-      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON,
-                   "invalid JSON: %s", parse_error->message);
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_JSON, "invalid JSON: %s",
+                   parse_error ? parse_error->message : "refused by the parser");
       return NULL;
     }
   JsonNode *root = json_parser_get_root (parser);

@@ -324,23 +324,27 @@ on_ws_message (ScWebsocket *ws, gboolean text, const guint8 *data, gsize len,
   ServerConn *conn = user_data;
   conn->last_heard_us = g_get_monotonic_time ();
   Job *job = job_new (conn);
-  if (!text)
+  g_autoptr(GError) error = NULL;
+  job->msg = sc_server_decode_ws_message (text, data, len, &error);
+  if (job->msg == NULL)
     {
-      job->code = g_strdup ("bad-message");
-      job->text = g_strdup ("Messages are JSON text frames.");
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      job->msg = sc_message_decode ((const char *) data, len, SC_FROM_CLIENT, &error);
-      if (job->msg == NULL)
-        {
-          g_debug ("bad message: %s", error->message);
-          job->code = g_strdup (sc_protocol_error_code (error));
-          job->text = g_strdup (error->message);
-        }
+      g_debug ("bad message: %s", error->message);
+      job->code = g_strdup (sc_protocol_error_code (error));
+      job->text = g_strdup (error->message);
     }
   sc_mailbox_post (conn->server->inbox, main_receive, job);
+}
+
+ScMessage *
+sc_server_decode_ws_message (gboolean text, const guint8 *data, gsize len, GError **error)
+{
+  if (!text)
+    {
+      g_set_error_literal (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_BAD_MESSAGE,
+                           "Messages are JSON text frames.");
+      return NULL;
+    }
+  return sc_message_decode ((const char *) data, len, SC_FROM_CLIENT, error);
 }
 
 static void

@@ -53,4 +53,12 @@ gboolean  sc_parse_listen_address    (const char      *address,
                                       GSocketAddress **out,
                                       GError         **error);
 
+/* A WebSocket message from a client, as the server decodes it: text through the
+ * shared strict decoder, a binary message refused with "bad-message". The one path
+ * from a socket's frames to the decoder (the fuzzer fuzz-ws-frames takes it too). */
+ScMessage *sc_server_decode_ws_message (gboolean      text,
+                                        const guint8 *data,
+                                        gsize         len,
+                                        GError      **error);
+
 G_END_DECLS

@@ -168,7 +168,9 @@ sc_ws_reader_parse (ScWsReader *reader, guint8 *data, gsize len, ScWsMessageFunc
           g_byte_array_append (reader->fragments, payload, size);
           if (!fin)
             continue;
-          message = reader->fragments->data;
+          /* Empty fragments join into an array that never got a byte: its data is
+           * NULL. Nothing past this point is handed a NULL payload. */
+          message = reader->fragments->len > 0 ? reader->fragments->data : (const guint8 *) "";
           message_len = reader->fragments->len;
           message_opcode = reader->fragments_opcode;
         }

@@ -42,7 +42,8 @@ typedef struct
 
 /* One whole message: a text (valid UTF-8) or binary message, its fragments joined, or
  * a control frame (a close frame's payload is checked: no code, or a valid code and a
- * UTF-8 reason). @payload is the callee's only during the call. */
+ * UTF-8 reason). @payload is the callee's only during the call; it is never NULL, even
+ * for an empty message. */
 typedef void (*ScWsMessageFunc) (guint8 opcode, const guint8 *payload, gsize len,
                                  gpointer user_data);
 

@@ -88,6 +88,23 @@ def test():
                 raise Failure(f"answer {i} of 20: {reply}")
         ws.close(1000)
 
+        # Issue #22's 12 bytes, without signing in: a text message of two empty
+        # fragments (once a NULL payload that crashed the server), then Autobahn's case
+        # 6.1.2 (three). Each is an empty message: "bad-json", and the socket stays open.
+        for raw in (bytes.fromhex("018037fa213d808037fa213d"),
+                    frame(b"", TEXT, mask=True, fin=False) +
+                    frame(b"", CONTINUATION, mask=True, fin=False) +
+                    frame(b"", CONTINUATION, mask=True)):
+            ws = connect()
+            ws.sock.sendall(raw)
+            reply = ws.recv()
+            if reply.get("code") != "bad-json":
+                raise Failure(f"empty fragments {raw[:6].hex()}…: {reply}")
+            ws.send(SIGN_IN)
+            if ws.recv_type("signed-in").get("type") != "signed-in":
+                raise Failure("no sign-in after an empty fragmented message")
+            ws.close(1000)
+
         # A client's close: answered with its code, then the socket closes.
         ws = connect()
         ws.send(struct.pack("!H", 1000) + b"bye", opcode=CLOSE)

@@ -1,13 +1,17 @@
 /* fuzz-ws-frames.c: libFuzzer target for the WebSocket frames a stranger sends the
  * server (sc-ws-frames.c). The input's first byte sets how many bytes arrive at a time;
- * the rest is fed as sc-websocket.c feeds what it reads. Whatever goes in: the parser
- * uses no more than it was given, hands over text only when it is UTF-8 and messages
- * only within the size limit, and a close frame's code is one a peer may send. */
+ * the rest is fed as sc-websocket.c feeds what it reads, and every whole message goes on
+ * through the server's decoder (sc_server_decode_ws_message: the path from a socket to
+ * the lobby). Whatever goes in: the parser uses no more than it was given, hands over
+ * text only when it is UTF-8 and messages only within the size limit, never a NULL
+ * payload; a close frame's code is one a peer may send; the decoder decodes or says
+ * why, and no GLib critical is raised on the way (they are fatal here). */
 #include "config.h"
 
 #include <stdint.h>
 #include <string.h>
 
+#include "sc-server.h"
 #include "sc-ws-frames.h"
 
 #define MAX_MESSAGE 4096
@@ -33,8 +37,19 @@ on_message (guint8 opcode, const guint8 *payload, gsize len, gpointer user_data)
     {
     case SC_WS_TEXT:
     case SC_WS_BINARY:
-      if (len > MAX_MESSAGE || (opcode == SC_WS_TEXT && !is_utf8_with_nul (payload, len)))
+      if (payload == NULL || len > MAX_MESSAGE ||
+          (opcode == SC_WS_TEXT && !is_utf8_with_nul (payload, len)))
         __builtin_trap ();
+      {
+        GError *error = NULL;
+        ScMessage *msg = sc_server_decode_ws_message (opcode == SC_WS_TEXT, payload, len,
+                                                      &error);
+        if ((msg == NULL) == (error == NULL) ||
+            (error && sc_protocol_error_code (error) == NULL))
+          __builtin_trap ();
+        g_clear_pointer (&msg, sc_message_free);
+        g_clear_error (&error);
+      }
       break;
     case SC_WS_PING:
     case SC_WS_PONG:
@@ -60,6 +75,13 @@ on_message (guint8 opcode, const guint8 *payload, gsize len, gpointer user_data)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
+  static gboolean once;
+  if (!once)
+    {
+      /* A failed precondition (json-glib handed NULL, say) is a crash, not a line. */
+      g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+      once = TRUE;
+    }
   if (size < 1)
     return 0;
   gsize step = data[0] ? data[0] : size;

@@ -154,6 +154,25 @@ static const BadCase bad_cases[] = {
   { "{\"type\":\"matched\",\"call\":\"c\",\"role\":\"boss\",\"peer\":{\"id\":\"u\",\"name\":\"n\"},"
     "\"ice_servers\":[]}", SC_FROM_SERVER, "bad-message" },
   { "{\"type\":\"sign-in\",\"version\":1,\"name\":\"\xff\xfe\"}", SC_FROM_CLIENT, "bad-json" },
+  /* Strict JSON only (RFC 8259): json-glib alone accepts each of these. */
+  { "{'type':'next'}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\"/*\"*/}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\"} // done", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\"}{}", SC_FROM_CLIENT, "bad-json" },
+  { "{type:\"next\"}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":01}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":.5}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":NaN}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":\"\\x41\"}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":\"\\u0000\"}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":\"\\ud800\"}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":\"\\udc00\\ud800\"}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\",\"x\":\"tab\there\"}", SC_FROM_CLIENT, "bad-json" },
+  /* Brackets hidden from a quote counter by a single quote or a comment are depth. */
+  { "{\"type\":\"next\",\"x\":[[[[[[[[1]]]]]]]],\"y\":'\"'}", SC_FROM_CLIENT, "too-deep" },
+  { "{\"type\":\"next\",\"y\":'\"',\"x\":[[[[[[[[1]]]]]]]]}", SC_FROM_CLIENT, "bad-json" },
+  { "{\"type\":\"next\" /*\"*/, \"x\":[[[[[[[[1]]]]]]]]}", SC_FROM_CLIENT, "bad-json" },
 };
 
 static void
@@ -210,6 +229,33 @@ test_limits (void)
   g_assert_cmpstr (sc_protocol_error_code (error), ==, "too-deep");
   g_string_free (deep, TRUE);
   g_clear_error (&error);
+
+  /* The same behind a single-quoted string (json-glib would take it): refused at the
+   * quote, before any of it is nested. */
+  deep = g_string_new ("{\"type\":\"next\",\"y\":'\"',\"x\":");
+  for (int i = 0; i < 30000; i++)
+    g_string_append_c (deep, '[');
+  g_assert_null (sc_message_decode (deep->str, deep->len, SC_FROM_CLIENT, &error));
+  g_assert_cmpstr (sc_protocol_error_code (error), ==, "bad-json");
+  g_string_free (deep, TRUE);
+  g_clear_error (&error);
+
+  /* An empty message with no buffer at all (a WebSocket message joined from empty
+   * fragments), and with one. */
+  g_assert_null (sc_message_decode (NULL, 0, SC_FROM_CLIENT, &error));
+  g_assert_cmpstr (sc_protocol_error_code (error), ==, "bad-json");
+  g_clear_error (&error);
+  g_assert_null (sc_message_decode ("", 0, SC_FROM_CLIENT, &error));
+  g_assert_cmpstr (sc_protocol_error_code (error), ==, "bad-json");
+  g_clear_error (&error);
+
+  /* What strict JSON allows still decodes: escapes, a surrogate pair, numbers, space. */
+  const char *strict = " {\"type\" : \"sign-in\", \"version\":1, \"name\":"
+                       "\"\\u00e9\\ud83d\\ude00\\n\\\"\\/\"}\r\n";
+  g_autoptr(ScMessage) strict_msg = sc_message_decode (strict, strlen (strict), SC_FROM_CLIENT,
+                                                       &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (strict_msg->name, ==, "\xc3\xa9\xf0\x9f\x98\x80\n\"/");
 
   /* Brackets inside strings do not count as depth. */
   const char *quoted = "{\"type\":\"sign-in\",\"version\":1,\"name\":\"[[[[[[[[{{{{\"}";
