@@ -727,6 +727,16 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
       }
       break;
 
+    case SC_MSG_COOLDOWN:
+      /* We skipped faster than the server's limit: the call has ended all the same, and
+       * the server puts us back in the lobby (with "waiting") after @ms. */
+      {
+        ScEvent *event = sc_event_new ("cooldown");
+        sc_event_set_int (event, "ms", msg->ms);
+        emit (self, event);
+      }
+      break;
+
     case SC_MSG_MATCHED:
       /* After a resume the server repeats the pair, which we may know already. */
       if (g_strcmp0 (msg->call, self->call_id) == 0)

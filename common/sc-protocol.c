@@ -385,6 +385,22 @@ encode_waiting (const ScMessage *m, JsonBuilder *b)
   json_builder_add_int_value (b, m->queue);
 }
 
+/* A cooldown is at most a minute: more is not a skip limit any more. */
+#define COOLDOWN_MAX_MS 60000
+
+static gboolean
+decode_cooldown (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_uint (o, "ms", COOLDOWN_MAX_MS, &m->ms, error);
+}
+
+static void
+encode_cooldown (const ScMessage *m, JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "ms");
+  json_builder_add_int_value (b, m->ms);
+}
+
 static gboolean
 decode_ice_server (JsonNode *node, ScMessage *m, GError **error)
 {
@@ -641,6 +657,8 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
                        decode_session, encode_session },
   [SC_MSG_CALL_FAILED] = { "call-failed", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, MEMBERS ("call"),
                            decode_call_only, encode_call_only },
+  [SC_MSG_COOLDOWN] = { "cooldown", SC_FROM_SERVER, SC_MSG_MAX_BYTES, MEMBERS ("ms"),
+                        decode_cooldown, encode_cooldown },
 };
 
 const char *

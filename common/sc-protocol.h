@@ -59,6 +59,7 @@ typedef enum {
   SC_MSG_ERROR,      /* server → client: code, message */
   SC_MSG_SESSION,    /* server → client: token (a fresh session token) */
   SC_MSG_CALL_FAILED, /* client → server: call (the peer-to-peer link died) */
+  SC_MSG_COOLDOWN,   /* server → client: ms (skipping fast: back in the lobby then) */
   SC_MSG_N_TYPES
 } ScMessageType;
 
@@ -92,6 +93,7 @@ typedef struct {
   char *id;
   char *name;
   guint queue;
+  guint ms;                 /* cooldown */
   char *call;
   char *peer_id;
   char *peer_name;

@@ -68,6 +68,7 @@ struct _ScLobbyUser
   gint64 detached_us;        /* when the connection dropped; 0 while attached */
   gint64 waiting_since_us;   /* when it last entered the lobby */
   gboolean wants_lobby;      /* detached, and due back in the lobby on return */
+  gint64 cooldown_until_us;  /* skipped over the next limit: back in the lobby then; 0 */
   GQueue outbox;             /* of ScMessage: what was said to it while detached */
   char *remote_node;         /* a stub: a user of that node, partner of one of ours */
 };
@@ -120,6 +121,9 @@ struct _ScLobby
   GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
   GHashTable *connected;      /* ScLobbyUser set, signed in or not */
   GHashTable *pairs;          /* call id → ScLobbyPair; owns the pairs */
+  GHashTable *cooling;        /* ScLobbyUser set: in a cooldown (few at a time) */
+  ScLobbyWakeFunc wake;
+  gpointer wake_data;
   ScLobbyStats stats;
 };
 
@@ -224,6 +228,32 @@ enter_lobby (ScLobby *self, ScLobbyUser *user)
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_WAITING);
   msg->queue = sc_matcher_waiting (self->matcher);
   send_msg (self, user, msg);
+}
+
+/* A skip over the next limit (#22): the call has ended already — leaving is never
+ * refused, or the pair would be half-ended — but the return to matching waits until
+ * the limit allows another skip, and the user is told how long. */
+static void
+start_cooldown (ScLobby *self, ScLobbyUser *user, gint64 wait_us)
+{
+  gint64 until = now_us (self) + wait_us;
+  user->state = USER_IDLE;
+  user->cooldown_until_us = until;
+  g_hash_table_add (self->cooling, user);
+  self->stats.cooldowns++;
+
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_COOLDOWN);
+  msg->ms = (guint) MIN ((wait_us + 999) / 1000, 60000);
+  send_msg (self, user, msg);
+  if (self->wake)
+    self->wake (until, self->wake_data);
+}
+
+static void
+stop_cooldown (ScLobby *self, ScLobbyUser *user)
+{
+  user->cooldown_until_us = 0;
+  g_hash_table_remove (self->cooling, user);
 }
 
 /* The one way a pair ends. @leaver is the user whose action ended it; the partner is
@@ -638,6 +668,7 @@ static void
 end_session (ScLobby *self, ScLobbyUser *user)
 {
   g_hash_table_remove (self->connected, user);
+  g_hash_table_remove (self->cooling, user);
   g_hash_table_remove (self->detached, user);
   if (user->state == USER_PAIRED)
     end_pair (self, user, SC_LEAVE_LOST);
@@ -918,21 +949,54 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
     }
 }
 
+/* Does @msg end @user's own current call? Such a message is never refused by a limit:
+ * the sender has hung up already, and a refusal would leave its partner in a call with
+ * nobody (#22). Each can end one call, and calls come only as fast as matches. */
+static gboolean
+ends_own_call (ScLobbyUser *user, const ScMessage *msg)
+{
+  if (user->state != USER_PAIRED)
+    return FALSE;
+  switch (msg->type)
+    {
+    case SC_MSG_NEXT:
+      return msg->call == NULL || g_strcmp0 (msg->call, user->pair->call) == 0;
+    case SC_MSG_LEAVE:
+      return TRUE;
+    case SC_MSG_CALL_FAILED:
+      return g_strcmp0 (msg->call, user->pair->call) == 0;
+    default:
+      return FALSE;
+    }
+}
+
 void
 sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 {
   g_return_if_fail (SC_IS_LOBBY (self));
 
   gint64 now = now_us (self);
-  if (self->session_limits && !sc_token_bucket_take (&user->messages, now))
+  gboolean leaves = ends_own_call (user, msg);
+  if (self->session_limits && !sc_token_bucket_take (&user->messages, now) && !leaves)
     {
       refuse (self, user, "messages");
       return;
     }
+  if (msg->type == SC_MSG_NEXT && user->cooldown_until_us > 0)
+    {
+      /* Skipped already, and on the way back: nothing more to do. */
+      user->refusals = 0;
+      return;
+    }
+  gboolean cool = FALSE;
   if (self->session_limits && msg->type == SC_MSG_NEXT && !sc_token_bucket_take (&user->nexts, now))
     {
-      refuse (self, user, "nexts");
-      return;
+      if (!leaves)
+        {
+          refuse (self, user, "nexts");
+          return;
+        }
+      cool = TRUE;   /* the call ends now; matching waits for the limit */
     }
   user->refusals = 0;
 
@@ -962,11 +1026,14 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
         }
       if (user->state == USER_PAIRED)
         end_pair (self, user, SC_LEAVE_NEXT);
-      if (user->state == USER_IDLE)
+      if (user->state == USER_IDLE && cool)
+        start_cooldown (self, user, sc_token_bucket_wait_us (&user->nexts, now));
+      else if (user->state == USER_IDLE)
         enter_lobby (self, user);
       break;
 
     case SC_MSG_LEAVE:
+      stop_cooldown (self, user);
       if (user->state == USER_PAIRED)
         end_pair (self, user, SC_LEAVE_LEFT);
       else if (user->state == USER_WAITING)
@@ -1179,12 +1246,44 @@ resume (ScLobby *self, ScLobbyUser *fresh, const ScSessionClaims *claims)
 
 /* ---- Time ------------------------------------------------------------------------------ */
 
+gint64
+sc_lobby_wake (ScLobby *self)
+{
+  g_return_val_if_fail (SC_IS_LOBBY (self), -1);
+  gint64 now = now_us (self), next = -1;
+  GHashTableIter iter;
+  gpointer key;
+  g_autoptr(GPtrArray) due = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&iter, self->cooling);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      ScLobbyUser *user = key;
+      if (user->cooldown_until_us <= now)
+        g_ptr_array_add (due, user);
+      else if (next < 0 || user->cooldown_until_us < next)
+        next = user->cooldown_until_us;
+    }
+  for (guint i = 0; i < due->len; i++)
+    {
+      ScLobbyUser *user = g_ptr_array_index (due, i);
+      stop_cooldown (self, user);
+      if (user->state == USER_IDLE)
+        enter_lobby (self, user);
+    }
+  if (due->len > 0)
+    check (self);
+  return next;
+}
+
 void
 sc_lobby_tick (ScLobby *self)
 {
   gint64 now = now_us (self);
   GHashTableIter iter;
   gpointer key, value;
+
+  sc_lobby_wake (self);
 
   /* Sessions whose grace ran out end now, like a closed socket. */
   g_autoptr(GPtrArray) expired = g_ptr_array_new ();
@@ -1269,6 +1368,13 @@ sc_lobby_set_close_func (ScLobby *self, ScLobbyCloseFunc close, gpointer user_da
 {
   self->close = close;
   self->close_data = user_data;
+}
+
+void
+sc_lobby_set_wake_func (ScLobby *self, ScLobbyWakeFunc wake, gpointer user_data)
+{
+  self->wake = wake;
+  self->wake_data = user_data;
 }
 
 void
@@ -1484,6 +1590,7 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_unref (self->banned_until);
   g_hash_table_unref (self->tickets);
   g_hash_table_unref (self->detached);
+  g_hash_table_unref (self->cooling);
   g_hash_table_unref (self->blocked);
   sc_token_signer_free (self->signer);
   g_free (self->turn_url);
@@ -1516,6 +1623,7 @@ sc_lobby_init (ScLobby *self)
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->detached = g_hash_table_new (NULL, NULL);
+  self->cooling = g_hash_table_new (NULL, NULL);
   self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->signer = sc_token_signer_new_random ();
   self->grace_us = SC_SESSION_GRACE_S * G_USEC_PER_SEC;

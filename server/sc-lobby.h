@@ -27,6 +27,9 @@ typedef void (*ScLobbyCloseFunc) (gpointer        transport,
                                   const char     *reason,
                                   gpointer        user_data);
 typedef gint64 (*ScLobbyClockFunc) (gpointer      user_data);
+/* The lobby has something to do at @at_us (its clock): call sc_lobby_wake() then. */
+typedef void (*ScLobbyWakeFunc)   (gint64         at_us,
+                                   gpointer       user_data);
 
 /* Sessions (issue #4): how long a token lives (it is refreshed at half its life on a live
  * connection), how long a WebSocket ticket lives, and the default grace period of a
@@ -69,6 +72,7 @@ typedef struct
   guint64 resumed;          /* within the grace period: the session went on */
   guint64 resumed_new;      /* after it: a new session for the same identity */
   guint64 grace_expired;
+  guint64 cooldowns;        /* skips over the next limit: the call ended, matching waited */
 } ScLobbyStats;
 
 #define SC_TYPE_LOBBY (sc_lobby_get_type ())
@@ -92,6 +96,13 @@ void         sc_lobby_set_close_func (ScLobby         *self,
 void         sc_lobby_set_clock      (ScLobby          *self,
                                       ScLobbyClockFunc  clock,
                                       gpointer          user_data);
+/* Without one, cooldowns end at the next sc_lobby_tick() (about a second late). */
+void         sc_lobby_set_wake_func  (ScLobby          *self,
+                                      ScLobbyWakeFunc   wake,
+                                      gpointer          user_data);
+/* Does what is due now (cooldowns that ended); returns when it has more to do
+ * (its clock), or -1. */
+gint64       sc_lobby_wake           (ScLobby          *self);
 /* Takes ownership of @signer (the default signs with a random secret). */
 void         sc_lobby_set_token_signer (ScLobby        *self,
                                         ScTokenSigner  *signer);

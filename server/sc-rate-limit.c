@@ -42,3 +42,12 @@ sc_token_bucket_full (ScTokenBucket *bucket, gint64 now_us)
   refill (bucket, now_us);
   return bucket->tokens >= bucket->burst;
 }
+
+gint64
+sc_token_bucket_wait_us (ScTokenBucket *bucket, gint64 now_us)
+{
+  refill (bucket, now_us);
+  if (bucket->tokens >= 1.0 || bucket->per_second <= 0)
+    return 0;
+  return (gint64) ((1.0 - bucket->tokens) / bucket->per_second * G_USEC_PER_SEC + 0.5);
+}

@@ -19,6 +19,9 @@ void     sc_token_bucket_init (ScTokenBucket *bucket,
                                gint64         now_us);
 gboolean sc_token_bucket_take (ScTokenBucket *bucket,
                                gint64         now_us);
+/* Microseconds until a token is there (0: one is). */
+gint64   sc_token_bucket_wait_us (ScTokenBucket *bucket,
+                                  gint64         now_us);
 gboolean sc_token_bucket_full (ScTokenBucket *bucket,
                                gint64         now_us);
 

@@ -51,6 +51,7 @@ struct _ScServer
   GTlsCertificate *tls;
   guint n_threads;           /* shards, made by sc_server_listen */
   guint silence_check;
+  GSource *lobby_wake;       /* ready when the lobby has something due (a cooldown) */
   guint silence_timeout_s;
   guint64 messages_in;       /* main thread */
   guint64 messages_out;      /* main thread */
@@ -414,6 +415,29 @@ shard_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The lobby asks to be woken at @at_us (a cooldown ends then): the wake source is made
+ * ready by then, or sooner if it already was. */
+static void
+lobby_wake_at (gint64 at_us, gpointer data)
+{
+  ScServer *self = data;
+  gint64 ready = g_source_get_ready_time (self->lobby_wake);
+  if (ready < 0 || at_us < ready)
+    g_source_set_ready_time (self->lobby_wake, at_us);
+}
+
+static gboolean
+lobby_wake_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  ScServer *self = data;
+  g_source_set_ready_time (source, sc_lobby_wake (self->lobby));
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs lobby_wake_funcs = {
+  .dispatch = lobby_wake_dispatch,
+};
+
 /* The lobby's own time-keeping, once a second on the main thread. */
 static gboolean
 tick (gpointer data)
@@ -610,6 +634,8 @@ handle_metrics (ScServer *self, gpointer data)
       st->grace_expired },
     { "showcast_rate_limited_total", "Messages refused by a rate limit", "counter",
       st->rate_limited },
+    { "showcast_cooldowns_total", "Skips over the next limit: the call ended at once, the "
+      "return to matching waited", "counter", st->cooldowns },
     { "showcast_signalling_relayed_total", "Signalling messages relayed", "counter", st->relayed },
     { "showcast_signalling_dropped_total", "Signalling messages dropped (no such call)",
       "counter", st->dropped },
@@ -946,6 +972,11 @@ sc_server_dispose (GObject *object)
   ScServer *self = SC_SERVER (object);
 
   g_clear_handle_id (&self->silence_check, g_source_remove);
+  if (self->lobby_wake)
+    {
+      g_source_destroy (self->lobby_wake);
+      g_clear_pointer (&self->lobby_wake, g_source_unref);
+    }
   if (self->inbox)
     {
       stop_shards (self);
@@ -1011,5 +1042,11 @@ sc_server_new (ScMatcher *matcher)
   ScServer *self = g_object_new (SC_TYPE_SERVER, NULL);
   self->lobby = sc_lobby_new (matcher, lobby_send, self);
   sc_lobby_set_close_func (self->lobby, lobby_close, self);
+  /* The lobby's clock is the monotonic clock, as a source's ready time is. */
+  self->lobby_wake = g_source_new (&lobby_wake_funcs, sizeof (GSource));
+  g_source_set_static_name (self->lobby_wake, "showcast lobby wake");
+  g_source_set_callback (self->lobby_wake, NULL, self, NULL);
+  g_source_attach (self->lobby_wake, NULL);
+  sc_lobby_set_wake_func (self->lobby, lobby_wake_at, self);
   return self;
 }

@@ -434,6 +434,13 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
         self->state_since_us = since;   /* the queue changed; the wait did not restart */
       g_clear_pointer (&self->quality, g_free);
     }
+  else if (g_str_equal (name, "cooldown"))
+    {
+      /* The call ended; matching waits for the server's skip limit. */
+      g_autofree char *text = g_strdup_printf (_("skipping fast: next match in %.1f s"),
+                                               json_object_get_int_member (f, "ms") / 1000.0);
+      set_state (self, text, FALSE);
+    }
   else if (g_str_equal (name, "matched"))
     {
       JsonObject *peer = json_object_get_object_member (f, "peer");

@@ -275,7 +275,10 @@ candidate_for (const char *call)
   return m;
 }
 
-/* next: a burst of 5, then one a second; over it an error, not a disconnect. */
+/* next: a burst of 5, then one a second. A next over the limit that ends a call is
+ * never refused (#22: a refusal left the pair half-ended): the partner hears "next" at
+ * once, and the skipper's return to matching waits ("cooldown") until the limit allows
+ * another skip. A next over the limit that ends nothing is refused, as any message. */
 static void
 test_rate_limit_next (Fixture *f, gconstpointer data)
 {
@@ -283,21 +286,81 @@ test_rate_limit_next (Fixture *f, gconstpointer data)
   pair_two (f, &a, &b);
   fake_clock_auto = FALSE;
   guint64 nexts_before = sc_lobby_get_stats (f->lobby)->nexts;
+  guint b_left = count_type (b, SC_MSG_PEER_LEFT, 0);
 
   for (int i = 0; i < 6; i++)
     {
       fake_send_simple (f->lobby, a, SC_MSG_NEXT);
       sc_matcher_flush (f->matcher);
     }
-  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 5);
-  g_assert_cmpstr (last_of (a, SC_MSG_ERROR)->code, ==, "rate-limited");
+  /* Six calls ended, each heard by the partner as a skip; no refusal. */
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 6);
+  g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, 0) - b_left, ==, 6);
+  g_assert_cmpint (last_of (b, SC_MSG_PEER_LEFT)->reason, ==, SC_LEAVE_NEXT);
+  g_assert_null (last_of (a, SC_MSG_ERROR));
   g_assert_false (a->gone);
+  /* The sixth: a cooldown of the second the bucket needs, out of the lobby meanwhile. */
+  g_assert_cmpint (((ScMessage *) g_ptr_array_index (a->inbox, a->inbox->len - 1))->type, ==,
+                   SC_MSG_COOLDOWN);
+  g_assert_cmpuint (last_of (a, SC_MSG_COOLDOWN)->ms, ==, 1000);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->cooldowns, ==, 1);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 0);
+  guint a_seen = a->inbox->len;
 
-  fake_now_us += G_USEC_PER_SEC;   /* one more a second later */
+  /* More nexts during the cooldown change nothing and are not refusals. */
+  fake_now_us += 300 * 1000;
   fake_send_simple (f->lobby, a, SC_MSG_NEXT);
-  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 6);
+  g_assert_cmpint (sc_lobby_wake (f->lobby), ==, fake_now_us + 700 * 1000);
+  g_assert_cmpuint (a->inbox->len, ==, a_seen);
+
+  /* When it ends the skipper is back in the lobby, and meets b again. */
+  fake_now_us += 700 * 1000;
+  g_assert_cmpint (sc_lobby_wake (f->lobby), ==, -1);
+  g_assert_cmpint (((ScMessage *) g_ptr_array_index (a->inbox, a_seen))->type, ==, SC_MSG_WAITING);
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpuint (sc_lobby_get_n_pairs (f->lobby), ==, 1);
+
+  /* From the lobby (ending no call), a next over the limit is refused. */
+  fake_send_simple (f->lobby, a, SC_MSG_NEXT);   /* the token that came back */
+  fake_send_simple (f->lobby, a, SC_MSG_NEXT);   /* from the lobby: nothing to end */
+  g_assert_cmpstr (last_of (a, SC_MSG_ERROR)->code, ==, "rate-limited");
+  fake_free (a);
+  fake_free (b);
+}
+
+/* A user who leaves during a cooldown stays out of the lobby; one whose session ends
+ * is forgotten by it. */
+static void
+test_cooldown_leave (Fixture *f, gconstpointer data)
+{
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  fake_clock_auto = FALSE;
+  for (int i = 0; i < 6; i++)
+    {
+      fake_send_simple (f->lobby, a, SC_MSG_NEXT);
+      sc_matcher_flush (f->matcher);
+    }
+  g_assert_nonnull (last_of (a, SC_MSG_COOLDOWN));
+  fake_send_simple (f->lobby, a, SC_MSG_LEAVE);
+  fake_now_us += 2 * G_USEC_PER_SEC;
+  guint a_seen = a->inbox->len;
+  g_assert_cmpint (sc_lobby_wake (f->lobby), ==, -1);
+  g_assert_cmpuint (a->inbox->len, ==, a_seen);   /* no "waiting": it left */
+
+  /* b skips into a cooldown too, then goes: nothing of it is left to wake. */
   fake_send_simple (f->lobby, a, SC_MSG_NEXT);
-  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 6);
+  sc_matcher_flush (f->matcher);
+  for (int i = 0; i < 6 && last_of (b, SC_MSG_COOLDOWN) == NULL; i++)
+    {
+      fake_send_simple (f->lobby, b, SC_MSG_NEXT);
+      sc_matcher_flush (f->matcher);
+    }
+  g_assert_nonnull (last_of (b, SC_MSG_COOLDOWN));
+  fake_disconnect (f->lobby, b);
+  fake_now_us += 2 * G_USEC_PER_SEC;
+  g_assert_cmpint (sc_lobby_wake (f->lobby), ==, -1);
+  g_assert_true (sc_lobby_check_invariants (f->lobby, NULL));
   fake_free (a);
   fake_free (b);
 }
@@ -937,6 +1000,7 @@ main (int argc, char **argv)
   ADD ("/lobby/relay", test_relay);
   ADD ("/lobby/no-instant-rematch", test_no_instant_rematch);
   ADD ("/lobby/rate-limit-next", test_rate_limit_next);
+  ADD ("/lobby/cooldown-leave", test_cooldown_leave);
   ADD ("/lobby/rate-limit-messages", test_rate_limit_messages);
   ADD ("/lobby/rate-limit-sign-in", test_rate_limit_sign_in);
   ADD ("/lobby/report-blocks", test_report_blocks);
