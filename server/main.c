@@ -47,6 +47,8 @@ main (int argc, char **argv)
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
   gint ban_after = 3, ban_time = 24 * 3600, grace = SC_SESSION_GRACE_S;
   gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST, threads = 0;
+  gint max_conns = -1, max_conns_per_address = SC_SERVER_MAX_CONNS_PER_ADDRESS;
+  gint http_timeout = SC_SERVER_HTTP_TIMEOUT_S, message_timeout = SC_SERVER_MESSAGE_TIMEOUT_S;
   gboolean check_invariants = FALSE, no_session_limits = FALSE;
   g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
   g_autofree char *turn_url = NULL, *turn_secret = NULL, *node_name = NULL, *redis_url = NULL;
@@ -92,6 +94,17 @@ main (int argc, char **argv)
     { "node-name", 0, 0, G_OPTION_ARG_STRING, &node_name,
       N_("This node's name in /metrics and among the nodes (default HOST:PORT it listens on)"),
       N_("NAME") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_conns,
+      N_("Hold at most N connections in all; more are refused (default: the open-file limit "
+         "less 64; 0: no cap)"), N_("N") },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_conns_per_address,
+      N_("Hold at most N connections from one IP address (default 64; 0: no cap)"), N_("N") },
+    { "http-timeout", 0, 0, G_OPTION_ARG_INT, &http_timeout,
+      N_("A connection that has not become a WebSocket after this many seconds is closed "
+         "(default 10)"), N_("SECONDS") },
+    { "message-timeout", 0, 0, G_OPTION_ARG_INT, &message_timeout,
+      N_("A WebSocket message not whole this many seconds after its first byte closes the "
+         "connection (default 10)"), N_("SECONDS") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
       N_("Spread the connections over N threads (default 1: the lobby's own; more for "
          "many cores)"), N_("N") },
@@ -245,12 +258,26 @@ main (int argc, char **argv)
     }
   if (threads > 0)
     sc_server_set_threads (server, (guint) threads);
+  guint64 file_limit = raise_file_limit ();
+  g_info ("open-file limit: %" G_GUINT64_FORMAT, file_limit);
+  if (max_conns < -1 || max_conns_per_address < 0 || http_timeout < 1 || http_timeout > 3600 ||
+      message_timeout < 1 || message_timeout > 3600)
+    {
+      g_printerr ("showcast-server: --max-connections and --max-connections-per-address take "
+                  "numbers from 0, --http-timeout and --message-timeout 1 to 3600 seconds\n");
+      return 2;
+    }
+  /* By default every connection the process can hold, less a reserve for Redis, logs
+   * and the listening sockets: past it accept(2) would fail for everyone. */
+  if (max_conns < 0)
+    max_conns = file_limit > 128 ? (gint) MIN (file_limit - 64, G_MAXINT) : 64;
+  sc_server_set_connection_limits (server, (guint) max_conns, (guint) max_conns_per_address);
+  sc_server_set_timeouts (server, (guint) http_timeout, (guint) message_timeout);
   if (!sc_server_listen (server, address, &error))
     {
       g_printerr ("showcast-server: cannot listen on %s: %s\n", address, error->message);
       return 1;
     }
-  g_info ("open-file limit: %" G_GUINT64_FORMAT, raise_file_limit ());
   sc_server_set_node_name (server, node_name);
   g_message ("node %s listening on %s (port %u, %s), WebSocket path %s", node_name, address,
              sc_server_get_port (server), tls_cert ? "TLS" : "no TLS", SC_SERVER_WS_PATH);

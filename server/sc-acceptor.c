@@ -6,6 +6,7 @@
 #include "sc-acceptor.h"
 
 #include <gio/gnetworking.h>
+#include <sys/socket.h>
 
 /* Accepts taken in one turn of the loop: a burst of reconnections is let in quickly
  * without starving the connections already open. */
@@ -22,7 +23,17 @@ struct _ScAcceptor
   GMainContext *context;
   GSource *watch;            /* readable listener; NULL while paused */
   GSource *pause;
+  ScConnLimits *limits;
+  gint64 deadline_us;
+  GQueue pending;            /* of Pending, oldest first: connections not upgraded yet */
 };
+
+/* A connection that must be upgraded by @deadline_us. Weak: it may be gone by then. */
+typedef struct
+{
+  GWeakRef socket;
+  gint64 deadline_us;
+} Pending;
 
 /* The accepted GSocket rides on the remote address that libsoup keeps for the
  * connection, and goes when that does. */
@@ -30,6 +41,58 @@ static GQuark
 socket_quark (void)
 {
   return g_quark_from_static_string ("sc-acceptor-socket");
+}
+
+static GQuark
+upgraded_quark (void)
+{
+  return g_quark_from_static_string ("sc-acceptor-upgraded");
+}
+
+void
+sc_acceptor_upgraded (SoupServerMessage *msg)
+{
+  GSocket *socket = sc_acceptor_socket_of (msg);
+  if (socket)
+    g_object_set_qdata (G_OBJECT (socket), upgraded_quark (), GINT_TO_POINTER (TRUE));
+}
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+  g_weak_ref_clear (&pending->socket);
+  g_free (pending);
+}
+
+void
+sc_acceptor_tick (ScAcceptor *self, gint64 now_us)
+{
+  Pending *pending;
+  while ((pending = g_queue_peek_head (&self->pending)) && pending->deadline_us <= now_us)
+    {
+      g_queue_pop_head (&self->pending);
+      g_autoptr(GSocket) socket = g_weak_ref_get (&pending->socket);
+      if (socket && !g_object_get_qdata (G_OBJECT (socket), upgraded_quark ()))
+        {
+          /* Not closed under libsoup's feet (it owns the descriptor): shut down, so
+           * that its next read or write fails and it lets the connection go. */
+          g_debug ("connection not upgraded within its deadline: shut down");
+          shutdown (g_socket_get_fd (socket), SHUT_RDWR);
+        }
+      pending_free (pending);
+    }
+}
+
+/* Over a cap: told so on plain HTTP (503, come back later), then closed. */
+static void
+refuse (ScAcceptor *self, GSocket *socket)
+{
+  static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\n"
+                             "Content-Length: 0\r\nConnection: close\r\n\r\n";
+  if (self->tls == NULL)
+    g_socket_send (socket, busy, sizeof busy - 1, NULL, NULL);
+  g_socket_close (socket, NULL);
 }
 
 GSocket *
@@ -57,6 +120,19 @@ hand_over (ScAcceptor *self, GSocket *socket)
       g_socket_close (socket, NULL);
       return;
     }
+  g_autofree char *address = G_IS_INET_SOCKET_ADDRESS (remote)
+    ? g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)))
+    : NULL;
+  if (!sc_conn_limits_admit (self->limits, socket, address))
+    {
+      g_debug ("connection from %s refused: at the cap", address ? address : "?");
+      refuse (self, socket);
+      return;
+    }
+  Pending *pending = g_new0 (Pending, 1);
+  g_weak_ref_init (&pending->socket, socket);
+  pending->deadline_us = g_get_monotonic_time () + self->deadline_us;
+  g_queue_push_tail (&self->pending, pending);
   g_object_set_qdata_full (G_OBJECT (remote), socket_quark (), g_object_ref (socket),
                            g_object_unref);
 
@@ -129,9 +205,12 @@ watch_listener (ScAcceptor *self)
 
 ScAcceptor *
 sc_acceptor_new (GSocket *listener, SoupServer *soup, GTlsCertificate *tls,
-                 GMainContext *context)
+                 GMainContext *context, ScConnLimits *limits, guint deadline_s)
 {
   ScAcceptor *self = g_new0 (ScAcceptor, 1);
+  self->limits = sc_conn_limits_ref (limits);
+  self->deadline_us = (gint64) deadline_s * G_USEC_PER_SEC;
+  g_queue_init (&self->pending);
   self->listener = g_object_ref (listener);
   self->soup = g_object_ref (soup);
   self->tls = tls ? g_object_ref (tls) : NULL;
@@ -162,6 +241,8 @@ sc_acceptor_free (ScAcceptor *self)
   g_object_unref (self->listener);
   g_object_unref (self->soup);
   g_clear_object (&self->tls);
+  g_queue_clear_full (&self->pending, pending_free);
+  sc_conn_limits_unref (self->limits);
   g_main_context_unref (self->context);
   g_free (self);
 }

@@ -949,6 +949,20 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
     }
 }
 
+void
+sc_lobby_receive_bad (ScLobby *self, ScLobbyUser *user, const char *code, const char *message)
+{
+  g_return_if_fail (SC_IS_LOBBY (self));
+  /* It counts against the session's limits like any message: a flood of them is
+   * refused, noted once a second, and closed after SC_LIMIT_ABUSE_REFUSALS in a row. */
+  if (self->session_limits && !sc_token_bucket_take (&user->messages, now_us (self)))
+    {
+      refuse (self, user, "messages");
+      return;
+    }
+  sc_lobby_send_error (self, user, code, message);
+}
+
 /* Does @msg end @user's own current call? Such a message is never refused by a limit:
  * the sender has hung up already, and a refusal would leave its partner in a call with
  * nobody (#22). Each can end one call, and calls come only as fast as matches. */

@@ -140,6 +140,12 @@ ScLobbyUser *sc_lobby_connect        (ScLobby          *self,
 void         sc_lobby_receive        (ScLobby          *self,
                                       ScLobbyUser      *user,
                                       const ScMessage  *msg);
+/* A message from @user that could not be decoded (@code, @message: the error it gets
+ * back). Counted against the session's message limit like any other. */
+void         sc_lobby_receive_bad    (ScLobby          *self,
+                                      ScLobbyUser      *user,
+                                      const char       *code,
+                                      const char       *message);
 /* The connection closed on purpose (a close frame): the session ends now. */
 void         sc_lobby_disconnect     (ScLobby          *self,
                                       ScLobbyUser      *user);

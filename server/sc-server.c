@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "sc-acceptor.h"
+#include "sc-conn-limits.h"
 #include "sc-mailbox.h"
 #include "sc-server.h"
 #include "sc-websocket.h"
@@ -59,6 +60,13 @@ struct _ScServer
   char *node_name;
   ScRedis *redis;            /* NULL: a node alone */
   guint port;
+  ScConnLimits *conn_limits; /* made by sc_server_listen */
+  guint max_conns;
+  guint max_conns_per_address;
+  guint http_timeout_s;
+  guint message_timeout_s;
+  gint closed_bad_messages;  /* atomic */
+  gint http_bodies_refused;  /* atomic */
 };
 
 G_DEFINE_FINAL_TYPE (ScServer, sc_server, G_TYPE_OBJECT)
@@ -94,6 +102,7 @@ typedef struct
   gint64 last_heard_us;
   gint64 next_ping_us;
   gboolean silenced;
+  guint bad_in_a_row;        /* undecodable messages since the last good one */
   /* The main thread's. */
   ScLobbyUser *user;
 } ServerConn;
@@ -241,7 +250,7 @@ main_receive (gpointer data)
       if (job->msg)
         sc_lobby_receive (self->lobby, conn->user, job->msg);
       else
-        sc_lobby_send_error (self->lobby, conn->user, job->code, job->text);
+        sc_lobby_receive_bad (self->lobby, conn->user, job->code, job->text);
     }
   job_free (job);
 }
@@ -332,7 +341,16 @@ on_ws_message (ScWebsocket *ws, gboolean text, const guint8 *data, gsize len,
       g_debug ("bad message: %s", error->message);
       job->code = g_strdup (sc_protocol_error_code (error));
       job->text = g_strdup (error->message);
+      /* Refused like any message over the rate (the lobby counts them against the
+       * session's limits), and a client that sends nothing decodable is sent away. */
+      if (++conn->bad_in_a_row >= SC_SERVER_MAX_BAD_MESSAGES)
+        {
+          g_atomic_int_inc (&conn->server->closed_bad_messages);
+          sc_websocket_close (ws, SC_WS_CLOSE_POLICY_VIOLATION, "nothing but undecodable messages");
+        }
     }
+  else
+    conn->bad_in_a_row = 0;
   sc_mailbox_post (conn->server->inbox, main_receive, job);
 }
 
@@ -390,6 +408,7 @@ shard_tick (gpointer data)
   gpointer key;
   g_autoptr(GPtrArray) silent = g_ptr_array_new ();
 
+  sc_acceptor_tick (shard->acceptor, now);
   g_hash_table_iter_init (&iter, shard->conns);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
@@ -465,6 +484,7 @@ websocket_upgraded (SoupServerMessage *msg, gpointer data)
   Shard *shard = data;
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
+  sc_acceptor_upgraded (msg);
   /* Plain TCP is read and written on the socket itself, TLS through its streams. */
   GSocket *socket = shard->server->tls ? NULL : sc_acceptor_socket_of (msg);
   ServerConn *conn = g_new0 (ServerConn, 1);
@@ -487,8 +507,9 @@ websocket_upgraded (SoupServerMessage *msg, gpointer data)
     }
 
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-  conn->ws = sc_websocket_new (stream, socket, shard->poller, WS_MAX_PAYLOAD, &ws_callbacks,
-                               conn);
+  conn->ws = sc_websocket_new (stream, socket, shard->poller, WS_MAX_PAYLOAD,
+                               (gint64) shard->server->message_timeout_s * G_USEC_PER_SEC,
+                               &ws_callbacks, conn);
   conn->last_heard_us = g_get_monotonic_time ();
   conn->next_ping_us = conn->last_heard_us + PING_INTERVAL_S * G_USEC_PER_SEC;
   g_hash_table_add (shard->conns, conn);
@@ -496,14 +517,90 @@ websocket_upgraded (SoupServerMessage *msg, gpointer data)
   sc_mailbox_post (shard->server->inbox, main_connect, job);
 }
 
+static void
+count_header (const char *name, const char *value, gpointer data)
+{
+  if (g_ascii_strcasecmp (name, "Sec-WebSocket-Key") == 0)
+    (*(guint *) data)++;
+}
+
 /* The WebSocket handshake is libsoup's: it answers 101, or 400 to a request that is
- * not one. No extensions are offered (each message is a few hundred bytes of JSON). */
+ * not one. Before it, what libsoup 3.2 lets through: a repeated Sec-WebSocket-Key
+ * (RFC 6455 4.2.1: exactly one) gets 400, and so does another version than 13, with
+ * the "Sec-WebSocket-Version: 13" header that says which one we speak (4.4). No
+ * extensions are offered (each message is a few hundred bytes of JSON). */
 static void
 websocket_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
               gpointer data)
 {
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  const char *version = soup_message_headers_get_one (request, "Sec-WebSocket-Version");
+  guint keys = 0;
+  soup_message_headers_foreach (request, count_header, &keys);
+  if (version && g_strcmp0 (version, "13") != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Sec-WebSocket-Version", "13");
+      return;
+    }
+  if (keys > 1)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      return;
+    }
   if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
     g_signal_connect (msg, "wrote-informational", G_CALLBACK (websocket_upgraded), data);
+}
+
+/* ---- HTTP request bodies: none wanted ------------------------------------------------- */
+
+/* No endpoint takes a body, but libsoup reads a request's body whole before any
+ * handler runs (a 256 MiB body: 524 MiB at peak). A request that announces more than
+ * SC_SERVER_MAX_REQUEST_BODY bytes, or a chunked one, is paused before its body is
+ * read; then the connection is taken from libsoup, told 413, and closed. */
+static gboolean
+refuse_body (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  if (stream)
+    {
+      static const char reply[] = "HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n"
+                                  "Connection: close\r\n\r\n";
+      GOutputStream *out = g_io_stream_get_output_stream (stream);
+      if (G_IS_POLLABLE_OUTPUT_STREAM (out))
+        g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out), reply,
+                                                    sizeof reply - 1, NULL, NULL);
+      g_io_stream_close (stream, NULL, NULL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_got_headers (SoupServerMessage *msg, gpointer data)
+{
+  Shard *shard = data;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (request);
+  if (encoding == SOUP_ENCODING_NONE ||
+      (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+       soup_message_headers_get_content_length (request) <= SC_SERVER_MAX_REQUEST_BODY))
+    return;
+  g_atomic_int_inc (&shard->server->http_bodies_refused);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  soup_server_message_pause (msg);
+  /* Not from inside libsoup's read: the connection is taken on the next turn. */
+  GSource *idle = g_idle_source_new ();
+  g_source_set_callback (idle, refuse_body, g_object_ref (msg), g_object_unref);
+  g_source_attach (idle, shard->context);
+  g_source_unref (idle);
+}
+
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), data);
 }
 
 /* ---- HTTP: read on a shard, answered by the lobby's thread ---------------------------- */
@@ -611,6 +708,9 @@ handle_metrics (ScServer *self, gpointer data)
 {
   Job *job = data;
   const ScLobbyStats *st = sc_lobby_get_stats (self->lobby);
+  ScConnLimitsStats conn_stats = { 0 };
+  if (self->conn_limits)
+    sc_conn_limits_get_stats (self->conn_limits, &conn_stats);
   GString *out = g_string_new (NULL);
   const struct { const char *name, *help, *type; guint64 value; } rows[] = {
     { "showcast_sessions", "Signed-in sessions, connected or in their grace period", "gauge",
@@ -622,6 +722,17 @@ handle_metrics (ScServer *self, gpointer data)
     { "showcast_pairs", "Active pairs", "gauge", sc_lobby_get_n_pairs (self->lobby) },
     { "showcast_connections", "Open WebSocket connections", "gauge",
       (guint64) g_atomic_int_get (&self->n_conns) },
+    { "showcast_tcp_connections", "TCP connections held, WebSocket or not yet", "gauge",
+      conn_stats.open },
+    { "showcast_connections_refused_total", "Connections refused at accept: the server "
+      "held --max-connections", "counter", conn_stats.refused_total },
+    { "showcast_connections_refused_address_total", "Connections refused at accept: their "
+      "address held --max-connections-per-address", "counter", conn_stats.refused_address },
+    { "showcast_closed_bad_messages_total", "WebSockets closed after "
+      G_STRINGIFY (SC_SERVER_MAX_BAD_MESSAGES) " undecodable messages in a row", "counter",
+      (guint64) g_atomic_int_get (&self->closed_bad_messages) },
+    { "showcast_http_bodies_refused_total", "HTTP requests refused (413) for a body",
+      "counter", (guint64) g_atomic_int_get (&self->http_bodies_refused) },
     { "showcast_sign_ins_total", "Sessions started", "counter", st->sessions_signed_in },
     { "showcast_matches_total", "Pairs made", "counter", st->matches },
     { "showcast_pairs_ended_total", "Pairs ended", "counter", st->pairs_ended },
@@ -750,6 +861,22 @@ sc_server_set_tls (ScServer *self, const char *cert_file, const char *key_file, 
 }
 
 void
+sc_server_set_connection_limits (ScServer *self, guint max_total, guint max_per_address)
+{
+  g_return_if_fail (self->shards->len == 0);
+  self->max_conns = max_total;
+  self->max_conns_per_address = max_per_address;
+}
+
+void
+sc_server_set_timeouts (ScServer *self, guint http_s, guint message_s)
+{
+  g_return_if_fail (self->shards->len == 0);
+  self->http_timeout_s = MAX (http_s, 1);
+  self->message_timeout_s = MAX (message_s, 1);
+}
+
+void
 sc_server_set_threads (ScServer *self, guint n)
 {
   g_return_if_fail (self->shards->len == 0);
@@ -822,11 +949,13 @@ shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_, GErro
    * they are made, and in the shard's thread. */
   g_main_context_push_thread_default (shard->context);
   shard->soup = soup_server_new ("server-header", "showcast-server/" PACKAGE_VERSION, NULL);
+  g_signal_connect (shard->soup, "request-started", G_CALLBACK (on_request_started), shard);
   soup_server_add_handler (shard->soup, "/healthz", healthz_cb, shard, NULL);
   soup_server_add_handler (shard->soup, SC_SERVER_TICKET_PATH, ticket_cb, shard, NULL);
   soup_server_add_handler (shard->soup, "/metrics", metrics_cb, shard, NULL);
   soup_server_add_handler (shard->soup, SC_SERVER_WS_PATH, websocket_cb, shard, NULL);
-  shard->acceptor = sc_acceptor_new (socket, shard->soup, self->tls, shard->context);
+  shard->acceptor = sc_acceptor_new (socket, shard->soup, self->tls, shard->context,
+                                     self->conn_limits, self->http_timeout_s);
   shard->tick = g_timeout_source_new_seconds (1);
   g_source_set_callback (shard->tick, shard_tick, shard, NULL);
   g_source_attach (shard->tick, shard->context);
@@ -861,6 +990,7 @@ sc_server_listen (ScServer *self, const char *address, GError **error)
     return FALSE;
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (sockaddr));
   g_socket_close (claim, NULL);
+  self->conn_limits = sc_conn_limits_new (self->max_conns, self->max_conns_per_address);
   for (guint i = 0; i < self->n_threads; i++)
     {
       g_autoptr(GSocket) socket = bound_socket (sockaddr, TRUE, error);
@@ -1015,6 +1145,7 @@ sc_server_finalize (GObject *object)
   ScServer *self = SC_SERVER (object);
   g_free (self->node_name);
   g_ptr_array_unref (self->shards);
+  g_clear_pointer (&self->conn_limits, sc_conn_limits_unref);
   G_OBJECT_CLASS (sc_server_parent_class)->finalize (object);
 }
 
@@ -1032,6 +1163,9 @@ sc_server_init (ScServer *self)
   self->shards = g_ptr_array_new_with_free_func (shard_free);
   self->n_threads = 1;
   self->silence_timeout_s = SILENCE_TIMEOUT_S;
+  self->max_conns_per_address = SC_SERVER_MAX_CONNS_PER_ADDRESS;
+  self->http_timeout_s = SC_SERVER_HTTP_TIMEOUT_S;
+  self->message_timeout_s = SC_SERVER_MESSAGE_TIMEOUT_S;
   self->inbox = sc_mailbox_new (NULL);
   self->silence_check = g_timeout_add_seconds (1, tick, self);
 }

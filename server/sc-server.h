@@ -29,6 +29,24 @@ gboolean  sc_server_set_tls          (ScServer    *self,
  * Default 1: the sockets on the main thread with the lobby. Each thread costs two file
  * descriptors (its listening socket and its main loop's wake-up) and about 20 KiB. */
 #define SC_SERVER_MAX_THREADS 512
+/* Bounds on what a connection may hold before and while it is a WebSocket (#22). */
+#define SC_SERVER_HTTP_TIMEOUT_S        10    /* accept to WebSocket upgrade */
+#define SC_SERVER_MESSAGE_TIMEOUT_S     10    /* a message's first byte to its last */
+#define SC_SERVER_MAX_CONNS_PER_ADDRESS 64
+#define SC_SERVER_MAX_REQUEST_BODY      1024  /* no endpoint takes a body */
+/* Undecodable messages in a row (bad JSON, binary frames, unknown types...) after which
+ * the connection is closed (1008). */
+#define SC_SERVER_MAX_BAD_MESSAGES      32
+/* Connections held, in all (0: no cap) and from one address (0: no cap). Before
+ * sc_server_listen(). */
+void      sc_server_set_connection_limits (ScServer *self,
+                                           guint     max_total,
+                                           guint     max_per_address);
+/* Seconds a TCP connection has to become a WebSocket, and a WebSocket message has to
+ * arrive whole once its first byte has. Before sc_server_listen(). */
+void      sc_server_set_timeouts     (ScServer    *self,
+                                      guint        http_s,
+                                      guint        message_s);
 void      sc_server_set_threads      (ScServer    *self,
                                       guint        n);
 gboolean  sc_server_listen           (ScServer    *self,

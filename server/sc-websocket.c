@@ -11,8 +11,11 @@
 
 /* After our close frame, how long the peer has to answer with its own. */
 #define CLOSE_WAIT_US (5 * G_USEC_PER_SEC)
-/* Bytes the peer has not taken: past this it reads nothing, and is dropped. */
-#define MAX_UNSENT (4 * 1024 * 1024)
+/* Bytes the peer has not taken: past this it reads nothing, and is dropped. Four offers
+ * of the largest size: a peer that reads at all never lags this far (the kernel's send
+ * buffer holds more before anything waits here). It was 4 MiB: 50 peers that never
+ * read held 490 MiB (#22). */
+#define MAX_UNSENT (256 * 1024)
 /* One read's worth; also what one socket may have read in one turn of the loop, so a
  * peer that floods cannot hold the thread (the rest is read on the next turn). */
 #define READ_SIZE (64 * 1024)
@@ -42,6 +45,8 @@ struct _ScWebsocket
   GByteArray *partial;       /* the start of a frame, read and waiting for the rest */
   GByteArray *unsent;        /* what the socket did not take yet */
   gint64 close_deadline;     /* our close frame is out: the peer answers by then */
+  gint64 message_timeout_us;
+  gint64 message_started_us; /* the first byte of a message not yet whole came; 0 */
   gushort close_received;    /* its code (SC_WS_CLOSE_NO_STATUS: none), or 0 */
   gboolean close_sent;
   gboolean failed;           /* the socket failed or the peer went (no close frame) */
@@ -351,6 +356,12 @@ read_frames (ScWebsocket *ws)
       ws->partial = g_byte_array_sized_new (len - used);
       g_byte_array_append (ws->partial, data + used, len - used);
     }
+  /* A message (a frame, or fragments) under way has message_timeout_us to finish: pings
+   * between fragments, or a frame dripped a byte at a time, do not hold it open. */
+  if (ws->partial == NULL && ws->reader.fragments == NULL)
+    ws->message_started_us = 0;
+  else if (ws->message_started_us == 0)
+    ws->message_started_us = g_get_monotonic_time ();
 }
 
 /* ---- The socket's watch ---------------------------------------------------------------- */
@@ -424,9 +435,11 @@ static GSourceFuncs ws_source_funcs = {
 
 ScWebsocket *
 sc_websocket_new (GIOStream *stream, GSocket *socket, ScPoller *poller, gsize max_payload,
-                  const ScWebsocketCallbacks *callbacks, gpointer user_data)
+                  gint64 message_timeout_us, const ScWebsocketCallbacks *callbacks,
+                  gpointer user_data)
 {
   ScWebsocket *ws = g_new0 (ScWebsocket, 1);
+  ws->message_timeout_us = message_timeout_us;
   ws->stream = g_object_ref (stream);
   ws->fd = socket ? g_socket_get_fd (socket) : -1;
   ws->callbacks = *callbacks;
@@ -522,6 +535,19 @@ sc_websocket_close (ScWebsocket *ws, gushort code, const char *reason)
 void
 sc_websocket_tick (ScWebsocket *ws, gint64 now)
 {
+  if (ws->message_started_us > 0 && now - ws->message_started_us >= ws->message_timeout_us &&
+      sc_websocket_is_open (ws))
+    {
+      g_debug ("WebSocket message not finished in %" G_GINT64_FORMAT " s: closed",
+               ws->message_timeout_us / G_USEC_PER_SEC);
+      sc_websocket_close (ws, SC_WS_CLOSE_POLICY_VIOLATION, "message not finished in time");
+      /* Nothing more is read: what came of that message does not count. */
+      ws->broke_protocol = TRUE;
+      sc_ws_reader_clear (&ws->reader);
+      g_clear_pointer (&ws->partial, g_byte_array_unref);
+      ws->message_started_us = 0;
+      poke (ws);
+    }
   if (ws->close_deadline > 0 && now >= ws->close_deadline && !ws->finished)
     poke (ws);
 }

@@ -47,11 +47,13 @@ typedef struct
  * TCP socket under it when @stream is that socket's own connection (plain TCP: read and
  * written directly, watched by @poller), or NULL (TLS: read and written through
  * @stream's pollable streams, watched by a GSource of its own). Messages over
- * @max_payload bytes close the connection (1009). */
+ * @max_payload bytes close the connection (1009), and so does a message not whole
+ * @message_timeout_us after its first byte came (1008; see sc_websocket_tick). */
 ScWebsocket *sc_websocket_new        (GIOStream                  *stream,
                                       GSocket                    *socket,
                                       ScPoller                   *poller,
                                       gsize                       max_payload,
+                                      gint64                      message_timeout_us,
                                       const ScWebsocketCallbacks *callbacks,
                                       gpointer                    user_data);
 /* Closes the socket at once if it is still open, without calling closed. */
@@ -72,7 +74,7 @@ void         sc_websocket_close      (ScWebsocket                *ws,
                                       gushort                     code,
                                       const char                 *reason);
 /* Call about once a second (@now: g_get_monotonic_time()): a close handshake the peer
- * left unanswered ends here. */
+ * left unanswered ends here, and a message that takes too long is refused. */
 void         sc_websocket_tick       (ScWebsocket                *ws,
                                       gint64                      now);
 

@@ -12,7 +12,10 @@ pick      the Redis pairing script alone: microseconds per match in Redis with 0
           and 10,000 users waiting (INFO commandstats), to show the cost does not grow
 
 Per-session limits are switched off where a few hundred clients stand in for thousands
-(--no-session-limits); sign-in limits too (one address). Figures are printed."""
+(--no-session-limits); sign-in limits and the per-address connection cap too (every
+client comes from one address: --sign-in-limit 0, --max-connections-per-address 0; what
+those limits do to users is tested in e2e-ws-hostile and test-lobby). Figures are
+printed."""
 import os
 import re
 import subprocess
@@ -25,7 +28,8 @@ from harness import BUILD, Server  # noqa: E402
 from redis_server import RedisServer, Resp, pick_script  # noqa: E402
 
 LOADGEN = os.path.join(BUILD, "loadgen", "showcast-loadgen")
-BENCH = ["--allow-guests", "--sign-in-limit", "0", "--no-session-limits"]
+BENCH = ["--allow-guests", "--sign-in-limit", "0", "--no-session-limits",
+         "--max-connections-per-address", "0"]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
