@@ -30,6 +30,14 @@ class Failure(Exception):
     pass
 
 
+def slowdown():
+    """How much slower the programs run here than in a plain build: waits for what the
+    server or a client does in its own time are multiplied by it (AddressSanitizer and
+    UndefinedBehaviorSanitizer: about three times; meson passes b_sanitize as
+    SHOWCAST_SANITIZE)."""
+    return 3 if "address" in os.environ.get("SHOWCAST_SANITIZE", "") else 1
+
+
 def drop_udp(percent):
     """Drops PERCENT % of the UDP packets arriving in this namespace (nftables, input
     hook: the sender is not told, as on a real network). Signalling is TCP, untouched.

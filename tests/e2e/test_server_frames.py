@@ -13,8 +13,8 @@ import socket
 import struct
 import urllib.error
 import urllib.request
-from ws_frames import (BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT, RawWebSocket, frame,
-                       read_frame)
+from ws_frames import (BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT, RawWebSocket,
+                       expect_close, frame, read_frame)
 from harness import Failure, Scene, leak_check_env, run
 
 PORT = 18082
@@ -27,35 +27,6 @@ def connect():
     if hello.get("type") != "hello":
         raise Failure(f"no hello: {hello}")
     return ws
-
-
-def expect_close(ws, code, what):
-    """The server's close frame with CODE, then the end of the socket. The server may
-    close with our bytes unread, so a reset after its close frame counts as the end."""
-    try:
-        while True:
-            opcode, payload = read_frame(ws.sock)
-            if opcode == CLOSE:
-                got = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
-                if got != code:
-                    raise Failure(f"{what}: closed with {got}, expected {code}")
-                break
-            if opcode not in (TEXT, PING):
-                raise Failure(f"{what}: frame {opcode} before the close")
-    except Failure as e:
-        if "closed the connection" in str(e):
-            raise Failure(f"{what}: socket closed without a close frame") from e
-        raise
-    except ConnectionResetError:
-        raise Failure(f"{what}: reset before a close frame")
-    try:
-        rest = ws.sock.recv(1)
-    except ConnectionResetError:
-        rest = b""
-    except socket.timeout:
-        raise Failure(f"{what}: the server kept the socket open after its close frame")
-    if rest:
-        raise Failure(f"{what}: more after the close frame: {rest!r}")
 
 
 def test():

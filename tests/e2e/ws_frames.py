@@ -61,8 +61,16 @@ class RawWebSocket:
     """Just enough of RFC 6455 to send hostile frames: Python's standard library has
     no WebSocket client, and the server must be hit with bytes no good client sends."""
 
-    def __init__(self, host, port, path="/ws", headers=""):
-        self.sock = socket.create_connection((host, port), timeout=5)
+    def __init__(self, host, port, path="/ws", headers="", source=None, rcvbuf=None):
+        """SOURCE: the local address to connect from (another 127.x address is another
+        client to the server's per-address cap); RCVBUF: a receive buffer this small."""
+        self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        self.sock.settimeout(5)
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        if source:
+            self.sock.bind((source, 0))
+        self.sock.connect((host, port))
         key = base64.b64encode(os.urandom(16)).decode()
         authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\n"
@@ -101,3 +109,32 @@ class RawWebSocket:
     def close(self, code=1000):
         self.send(struct.pack("!H", code), opcode=CLOSE)
         self.sock.close()
+
+
+def expect_close(ws, code, what):
+    """The server's close frame with CODE, then the end of the socket. The server may
+    close with our bytes unread, so a reset after its close frame counts as the end."""
+    try:
+        while True:
+            opcode, payload = read_frame(ws.sock)
+            if opcode == CLOSE:
+                got = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+                if got != code:
+                    raise Failure(f"{what}: closed with {got}, expected {code}")
+                break
+            if opcode not in (TEXT, PING):
+                raise Failure(f"{what}: frame {opcode} before the close")
+    except Failure as e:
+        if "closed the connection" in str(e):
+            raise Failure(f"{what}: socket closed without a close frame") from e
+        raise
+    except ConnectionResetError:
+        raise Failure(f"{what}: reset before a close frame")
+    try:
+        rest = ws.sock.recv(1)
+    except ConnectionResetError:
+        rest = b""
+    except socket.timeout:
+        raise Failure(f"{what}: the server kept the socket open after its close frame")
+    if rest:
+        raise Failure(f"{what}: more after the close frame: {rest!r}")
