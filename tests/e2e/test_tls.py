@@ -7,9 +7,11 @@ import os
 import ssl
 import subprocess
 import tempfile
+import time
+import urllib.error
 import urllib.request
 
-from harness import Failure, Scene, leak_check_env, run
+from harness import Failure, Scene, leak_check_env, run, slowdown
 
 
 def make_certificates(folder):
@@ -37,29 +39,43 @@ def test():
         server = scene.server(port=18443, extra=["--tls-cert", os.path.join(folder, "server.pem"),
                                                  "--tls-key", os.path.join(folder, "server.key")],
                               scheme="wss", env=leak_check_env())   # checked when it stops
+        # Every wait scales with the build's slowdown: under the sanitizers, beside other
+        # work, the server's first TLS handshake (its key, glib-networking's start) took
+        # more than 5 s once.
+        slow = slowdown()
         context = ssl.create_default_context(cafile=ca)
-        with urllib.request.urlopen("https://127.0.0.1:18443/healthz", context=context, timeout=5) as r:
-            if r.status != 200:
-                raise Failure("https healthz not 200")
+        deadline = time.monotonic() + 20 * slow
+        while True:
+            try:
+                with urllib.request.urlopen("https://127.0.0.1:18443/healthz", context=context,
+                                            timeout=5 * slow) as r:
+                    if r.status != 200:
+                        raise Failure("https healthz not 200")
+                    break
+            except (urllib.error.URLError, OSError) as e:
+                # Not listening yet, or not answering yet: the server is still starting.
+                if time.monotonic() > deadline:
+                    raise Failure(f"https healthz: {e}")
+                time.sleep(0.2)
 
         alice = scene.client(server, "alice", extra=["--ca-file", ca])
         bob = scene.client(server, "bob", extra=["--ca-file", ca])
-        alice.expect("signed-in", timeout=10)
-        bob.expect("matched", timeout=10)
-        alice.expect("first-frame", timeout=15)
+        alice.expect("signed-in", timeout=10 * slow)
+        bob.expect("matched", timeout=10 * slow)
+        alice.expect("first-frame", timeout=15 * slow)
 
         # No --ca-file: the system's authorities do not know this one. Refused, clearly.
         stranger = scene.client(server, "stranger")
-        err = stranger.expect("error", timeout=10)
+        err = stranger.expect("error", timeout=10 * slow)
         if err["code"] != "tls-failed" or "--ca-file" not in err["message"]:
             raise Failure(f"an untrusted certificate gave {err}")
-        code = stranger.wait_exit(10)
+        code = stranger.wait_exit(10 * slow)
         if code != 1:
             raise Failure(f"a refused TLS connection exited with {code}, not 1")
 
         # Trusting another authority does not help either.
         other = scene.client(server, "other", extra=["--ca-file", os.path.join(folder, "other.pem")])
-        if other.expect("error", timeout=10)["code"] != "tls-failed":
+        if other.expect("error", timeout=10 * slow)["code"] != "tls-failed":
             raise Failure("a certificate from an untrusted authority was accepted")
 
 
