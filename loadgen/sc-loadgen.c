@@ -21,6 +21,17 @@ typedef enum { VC_OFF, VC_CONNECTING, VC_SIGNING_IN, VC_IDLE, VC_WAITING, VC_PAI
 
 typedef struct _Loadgen Loadgen;
 
+/* What a client said and heard last, kept without formatting (the CPU per message is
+ * the load generator's budget), printed for the clients a violation names. */
+#define HISTORY 24
+typedef struct
+{
+  gint64 t_us;
+  gint8 dir;              /* '>' sent, '<' received, 'x' dropped, 'q' quit, 'r' resumed */
+  gint8 type;             /* ScMessageType, or -1 */
+  char call[20];
+} HistoryEntry;
+
 typedef struct
 {
   Loadgen *lg;
@@ -43,6 +54,8 @@ typedef struct
   gint64 lobby_since_us;
   gint64 last_next_us;
   guint timer;
+  HistoryEntry history[HISTORY];
+  guint history_at;       /* entries written, ever */
 } Vc;
 
 struct _Loadgen
@@ -61,6 +74,31 @@ struct _Loadgen
   guint ramp_source;
 };
 
+static void
+vc_note (Vc *vc, char dir, gint type, const char *call)
+{
+  HistoryEntry *e = &vc->history[vc->history_at++ % HISTORY];
+  e->t_us = g_get_monotonic_time ();
+  e->dir = dir;
+  e->type = (gint8) type;
+  g_strlcpy (e->call, call ? call : "", sizeof e->call);
+}
+
+static void
+vc_print_history (Vc *vc, gint64 start_us, GString *out)
+{
+  g_string_append_printf (out, "  client %u's last messages (ms since start; view now: %s):\n",
+                          vc->index, vc->call ? vc->call : "-");
+  guint first = vc->history_at > HISTORY ? vc->history_at - HISTORY : 0;
+  for (guint i = first; i < vc->history_at; i++)
+    {
+      HistoryEntry *e = &vc->history[i % HISTORY];
+      g_string_append_printf (out, "    %8.1f %c %s %s\n", (e->t_us - start_us) / 1000.0, e->dir,
+                              e->type >= 0 ? sc_message_type_to_string (e->type) : "",
+                              e->call);
+    }
+}
+
 static void vc_connect (Vc *vc, const char *ticket);
 static void vc_reconnect (Vc *vc);
 static void vc_schedule_action (Vc *vc);
@@ -71,6 +109,7 @@ vc_send (Vc *vc, const ScMessage *msg)
   if (vc->ws == NULL || soup_websocket_connection_get_state (vc->ws) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
   g_autofree char *text = sc_message_encode (msg);
+  vc_note (vc, '>', msg->type, msg->call);
   /* GLib formats a debug line before deciding to drop it: only with -v. */
   if (!vc->lg->opt->quiet && msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER &&
       msg->type != SC_MSG_CANDIDATE)
@@ -272,6 +311,7 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
       return;
     }
 
+  vc_note (vc, '<', msg->type, msg->call);
   if (!lg->opt->quiet && msg->type != SC_MSG_OFFER && msg->type != SC_MSG_ANSWER &&
       msg->type != SC_MSG_CANDIDATE)
     g_debug ("client %u (view %s) <- %.*s", vc->index, vc->call ? vc->call : "-", (int) MIN (len, 160), text);
@@ -477,6 +517,7 @@ vc_drop (Vc *vc, guint back_in_ms)
       g_clear_object (&vc->ws);
     }
   vc->state = VC_OFF;
+  vc_note (vc, 'x', -1, vc->call);
   g_debug ("client %u drops its connection, back in %u ms", vc->index, back_in_ms);
   vc->lg->res->drops++;
   vc_set_timer (vc, back_in_ms, reconnect_cb);
@@ -676,6 +717,24 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
           g_clear_handle_id (&lg.vcs[i].timer, g_source_remove);
       run_for (&lg, SETTLE_S * 1000);
       res->violations = sc_call_ledger_check (lg.ledger, still_there, &lg, report);
+      /* What the clients a violation names said and heard last. */
+      if (res->violations > 0)
+        {
+          g_autoptr(GHashTable) named = g_hash_table_new (NULL, NULL);
+          g_autoptr(GRegex) client_re = g_regex_new ("client (\\d+)", 0, 0, NULL);
+          g_autoptr(GMatchInfo) match = NULL;
+          g_autofree char *text = g_strdup (report->str);
+          g_regex_match (client_re, text, 0, &match);
+          while (g_match_info_matches (match))
+            {
+              g_autofree char *n = g_match_info_fetch (match, 1);
+              guint index = (guint) g_ascii_strtoull (n, NULL, 10);
+              if (index >= opt->first_client && index < opt->first_client + opt->clients &&
+                  g_hash_table_add (named, GUINT_TO_POINTER (index + 1)))
+                vc_print_history (&lg.vcs[index - opt->first_client], start, report);
+              g_match_info_next (match, NULL);
+            }
+        }
     }
   for (guint i = 0; i < opt->clients; i++)
     if (lg.vcs[i].ws && lg.vcs[i].state >= VC_IDLE)

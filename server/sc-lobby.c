@@ -978,6 +978,7 @@ ends_own_call (ScLobbyUser *user, const ScMessage *msg)
     case SC_MSG_LEAVE:
       return TRUE;
     case SC_MSG_CALL_FAILED:
+    case SC_MSG_REPORT:
       return g_strcmp0 (msg->call, user->pair->call) == 0;
     default:
       return FALSE;

@@ -59,7 +59,7 @@ def main():
                       f"{p99.group(1) + ' ms' if p99 else '?'}; {time.monotonic() - started:.0f} s",
                       flush=True)
                 if not ok:
-                    print("\n".join(text.splitlines()[-40:]), flush=True)
+                    print("\n".join(text.splitlines()[-150:]), flush=True)
     finally:
         for p in busy:
             p.kill()
