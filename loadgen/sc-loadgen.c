@@ -16,6 +16,8 @@
 #define SETTLE_S 16        /* after a chaos run: the longest absence (13 s) and a grace */
 #define NEXT_GAP_US (1100 * 1000)   /* chaos clients keep under the server's next limit */
 #define CLIENTS_PER_SESSION 32
+/* The call a leave's probe names (see vc_leave): never a real call id. */
+#define LEAVE_PROBE "leave-probe"
 
 typedef enum { VC_OFF, VC_CONNECTING, VC_SIGNING_IN, VC_IDLE, VC_WAITING, VC_PAIRED } VcState;
 
@@ -47,6 +49,7 @@ typedef struct
   gboolean resuming;      /* this connection follows a drop */
   gboolean resync;        /* resumed without our call: it ended while away */
   gboolean left;          /* sent leave, and no next since: a "waiting" now predates it */
+  gboolean leave_in_flight;   /* sent leave; the server has not said it handled it yet */
   char *call;
   char *peer;
   char *last_peer;
@@ -178,6 +181,31 @@ vc_next (Vc *vc)
   vc->lg->res->nexts++;
 }
 
+/* Leaves the lobby (and our call, if any), and learns when the server has done so.
+ *
+ * Why the probe: the server tells a leaver nothing, so a "matched" that crossed our
+ * leave looks the same as one that follows our next next: on a busy machine a match
+ * made just before the leave arrived more than 300 ms later, after that next, and was
+ * taken for a live call that the leave had ended (#22: "matched while still in another
+ * call", and its partner "told it ended, though nobody ended it"). The server handles a
+ * client's messages in order and answers in order: a report of a call we are not in is
+ * answered "not-in-call" naming it, right after the leave has been handled. Until then
+ * every "matched" and "waiting" predates the leave. */
+static void
+vc_leave (Vc *vc)
+{
+  vc_end_call (vc);
+  g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
+  vc_send (vc, leave);
+  g_autoptr(ScMessage) probe = sc_message_new (SC_MSG_REPORT);
+  probe->call = g_strdup (LEAVE_PROBE);
+  probe->report_reason = g_strdup ("");
+  vc_send (vc, probe);
+  vc->state = VC_IDLE;
+  vc->left = TRUE;
+  vc->leave_in_flight = TRUE;
+}
+
 static gboolean
 hold_done (gpointer data)
 {
@@ -228,6 +256,7 @@ handle_signed_in (Vc *vc, const ScMessage *msg)
       vc->lobby_since_us = g_get_monotonic_time ();
     }
   vc->resuming = FALSE;
+  vc->leave_in_flight = FALSE;   /* a new connection: what it says postdates everything */
   if (msg->resumed && msg->call)
     {
       /* The session is in a call, and its "matched" follows: again, or for the first
@@ -283,9 +312,10 @@ handle_matched (Vc *vc, const ScMessage *msg)
   vc->call = g_strdup (msg->call);
   vc->peer = g_strdup (msg->peer_id);
   vc->offerer = msg->role == SC_ROLE_OFFERER;
-  if (vc->state == VC_IDLE)
+  if (vc->state == VC_IDLE || vc->leave_in_flight)
     {
-      /* Matched just before our leave reached the server: the leave ends this call. */
+      /* Matched just before our leave reached the server (whatever we did since): the
+       * leave ends this call. */
       vc_end_call (vc);
       return;
     }
@@ -344,7 +374,7 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
       /* Sent before our leave reached the server (the partner had ended our call, and
        * the server had put us back in the lobby): we stay out. Taking it for a wait
        * made the match that may follow look live, though our leave ended it. */
-      if (vc->left)
+      if (vc->left || vc->leave_in_flight)
         break;
       vc->state = VC_WAITING;
       if (vc->lobby_since_us == 0)
@@ -381,6 +411,11 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
         }
       break;
     case SC_MSG_ERROR:
+      if (g_strcmp0 (msg->code, "not-in-call") == 0 && g_strcmp0 (msg->call, LEAVE_PROBE) == 0)
+        {
+          vc->leave_in_flight = FALSE;   /* the leave is handled: what follows postdates it */
+          break;
+        }
       lg->res->errors++;
       if (g_strcmp0 (msg->code, "not-in-call") == 0)
         sc_call_ledger_report_failed (lg->ledger, vc->index, msg->call);
@@ -586,11 +621,7 @@ chaos_action (gpointer data)
     }
   else if (roll < 12)
     {
-      vc_end_call (vc);
-      g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
-      vc_send (vc, leave);
-      vc->state = VC_IDLE;
-      vc->left = TRUE;
+      vc_leave (vc);
       lg->res->leaves++;
     }
   else if (vc->state == VC_PAIRED && roll < 16)
