@@ -49,7 +49,7 @@ typedef struct
   gboolean resuming;      /* this connection follows a drop */
   gboolean resync;        /* resumed without our call: it ended while away */
   gboolean left;          /* sent leave, and no next since: a "waiting" now predates it */
-  gboolean leave_in_flight;   /* sent leave; the server has not said it handled it yet */
+  guint leaves_in_flight; /* leaves sent that the server has not said it handled yet */
   char *call;
   char *peer;
   char *last_peer;
@@ -59,6 +59,7 @@ typedef struct
   guint timer;
   HistoryEntry history[HISTORY];
   guint history_at;       /* entries written, ever */
+  GString *snapshot;      /* the history when it first looked busy in two calls */
 } Vc;
 
 struct _Loadgen
@@ -73,6 +74,7 @@ struct _Loadgen
   GMainLoop *loop;
   gboolean measuring;
   gboolean stopping;      /* no new actions */
+  gint64 start_us;
   guint next_to_open;
   guint ramp_source;
 };
@@ -100,6 +102,16 @@ vc_print_history (Vc *vc, gint64 start_us, GString *out)
                               e->type >= 0 ? sc_message_type_to_string (e->type) : "",
                               e->call);
     }
+}
+
+/* The client is about to be judged in two calls at once: what led there, kept. */
+static void
+vc_snapshot (Vc *vc)
+{
+  if (vc->snapshot)
+    return;
+  vc->snapshot = g_string_new (NULL);
+  vc_print_history (vc, vc->lg->start_us, vc->snapshot);
 }
 
 static void vc_connect (Vc *vc, const char *ticket);
@@ -203,7 +215,7 @@ vc_leave (Vc *vc)
   vc_send (vc, probe);
   vc->state = VC_IDLE;
   vc->left = TRUE;
-  vc->leave_in_flight = TRUE;
+  vc->leaves_in_flight++;
 }
 
 static gboolean
@@ -256,7 +268,7 @@ handle_signed_in (Vc *vc, const ScMessage *msg)
       vc->lobby_since_us = g_get_monotonic_time ();
     }
   vc->resuming = FALSE;
-  vc->leave_in_flight = FALSE;   /* a new connection: what it says postdates everything */
+  vc->leaves_in_flight = 0;   /* a new connection: what it says postdates everything */
   if (msg->resumed && msg->call)
     {
       /* The session is in a call, and its "matched" follows: again, or for the first
@@ -293,6 +305,8 @@ handle_matched (Vc *vc, const ScMessage *msg)
   if (vc->resync && vc->call)
     vc_told_call_ended (vc, vc->call);   /* resumed into this call: the old one ended */
   vc->resync = FALSE;
+  if (vc->call)
+    vc_snapshot (vc);
   sc_call_ledger_matched (lg->ledger, msg->call, vc->index, vc->session, vc->id, msg->peer_id,
                           vc->call != NULL);
   if (lg->measuring)
@@ -312,7 +326,7 @@ handle_matched (Vc *vc, const ScMessage *msg)
   vc->call = g_strdup (msg->call);
   vc->peer = g_strdup (msg->peer_id);
   vc->offerer = msg->role == SC_ROLE_OFFERER;
-  if (vc->state == VC_IDLE || vc->leave_in_flight)
+  if (vc->state == VC_IDLE || vc->leaves_in_flight > 0)
     {
       /* Matched just before our leave reached the server (whatever we did since): the
        * leave ends this call. */
@@ -368,13 +382,16 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
       if (vc->resync && vc->call)
         vc_told_call_ended (vc, vc->call);
       else if (vc->call)
-        sc_call_ledger_matched (lg->ledger, vc->call, vc->index, vc->session, vc->id, "?",
-                                TRUE);   /* back in the lobby without being told */
+        {
+          vc_snapshot (vc);
+          sc_call_ledger_matched (lg->ledger, vc->call, vc->index, vc->session, vc->id, "?",
+                                  TRUE);   /* back in the lobby without being told */
+        }
       vc->resync = FALSE;
       /* Sent before our leave reached the server (the partner had ended our call, and
        * the server had put us back in the lobby): we stay out. Taking it for a wait
        * made the match that may follow look live, though our leave ended it. */
-      if (vc->left || vc->leave_in_flight)
+      if (vc->left || vc->leaves_in_flight > 0)
         break;
       vc->state = VC_WAITING;
       if (vc->lobby_since_us == 0)
@@ -413,7 +430,9 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
     case SC_MSG_ERROR:
       if (g_strcmp0 (msg->code, "not-in-call") == 0 && g_strcmp0 (msg->call, LEAVE_PROBE) == 0)
         {
-          vc->leave_in_flight = FALSE;   /* the leave is handled: what follows postdates it */
+          /* That leave is handled: what follows postdates it (unless another is out). */
+          if (vc->leaves_in_flight > 0)
+            vc->leaves_in_flight--;
           break;
         }
       lg->res->errors++;
@@ -731,7 +750,7 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
     }
 
   lg.measuring = TRUE;
-  gint64 start = g_get_monotonic_time ();
+  gint64 start = lg.start_us = g_get_monotonic_time ();
   lg.ramp_source = g_timeout_add (10, ramp_cb, &lg);
   ramp_cb (&lg);
   run_for (&lg, opt->duration_s * 1000);
@@ -762,7 +781,13 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
               guint index = (guint) g_ascii_strtoull (n, NULL, 10);
               if (index >= opt->first_client && index < opt->first_client + opt->clients &&
                   g_hash_table_add (named, GUINT_TO_POINTER (index + 1)))
-                vc_print_history (&lg.vcs[index - opt->first_client], start, report);
+                {
+                  Vc *named_vc = &lg.vcs[index - opt->first_client];
+                  if (named_vc->snapshot)
+                    g_string_append_printf (report, "  client %u when it first looked in two "
+                                            "calls:\n%s", index, named_vc->snapshot->str);
+                  vc_print_history (named_vc, start, report);
+                }
               g_match_info_next (match, NULL);
             }
         }
@@ -806,6 +831,8 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
       g_free (vc->call);
       g_free (vc->peer);
       g_free (vc->last_peer);
+      if (vc->snapshot)
+        g_string_free (vc->snapshot, TRUE);
     }
   g_free (lg.vcs);
   g_main_loop_unref (lg.loop);
