@@ -228,7 +228,10 @@ class Client:
     """A headless showcast client; events arrive on a queue read by a thread."""
 
     def __init__(self, server, name, video=SMALL_VIDEO, audio="test", extra=(), home=None,
-                 env=None):
+                 env=None, prefix=(), ice_address="127.0.0.1"):
+        """PREFIX: a command that runs the client elsewhere (a lab's namespace:
+        netlab.py); ICE_ADDRESS: the one local address it offers (None: libnice's own
+        choice, as off loopback)."""
         self.name = name
         # Each client has a data directory of its own, so a key of its own (its id).
         self.home = home or tempfile.mkdtemp(prefix="showcast-home-")
@@ -236,10 +239,10 @@ class Client:
         self.seen = []          # every event, in order
         self.stderr_path = f"/tmp/showcast-client-{os.getpid()}-{name}.log"
         self.stderr = open(self.stderr_path, "w")
-        args = [CLIENT_BIN, "--headless", "--server", server.url, "--name", name,
+        args = [*prefix, CLIENT_BIN, "--headless", "--server", server.url, "--name", name,
                 "--video-source", video, "--audio-source", audio,
                 "--video-sink", "none", "--audio-sink", "none",
-                "--ice-address", "127.0.0.1", "-v", *extra]
+                *(["--ice-address", ice_address] if ice_address else []), "-v", *extra]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr, text=True, encoding="utf-8",
                                      env={**os.environ, "XDG_DATA_HOME": self.home,

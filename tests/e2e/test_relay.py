@@ -6,51 +6,17 @@ coturn's log shows both allocations made with the server's credentials. A client
 a wrong secret's credentials cannot allocate at all."""
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 
+from coturn import Coturn
 from harness import Failure, Scene, run
 
 SECRET = "relay-test-" + os.urandom(6).hex()
 
 
-class Coturn:
-    def __init__(self, port=3478):
-        self.dir = tempfile.mkdtemp(prefix="showcast-coturn-")
-        self.log_path = os.path.join(self.dir, "turn.log")
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            ["turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
-             f"--listening-port={port}", "--min-port=49152", "--max-port=49252",
-             "--use-auth-secret", f"--static-auth-secret={SECRET}", "--realm=showcast.test",
-             "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls", "--verbose",
-             "--log-file=stdout", "--simple-log", f"--pidfile={self.dir}/turn.pid",
-             f"--userdb={self.dir}/turndb", "--no-software-attribute"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        time.sleep(0.5)
-        if self.proc.poll() is not None:
-            raise Failure(f"coturn exited: {self.text()}")
-
-    def text(self):
-        self.log.flush()
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=5)
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 def test():
-    if shutil.which("turnserver") is None:
-        raise Failure("turnserver (coturn) is not installed")
     with Scene() as scene:
-        turn = Coturn()
+        turn = Coturn(SECRET)
         scene.procs.append(turn)
         server = scene.server(extra=["--turn-url", "turn:127.0.0.1:3478?transport=udp",
                                      "--turn-secret", SECRET])
