@@ -903,6 +903,7 @@ on_negotiation_needed (GstElement *webrtc, gpointer data)
 static void
 on_ice_candidate (GstElement *webrtc, guint mline, const char *candidate, gpointer data)
 {
+  g_debug ("local candidate %u: %s", mline, candidate);
   CallEvent *ev = event_new (data, EV_LOCAL_CANDIDATE);
   ev->a = mline;
   ev->text = g_strdup (candidate);
@@ -2011,6 +2012,7 @@ sc_call_add_remote_candidate (ScCall *self, guint mline, const char *candidate)
         candidate_entry_free (entry);
       return;
     }
+  g_debug ("remote candidate %u: %s", mline, candidate);
   g_signal_emit_by_name (self->webrtc, "add-ice-candidate", mline, candidate);
 }
 
