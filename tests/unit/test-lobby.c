@@ -275,6 +275,18 @@ candidate_for (const char *call)
   return m;
 }
 
+/* @skipper, paired with the one other user, skips (and is rematched) @n times in a row
+ * at one instant. */
+static void
+skip_at_once (Fixture *f, FakeConn *skipper, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      fake_send_simple (f->lobby, skipper, SC_MSG_NEXT);
+      sc_matcher_flush (f->matcher);
+    }
+}
+
 /* next: a burst of 5, then one a second. A next over the limit that ends a call is
  * never refused (#22: a refusal left the pair half-ended): the partner hears "next" at
  * once, and the skipper's return to matching waits ("cooldown") until the limit allows
@@ -288,11 +300,7 @@ test_rate_limit_next (Fixture *f, gconstpointer data)
   guint64 nexts_before = sc_lobby_get_stats (f->lobby)->nexts;
   guint b_left = count_type (b, SC_MSG_PEER_LEFT, 0);
 
-  for (int i = 0; i < 6; i++)
-    {
-      fake_send_simple (f->lobby, a, SC_MSG_NEXT);
-      sc_matcher_flush (f->matcher);
-    }
+  skip_at_once (f, a, 6);
   /* Six calls ended, each heard by the partner as a skip; no refusal. */
   g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->nexts - nexts_before, ==, 6);
   g_assert_cmpuint (count_type (b, SC_MSG_PEER_LEFT, 0) - b_left, ==, 6);
@@ -336,11 +344,7 @@ test_cooldown_leave (Fixture *f, gconstpointer data)
   FakeConn *a, *b;
   pair_two (f, &a, &b);
   fake_clock_auto = FALSE;
-  for (int i = 0; i < 6; i++)
-    {
-      fake_send_simple (f->lobby, a, SC_MSG_NEXT);
-      sc_matcher_flush (f->matcher);
-    }
+  skip_at_once (f, a, 6);
   g_assert_nonnull (last_of (a, SC_MSG_COOLDOWN));
   fake_send_simple (f->lobby, a, SC_MSG_LEAVE);
   fake_now_us += 2 * G_USEC_PER_SEC;
@@ -351,11 +355,7 @@ test_cooldown_leave (Fixture *f, gconstpointer data)
   /* b skips into a cooldown too, then goes: nothing of it is left to wake. */
   fake_send_simple (f->lobby, a, SC_MSG_NEXT);
   sc_matcher_flush (f->matcher);
-  for (int i = 0; i < 6 && last_of (b, SC_MSG_COOLDOWN) == NULL; i++)
-    {
-      fake_send_simple (f->lobby, b, SC_MSG_NEXT);
-      sc_matcher_flush (f->matcher);
-    }
+  skip_at_once (f, b, 6);
   g_assert_nonnull (last_of (b, SC_MSG_COOLDOWN));
   fake_disconnect (f->lobby, b);
   fake_now_us += 2 * G_USEC_PER_SEC;
