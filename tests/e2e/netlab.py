@@ -55,10 +55,12 @@ table ip nat {{
 
 
 class Lab:
+    made = 0   # labs made by this process: each has names of its own
     def __init__(self, nat1, nat2):
         if nat1 not in NAT_KINDS or nat2 not in NAT_KINDS:
             raise ValueError(f"NAT kinds are {NAT_KINDS}")
-        self.prefix = f"sc{os.getpid() % 100000}"
+        Lab.made += 1
+        self.prefix = f"sc{os.getpid() % 100000}x{Lab.made}"
         self.names = {n: f"{self.prefix}-{n}" for n in ("nat1", "nat2", "c1", "c2")}
         self.bridge = f"{self.prefix}br"
         self.links = []
@@ -82,7 +84,8 @@ class Lab:
     def _build(self, kinds):
         links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True,
                                text=True).stdout.splitlines()
-        if any(line.split(":")[1].strip().split("@")[0] != "lo" for line in links):
+        names = [line.split(":")[1].strip().split("@")[0] for line in links]
+        if any(name != "lo" and not name.startswith(self.prefix) for name in names):
             raise Failure("the lab's bridge belongs in a test's own namespace, which holds "
                           "only lo: run under tests/netns-run")
         for name in self.names.values():
@@ -120,6 +123,10 @@ class Lab:
         return ["ip", "netns", "exec", self.names[name]]
 
     def stop(self):
+        # The pairs' ends in this namespace first: deleting one end of a veth pair takes
+        # the other at once, where a namespace's own links go some time after it does.
+        for i in (1, 2):
+            subprocess.run(["ip", "link", "del", f"{self.prefix}b{i}"], capture_output=True)
+        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
         for name in self.names.values():
             subprocess.run(["ip", "netns", "del", name], capture_output=True)
-        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
