@@ -103,6 +103,7 @@ typedef struct
   gint64 next_ping_us;
   gboolean silenced;
   guint bad_in_a_row;        /* undecodable messages since the last good one */
+  gboolean sent_away;        /* closed by us for them: its session ends, no grace */
   /* The main thread's. */
   ScLobbyUser *user;
 } ServerConn;
@@ -346,6 +347,7 @@ on_ws_message (ScWebsocket *ws, gboolean text, const guint8 *data, gsize len,
       if (++conn->bad_in_a_row >= SC_SERVER_MAX_BAD_MESSAGES)
         {
           g_atomic_int_inc (&conn->server->closed_bad_messages);
+          conn->sent_away = TRUE;
           sc_websocket_close (ws, SC_WS_CLOSE_POLICY_VIOLATION, "nothing but undecodable messages");
         }
     }
@@ -376,7 +378,7 @@ on_ws_closed (ScWebsocket *ws, gushort code, gboolean broke_protocol, gpointer u
   g_atomic_int_dec_and_test (&conn->server->n_conns);
   Job *job = job_new (conn);
   job->close_code = code;
-  job->broke_protocol = broke_protocol;
+  job->broke_protocol = broke_protocol || conn->sent_away;   /* both: sent away */
   g_clear_pointer (&conn->ws, sc_websocket_free);
   sc_mailbox_post (conn->server->inbox, main_closed, job);
   conn_unref (conn);   /* the shard's reference */
