@@ -698,14 +698,36 @@ start_builder (void)
   return b;
 }
 
+/* json-glib 1.6's generator escapes control characters U+0001–U+001E but writes U+001F
+ * as the raw byte, which strict JSON (RFC 8259, our own decoder, a browser's
+ * JSON.parse) refuses. A 0x1F byte in UTF-8 is always that character, and JSON's
+ * structure never holds one: it can only be inside a string, where it is escaped here. */
+static char *
+escape_unit_separator (char *text, gsize len)
+{
+  if (memchr (text, 0x1F, len) == NULL)
+    return text;
+  GString *out = g_string_sized_new (len + 16);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (text[i] == 0x1F)
+        g_string_append (out, "\\u001f");
+      else
+        g_string_append_c (out, text[i]);
+    }
+  g_free (text);
+  return g_string_free (out, FALSE);
+}
+
 static char *
 node_to_string (JsonNode *root)
 {
   JsonGenerator *gen = thread_json_object (&thread_generator, JSON_TYPE_GENERATOR);
   json_generator_set_root (gen, root);
-  char *text = json_generator_to_data (gen, NULL);
+  gsize len = 0;
+  char *text = json_generator_to_data (gen, &len);
   json_generator_set_root (gen, NULL);
-  return text;
+  return escape_unit_separator (text, len);
 }
 
 /* The builder's tree, as a string; the builder lets go of it. */

@@ -257,6 +257,23 @@ test_limits (void)
   g_assert_no_error (error);
   g_assert_cmpstr (strict_msg->name, ==, "\xc3\xa9\xf0\x9f\x98\x80\n\"/");
 
+  /* Every control character a string may hold is written escaped (json-glib 1.6 wrote
+   * U+001F raw, which strict JSON refuses), and reads back the same. */
+  {
+    g_autoptr(ScMessage) controls = sc_message_new (SC_MSG_ERROR);
+    controls->code = g_strdup ("x");
+    GString *all = g_string_new (NULL);
+    for (char c = 1; c < 0x20; c++)
+      g_string_append_c (all, c);
+    controls->message = g_string_free (all, FALSE);
+    g_autofree char *text = sc_message_encode (controls);
+    for (const char *p = text; *p; p++)
+      g_assert_cmpint ((guchar) *p, >=, 0x20);
+    g_autoptr(ScMessage) back = sc_message_decode (text, strlen (text), SC_FROM_SERVER, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (back->message, ==, controls->message);
+  }
+
   /* Brackets inside strings do not count as depth. */
   const char *quoted = "{\"type\":\"sign-in\",\"version\":1,\"name\":\"[[[[[[[[{{{{\"}";
   g_autoptr(ScMessage) q = sc_message_decode (quoted, strlen (quoted), SC_FROM_CLIENT, &error);
