@@ -16,8 +16,9 @@
 #define SETTLE_S 16        /* after a chaos run: the longest absence (13 s) and a grace */
 #define NEXT_GAP_US (1100 * 1000)   /* chaos clients keep under the server's next limit */
 #define CLIENTS_PER_SESSION 32
-/* The call a leave's probe names (see vc_leave): never a real call id. */
+/* The calls a probe names (see vc_leave, vc_report): never a real call id. */
 #define LEAVE_PROBE "leave-probe"
+#define REPORT_PROBE "report-probe"
 
 typedef enum { VC_OFF, VC_CONNECTING, VC_SIGNING_IN, VC_IDLE, VC_WAITING, VC_PAIRED } VcState;
 
@@ -50,6 +51,9 @@ typedef struct
   gboolean resync;        /* resumed without our call: it ended while away */
   gboolean left;          /* sent leave, and no next since: a "waiting" now predates it */
   guint leaves_in_flight; /* leaves sent that the server has not said it handled yet */
+  char *report_unsettled; /* the call of a report sent, its outcome not heard yet */
+  char *report_forgotten; /* such a report when its socket died; its "not-in-call" may
+                           * still come, held for the session and sent on resuming */
   char *call;
   char *peer;
   char *last_peer;
@@ -218,6 +222,36 @@ vc_leave (Vc *vc)
   vc->leaves_in_flight++;
 }
 
+/* A report whose answer died with its socket: whether the server took it (and keeps
+ * the two apart) cannot be known, so the ledger does not hold them to it. */
+static void
+vc_forget_report (Vc *vc)
+{
+  if (vc->report_unsettled == NULL)
+    return;
+  sc_call_ledger_report_failed (vc->lg->ledger, vc->index, vc->report_unsettled);
+  g_free (vc->report_forgotten);
+  vc->report_forgotten = g_steal_pointer (&vc->report_unsettled);
+}
+
+/* Reports the partner of our call, and learns the outcome: a report that crossed the
+ * end of its call is answered "not-in-call" (the two may meet again); one that took is
+ * answered nothing. The probe after it (as vc_leave's) is answered right after the
+ * report has been handled: with no "not-in-call" for the report before it, it took. */
+static void
+vc_report (Vc *vc)
+{
+  vc_forget_report (vc);
+  sc_call_ledger_reported (vc->lg->ledger, vc->index, vc->call, vc->id, vc->peer);
+  vc_send_call_msg (vc, SC_MSG_REPORT);
+  vc->report_unsettled = g_strdup (vc->call);
+  g_autoptr(ScMessage) probe = sc_message_new (SC_MSG_REPORT);
+  probe->call = g_strdup (REPORT_PROBE);
+  probe->report_reason = g_strdup ("");
+  vc_send (vc, probe);
+  vc_end_call (vc);
+}
+
 static gboolean
 hold_done (gpointer data)
 {
@@ -269,6 +303,7 @@ handle_signed_in (Vc *vc, const ScMessage *msg)
     }
   vc->resuming = FALSE;
   vc->leaves_in_flight = 0;   /* a new connection: what it says postdates everything */
+  vc_forget_report (vc);
   if (msg->resumed && msg->call)
     {
       /* The session is in a call, and its "matched" follows: again, or for the first
@@ -435,9 +470,21 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
             vc->leaves_in_flight--;
           break;
         }
+      if (g_strcmp0 (msg->code, "not-in-call") == 0 && g_strcmp0 (msg->call, REPORT_PROBE) == 0)
+        {
+          g_clear_pointer (&vc->report_unsettled, g_free);   /* its outcome is known */
+          break;
+        }
       lg->res->errors++;
-      if (g_strcmp0 (msg->code, "not-in-call") == 0)
-        sc_call_ledger_report_failed (lg->ledger, vc->index, msg->call);
+      if (g_strcmp0 (msg->code, "not-in-call") == 0 &&
+          g_strcmp0 (msg->call, vc->report_forgotten) == 0)
+        g_clear_pointer (&vc->report_forgotten, g_free);   /* written down already */
+      else if (g_strcmp0 (msg->code, "not-in-call") == 0)
+        {
+          sc_call_ledger_report_failed (lg->ledger, vc->index, msg->call);
+          if (g_strcmp0 (msg->call, vc->report_unsettled) == 0)
+            g_clear_pointer (&vc->report_unsettled, g_free);   /* known: it failed */
+        }
       else if (!lg->opt->quiet)
         g_message ("client %u: error %s: %s", vc->index, msg->code, msg->message);
       break;
@@ -645,9 +692,7 @@ chaos_action (gpointer data)
     }
   else if (vc->state == VC_PAIRED && roll < 16)
     {
-      sc_call_ledger_reported (lg->ledger, vc->index, vc->call, vc->id, vc->peer);
-      vc_send_call_msg (vc, SC_MSG_REPORT);
-      vc_end_call (vc);
+      vc_report (vc);
       vc->state = VC_WAITING;
       vc->lobby_since_us = g_get_monotonic_time ();
       lg->res->reports++;
@@ -831,6 +876,8 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
       g_free (vc->call);
       g_free (vc->peer);
       g_free (vc->last_peer);
+      g_free (vc->report_unsettled);
+      g_free (vc->report_forgotten);
       if (vc->snapshot)
         g_string_free (vc->snapshot, TRUE);
     }
