@@ -30,7 +30,7 @@ typedef struct _Loadgen Loadgen;
 typedef struct
 {
   gint64 t_us;
-  gint8 dir;              /* '>' sent, '<' received, 'x' dropped, 'q' quit, 'r' resumed */
+  gint8 dir;              /* '>' sent, '<' received, 'x' dropped its connection */
   gint8 type;             /* ScMessageType, or -1 */
   char call[20];
 } HistoryEntry;
@@ -197,6 +197,17 @@ vc_next (Vc *vc)
   vc->lg->res->nexts++;
 }
 
+/* A report of the call @name, which is never a call: answered "not-in-call" naming it,
+ * in order, once the server has handled what we sent before it. */
+static void
+vc_send_probe (Vc *vc, const char *name)
+{
+  g_autoptr(ScMessage) probe = sc_message_new (SC_MSG_REPORT);
+  probe->call = g_strdup (name);
+  probe->report_reason = g_strdup ("");
+  vc_send (vc, probe);
+}
+
 /* Leaves the lobby (and our call, if any), and learns when the server has done so.
  *
  * Why the probe: the server tells a leaver nothing, so a "matched" that crossed our
@@ -213,10 +224,7 @@ vc_leave (Vc *vc)
   vc_end_call (vc);
   g_autoptr(ScMessage) leave = sc_message_new (SC_MSG_LEAVE);
   vc_send (vc, leave);
-  g_autoptr(ScMessage) probe = sc_message_new (SC_MSG_REPORT);
-  probe->call = g_strdup (LEAVE_PROBE);
-  probe->report_reason = g_strdup ("");
-  vc_send (vc, probe);
+  vc_send_probe (vc, LEAVE_PROBE);
   vc->state = VC_IDLE;
   vc->left = TRUE;
   vc->leaves_in_flight++;
@@ -245,10 +253,7 @@ vc_report (Vc *vc)
   sc_call_ledger_reported (vc->lg->ledger, vc->index, vc->call, vc->id, vc->peer);
   vc_send_call_msg (vc, SC_MSG_REPORT);
   vc->report_unsettled = g_strdup (vc->call);
-  g_autoptr(ScMessage) probe = sc_message_new (SC_MSG_REPORT);
-  probe->call = g_strdup (REPORT_PROBE);
-  probe->report_reason = g_strdup ("");
-  vc_send (vc, probe);
+  vc_send_probe (vc, REPORT_PROBE);
   vc_end_call (vc);
 }
 
