@@ -142,6 +142,20 @@ peer_object (ScCore *self)
   return peer;
 }
 
+/* {"local": …, "remote": …, "protocol": …}, or NULL before ICE has chosen a pair. */
+static JsonObject *
+path_object (ScCore *self)
+{
+  ScIcePath path;
+  if (self->call == NULL || !sc_call_get_path (self->call, &path))
+    return NULL;
+  JsonObject *object = json_object_new ();
+  json_object_set_string_member (object, "local", path.local);
+  json_object_set_string_member (object, "remote", path.remote);
+  json_object_set_string_member (object, "protocol", path.protocol);
+  return object;
+}
+
 void
 sc_core_report_status (ScCore *self)
 {
@@ -160,6 +174,10 @@ sc_core_report_status (ScCore *self)
       sc_event_set_string (event, "call", self->call_id);
       sc_event_set_string (event, "role", sc_role_to_string (self->role));
       sc_event_set_bool (event, "connected", self->call && sc_call_is_connected (self->call));
+      g_autoptr(JsonObject) path = self->call && sc_call_is_connected (self->call)
+                                   ? path_object (self) : NULL;
+      if (path)
+        sc_event_set_object (event, "path", path);
       sc_event_set_bool (event, "chat_open", self->call && sc_call_is_channel_open (self->call));
     }
   sc_event_set_bool (event, "mic_muted", self->media->mic_muted);
@@ -357,7 +375,11 @@ on_call_connected (ScCall *call, gpointer data)
 {
   ScCore *self = data;
   self->state = SC_CORE_IN_CALL;
-  emit (self, sc_event_new ("connected"));
+  ScEvent *event = sc_event_new ("connected");
+  g_autoptr(JsonObject) path = path_object (self);
+  if (path)
+    sc_event_set_object (event, "path", path);
+  emit (self, event);
 }
 
 static void

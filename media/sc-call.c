@@ -123,6 +123,8 @@ struct _ScCall
 
   guint stats_source;
   guint connect_timeout;
+  GStrv held_relays;              /* TURN over TCP/TLS, until a UDP relay candidate comes */
+  guint held_relays_timeout;
   gint64 media_seen_us;           /* the last time the packet count grew */
   gboolean silence_reported;
   StatsTotals last_stats;
@@ -514,6 +516,39 @@ static void deliver_frame (ScCall *self);
 static void start_stats (ScCall *self);
 static void report_stats (ScCall *self, const StatsTotals *now);
 
+
+/* TURN over TCP waits for the UDP relay (sc-ice-agent.h): the first local candidate
+ * starts the wait (the ICE stream exists then); a UDP relay candidate ends it. */
+static gboolean
+add_held_relays (gpointer data)
+{
+  ScCall *self = data;
+  self->held_relays_timeout = 0;
+  g_auto(GStrv) relays = g_steal_pointer (&self->held_relays);
+  if (relays && !g_atomic_int_get (&self->stopped))
+    sc_ice_agent_add_relays (self->webrtc, (const char *const *) relays);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_relays (ScCall *self, const char *candidate)
+{
+  if (self->held_relays == NULL)
+    return;
+  if (strstr (candidate, " typ relay") != NULL)
+    {
+      remove_source (self, &self->held_relays_timeout);
+      g_clear_pointer (&self->held_relays, g_strfreev);
+      return;
+    }
+  if (self->held_relays_timeout == 0)
+    {
+      GSource *source = g_timeout_source_new (SC_ICE_TCP_RELAY_AFTER_MS);
+      g_source_set_callback (source, add_held_relays, self, NULL);
+      self->held_relays_timeout = g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+}
 static gboolean
 dispatch_event (gpointer data)
 {
@@ -538,6 +573,7 @@ dispatch_event (gpointer data)
       break;
 
     case EV_LOCAL_CANDIDATE:
+      watch_relays (self, ev->text);
       if (keep_early (self, NULL, ev->a, ev->text))
         break;
       mark (self, MARK_FIRST_CANDIDATE, ev->at_us);
@@ -1860,7 +1896,9 @@ sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
   self->offerer = offerer;
   g_free (self->title);
   self->title = g_strdup_printf ("showcast — %s", peer_name ? peer_name : "");
-  add_ice_servers (self, ice_uris);
+  g_auto(GStrv) first = NULL;
+  sc_ice_agent_split_servers (ice_uris, &first, &self->held_relays);
+  add_ice_servers (self, (const char *const *) first);
 
   GSource *timeout = g_timeout_source_new_seconds (CONNECT_TIMEOUT_S);
   g_source_set_callback (timeout, connect_timeout_cb, self, NULL);
@@ -2047,6 +2085,12 @@ sc_call_is_channel_open (ScCall *self)
   return self->channel_open;
 }
 
+gboolean
+sc_call_get_path (ScCall *self, ScIcePath *path)
+{
+  return self->webrtc != NULL && sc_ice_agent_get_path (self->webrtc, path);
+}
+
 /* ---- Tearing down ------------------------------------------------------------------ */
 
 /* Taking a pipeline to NULL joins its streaming, ICE and SCTP threads and closes its
@@ -2187,6 +2231,7 @@ stop_signals (ScCall *self)
     }
   remove_source (self, &self->stats_source);
   remove_source (self, &self->connect_timeout);
+  remove_source (self, &self->held_relays_timeout);
   remove_source (self, &self->release_timeout);
   return TRUE;
 }
@@ -2274,6 +2319,7 @@ sc_call_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->title);
   g_free (self->remote_fingerprint);
+  g_strfreev (self->held_relays);
   G_OBJECT_CLASS (sc_call_parent_class)->finalize (object);
 }
 

@@ -11,6 +11,7 @@
 #include <glib-object.h>
 
 #include "sc-call-stats.h"
+#include "sc-ice-agent.h"
 #include "sc-media-config.h"
 #include "sc-sender.h"
 #include "sc-video-frame.h"
@@ -69,6 +70,9 @@ void      sc_call_stop                   (ScCall              *self);
 
 gboolean  sc_call_is_connected           (ScCall              *self);
 gboolean  sc_call_is_channel_open        (ScCall              *self);
+/* The way the call's packets go now (sc-ice-agent.h); FALSE before ICE has chosen. */
+gboolean  sc_call_get_path               (ScCall              *self,
+                                          ScIcePath           *path);
 /* The DTLS handshake copies (sc-dtls-resend.h) this call sent, and those it dropped
  * because it stopped first. */
 void      sc_call_get_dtls_copies        (ScCall              *self,

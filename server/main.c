@@ -51,16 +51,17 @@ main (int argc, char **argv)
   gint http_timeout = SC_SERVER_HTTP_TIMEOUT_S, message_timeout = SC_SERVER_MESSAGE_TIMEOUT_S;
   gboolean check_invariants = FALSE, no_session_limits = FALSE;
   g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
-  g_autofree char *turn_url = NULL, *turn_secret = NULL, *node_name = NULL, *redis_url = NULL;
+  g_auto(GStrv) turn_urls = NULL;
+  g_autofree char *turn_secret = NULL, *node_name = NULL, *redis_url = NULL;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Listen on ADDRESS:PORT, such as 127.0.0.1:8080 or [::1]:8080 (default 127.0.0.1:8080)"),
       N_("ADDRESS:PORT") },
     { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &stun,
       N_("Hand this STUN server (stun:HOST:PORT) to matched clients; repeatable"), N_("URL") },
-    { "turn-url", 0, 0, G_OPTION_ARG_STRING, &turn_url,
+    { "turn-url", 0, 0, G_OPTION_ARG_STRING_ARRAY, &turn_urls,
       N_("Hand matched pairs this TURN server (turn:HOST:PORT[?transport=udp|tcp]) with "
-         "time-limited credentials; with --turn-secret"), N_("URL") },
+         "time-limited credentials; with --turn-secret; repeatable (UDP and TCP)"), N_("URL") },
     { "turn-secret", 0, 0, G_OPTION_ARG_STRING, &turn_secret,
       N_("The secret shared with the TURN server (coturn's static-auth-secret)"), N_("SECRET") },
     { "allow-guests", 0, 0, G_OPTION_ARG_NONE, &allow_guests,
@@ -219,18 +220,19 @@ main (int argc, char **argv)
     }
   sc_lobby_set_sign_in_limit (lobby, (guint) sign_in_limit);
   sc_lobby_set_session_limits (lobby, !no_session_limits);
-  if ((turn_url == NULL) != (turn_secret == NULL))
+  if ((turn_urls == NULL) != (turn_secret == NULL))
     {
       g_printerr ("showcast-server: --turn-url and --turn-secret go together\n");
       return 2;
     }
-  if (turn_url && !g_str_has_prefix (turn_url, "turn:") && !g_str_has_prefix (turn_url, "turns:"))
-    {
-      g_printerr ("showcast-server: --turn-url takes turn:HOST:PORT, not “%s”\n", turn_url);
-      return 2;
-    }
-  if (turn_url)
-    sc_lobby_set_turn (lobby, turn_url, turn_secret);
+  for (guint i = 0; turn_urls && turn_urls[i]; i++)
+    if (!g_str_has_prefix (turn_urls[i], "turn:") && !g_str_has_prefix (turn_urls[i], "turns:"))
+      {
+        g_printerr ("showcast-server: --turn-url takes turn:HOST:PORT, not “%s”\n", turn_urls[i]);
+        return 2;
+      }
+  if (turn_urls)
+    sc_lobby_set_turn (lobby, (const char *const *) turn_urls, turn_secret);
   if (secret_file)
     {
       ScTokenSigner *signer = sc_token_signer_new_from_file (secret_file, &error);

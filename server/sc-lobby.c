@@ -105,7 +105,7 @@ struct _ScLobby
   guint ban_after;
   guint ban_seconds;
   GPtrArray *ice_servers;     /* of ScIceServer */
-  char *turn_url;             /* with turn_secret: TURN credentials for every match */
+  GStrv turn_urls;            /* with turn_secret: TURN credentials for every match */
   char *turn_secret;
   ScTokenSigner *signer;
   gint64 grace_us;
@@ -201,6 +201,16 @@ sc_lobby_send_error (ScLobby *self, ScLobbyUser *user, const char *code, const c
 {
   g_autoptr(ScMessage) msg = sc_message_new_error (code, message);
   send_msg (self, user, msg);
+}
+
+/* A call of @user's could not connect, and this lobby has no TURN server to offer: say
+ * what is missing (#23). */
+static void
+tell_no_relay (ScLobby *self, ScLobbyUser *user)
+{
+  sc_lobby_send_error (self, user, "no-relay",
+                       "The call could not connect: no way through between your networks, "
+                       "and this server offers no relay (TURN) to go around that.");
 }
 
 static ScLobbyUser *
@@ -342,14 +352,15 @@ send_matched (ScLobby *self, ScLobbyUser *user)
   for (guint i = 0; self->ice_servers && i < self->ice_servers->len; i++)
     g_ptr_array_add (msg->ice_servers,
                      sc_ice_server_copy (g_ptr_array_index (self->ice_servers, i)));
-  if (self->turn_url)
+  if (self->turn_urls)
     {
       g_autofree char *username = NULL, *credential = NULL;
       sc_turn_credentials (self->turn_secret, user->id,
                            wall_now_s (self) + SC_TURN_CREDENTIAL_LIFETIME_S,
                            &username, &credential);
-      const char *urls[] = { self->turn_url, NULL };
-      g_ptr_array_add (msg->ice_servers, sc_ice_server_new (urls, username, credential));
+      g_ptr_array_add (msg->ice_servers,
+                       sc_ice_server_new ((const char *const *) self->turn_urls, username,
+                                          credential));
     }
   send_msg (self, user, msg);
 }
@@ -531,6 +542,8 @@ on_bus_event (ScNodeBus *bus, JsonObject *event, gpointer data)
           send_msg (self, user, msg);
         }
     }
+  else if (g_str_equal (kind, "no-relay") && in_call)
+    tell_no_relay (self, user);   /* "ended" follows */
   else if (g_str_equal (kind, "ended") && in_call)
     {
       const char *reason = event_string (event, "reason", 16);
@@ -898,6 +911,17 @@ blocked_key (const char *a, const char *b)
   return strcmp (a, b) < 0 ? g_strconcat (a, "\n", b, NULL) : g_strconcat (b, "\n", a, NULL);
 }
 
+/* @a and @b are never paired again: one reported the other, or their call could not
+ * connect.  Two users whose networks let no call through (two symmetric NATs and no
+ * relay) would otherwise be rematched with each other as soon as the call failed, for
+ * as long as nobody else waited, each time a 7 s wait for ICE to give up (#23). */
+static void
+keep_apart (ScLobby *self, const char *a, const char *b)
+{
+  sc_matcher_block (self->matcher, a, b);
+  g_hash_table_add (self->blocked, blocked_key (a, b));
+}
+
 /* @reporter reports the partner of its current call: the call ends (the partner sees a
  * skip, so nobody learns they were reported), the two never meet again, and a user
  * reported by ban_after distinct users is banned for ban_seconds. */
@@ -919,8 +943,7 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
   self->stats.reports++;
   g_message ("%s reported %s: %.80s", reporter->id, reported_id, msg->report_reason);
 
-  sc_matcher_block (self->matcher, reporter->id, reported_id);
-  g_hash_table_add (self->blocked, blocked_key (reporter->id, reported_id));
+  keep_apart (self, reporter->id, reported_id);
   end_pair (self, reporter, SC_LEAVE_NEXT);
   enter_lobby (self, reporter);
 
@@ -1072,7 +1095,21 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
        * a call that has ended is dropped. */
       if (user->state == USER_PAIRED && g_strcmp0 (user->pair->call, msg->call) == 0)
         {
+          ScLobbyUser *partner = partner_of (user);
           self->stats.calls_failed++;
+          keep_apart (self, user->id, partner->id);
+          if (self->turn_urls == NULL)
+            {
+              /* Both are told, whoever's ICE gave up first: the other hears "lost"
+               * and may never see its own call fail. */
+              self->stats.calls_failed_no_relay++;
+              tell_no_relay (self, user);
+              if (partner->remote_node)
+                bus_send (self, partner->remote_node, "no-relay", partner->id,
+                          user->pair->call, NULL, NULL);
+              else
+                tell_no_relay (self, partner);
+            }
           end_pair (self, user, SC_LEAVE_LOST);
           enter_lobby (self, user);
         }
@@ -1409,11 +1446,11 @@ sc_lobby_set_token_signer (ScLobby *self, ScTokenSigner *signer)
 }
 
 void
-sc_lobby_set_turn (ScLobby *self, const char *url, const char *secret)
+sc_lobby_set_turn (ScLobby *self, const char *const *urls, const char *secret)
 {
-  g_free (self->turn_url);
+  g_strfreev (self->turn_urls);
   g_free (self->turn_secret);
-  self->turn_url = g_strdup (url);
+  self->turn_urls = g_strdupv ((GStrv) urls);
   self->turn_secret = g_strdup (secret);
 }
 
@@ -1608,7 +1645,7 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_unref (self->cooling);
   g_hash_table_unref (self->blocked);
   sc_token_signer_free (self->signer);
-  g_free (self->turn_url);
+  g_strfreev (self->turn_urls);
   g_free (self->turn_secret);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   G_OBJECT_CLASS (sc_lobby_parent_class)->finalize (object);

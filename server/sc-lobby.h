@@ -67,6 +67,7 @@ typedef struct
   guint64 reports;
   guint64 bans;
   guint64 calls_failed;
+  guint64 calls_failed_no_relay;   /* of those, on a lobby with no TURN server to hand out */
   guint64 detached;
   guint64 tickets;
   guint64 resumed;          /* within the grace period: the session went on */
@@ -106,11 +107,12 @@ gint64       sc_lobby_wake           (ScLobby          *self);
 /* Takes ownership of @signer (the default signs with a random secret). */
 void         sc_lobby_set_token_signer (ScLobby        *self,
                                         ScTokenSigner  *signer);
-/* Every match also hands each side time-limited credentials for the TURN server @url
- * (turn:HOST:PORT), made with @secret (coturn's static-auth-secret). */
-void         sc_lobby_set_turn       (ScLobby          *self,
-                                      const char       *url,
-                                      const char       *secret);
+/* Every match also hands each side time-limited credentials for the TURN server at
+ * @urls (turn:HOST:PORT[?transport=…], one server reached in several ways: UDP and TCP),
+ * made with @secret (coturn's static-auth-secret). */
+void         sc_lobby_set_turn       (ScLobby            *self,
+                                      const char *const  *urls,
+                                      const char         *secret);
 /* Several nodes: pairs may span nodes, talking through @bus (the matcher must be shared,
  * such as ScRedisMatcher). */
 void         sc_lobby_set_bus        (ScLobby          *self,

@@ -119,6 +119,22 @@ format_clock (gint64 since_us)
   return g_strdup_printf ("%02d:%02d", (int) (s / 60), (int) (s % 60));
 }
 
+/* One word for the way the call goes (the connected event's path): through the relay,
+ * or straight between the two. */
+static const char *
+path_text (JsonObject *path)
+{
+  if (path == NULL)
+    return NULL;
+  const char *local = json_object_get_string_member_with_default (path, "local", "");
+  const char *remote = json_object_get_string_member_with_default (path, "remote", "");
+  const char *protocol = json_object_get_string_member_with_default (path, "protocol", "");
+  if (g_str_equal (local, "relay") || g_str_equal (remote, "relay"))
+    return g_str_equal (protocol, "tcp") && g_str_equal (local, "relay") ? _("relay over TCP")
+                                                                        : _("relay");
+  return _("direct");
+}
+
 static void
 draw_status (ScTui *self)
 {
@@ -459,7 +475,11 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
     }
   else if (g_str_equal (name, "connected"))
     {
-      g_autofree char *state = g_strdup_printf (_("in call with %s"), self->peer_name ? self->peer_name : "?");
+      const char *who = self->peer_name ? self->peer_name : "?";
+      const char *way = path_text (json_object_has_member (f, "path")
+                                   ? json_object_get_object_member (f, "path") : NULL);
+      g_autofree char *state = way ? g_strdup_printf (_("in call with %s · %s"), who, way)
+                                   : g_strdup_printf (_("in call with %s"), who);
       set_state (self, state, TRUE);
     }
   else if (g_str_equal (name, "chat-open"))

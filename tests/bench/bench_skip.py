@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
-from harness import Failure, Scene, drop_udp, dropped_packets, first_of  # noqa: E402
+from harness import Failure, Scene, drop_udp, dropped_packets  # noqa: E402
 
 
 def resources(pid):

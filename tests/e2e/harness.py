@@ -95,6 +95,19 @@ class Server:
                 time.sleep(0.05)
         raise Failure("server did not become healthy")
 
+    def metrics(self):
+        """Every showcast_* figure of /metrics (histogram buckets left out), by name."""
+        with urllib.request.urlopen(self.http + "/metrics", timeout=5) as r:
+            text = r.read().decode()
+        return {m.group(1): float(m.group(2))
+                for m in re.finditer(r"^(showcast_\w+)\{node=\"[^\"]*\"\} (\S+)$", text, re.M)}
+
+    def metric(self, name):
+        value = self.metrics().get(name)
+        if value is None:
+            raise Failure(f"no {name} in /metrics")
+        return value
+
     def log_text(self):
         self.stderr.flush()
         with open(self.stderr_path) as f:

@@ -63,6 +63,7 @@ class Lab:
         self.prefix = f"sc{os.getpid() % 100000}x{Lab.made}"
         self.names = {n: f"{self.prefix}-{n}" for n in ("nat1", "nat2", "c1", "c2")}
         self.bridge = f"{self.prefix}br"
+        self.void = f"{self.prefix}void"
         self.links = []
         try:
             self._build((nat1, nat2))
@@ -95,6 +96,18 @@ class Lab:
         self._run("ip", "link", "add", self.bridge, "type", "bridge")
         self._run("ip", "addr", "add", f"{PUB_ADDRESS}/24", "dev", self.bridge)
         self._run("ip", "link", "set", self.bridge, "up")
+        # The internet's routing, in small: a public host (coturn, the lobby) has a
+        # default route, and what it sends to a home's private address (a host
+        # candidate) is lost somewhere on the way, silently.  Without the route the
+        # kernel answers "network is unreachable", and coturn ends the whole
+        # allocation on that error, which no real relay ever sees.
+        # (No dummy device in this kernel: a veth pair without ARP, whose far end
+        # takes the packets and, forwarding off, drops them.)
+        self._run("ip", "link", "add", self.void, "type", "veth", "peer", "name",
+                  f"{self.void}2")
+        for end in (self.void, f"{self.void}2"):
+            self._run("ip", "link", "set", end, "arp", "off", "up")
+        self._run("ip", "route", "add", "default", "dev", self.void)
         for i, kind in ((1, kinds[0]), (2, kinds[1])):
             wan, bridge_end = f"{self.prefix}w{i}", f"{self.prefix}b{i}"
             lan, host_end = f"{self.prefix}l{i}", f"{self.prefix}h{i}"
@@ -115,6 +128,7 @@ class Lab:
             self.ns(f"c{i}", "ip", "addr", "add", f"192.168.{i}.2/24", "dev", "eth0")
             self.ns(f"c{i}", "ip", "link", "set", "eth0", "up")
             self.ns(f"c{i}", "ip", "route", "add", "default", "via", f"192.168.{i}.1")
+            self.ns(f"nat{i}", "ip", "route", "add", "default", "via", PUB_ADDRESS)
             self.ns(f"nat{i}", "sysctl", "-qw", "net.ipv4.ip_forward=1")
             self.ns(f"nat{i}", "nft", "-f", "-", input=_nat_rules(kind, i))
 
@@ -128,5 +142,6 @@ class Lab:
         for i in (1, 2):
             subprocess.run(["ip", "link", "del", f"{self.prefix}b{i}"], capture_output=True)
         subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
+        subprocess.run(["ip", "link", "del", self.void], capture_output=True)
         for name in self.names.values():
             subprocess.run(["ip", "netns", "del", name], capture_output=True)

@@ -23,8 +23,16 @@ def test():
         if {ma["role"], mb["role"]} != {"offerer", "answerer"}:
             raise Failure("roles are not one offerer and one answerer")
 
+        def direct(path):
+            # Straight between the two loopback addresses; the peer's address may be
+            # learnt from its first check before its candidate arrives (prflx).
+            return (path and path.get("local") == "host" and path.get("protocol") == "udp"
+                    and path.get("remote") in ("host", "prflx"))
+
         for c in (alice, bob):
-            c.expect("connected", timeout=10)
+            connected = c.expect("connected", timeout=10)
+            if not direct(connected.get("path")):
+                raise Failure(f"{c.name}: connected with path {connected.get('path')}")
             ff = c.expect("first-frame", timeout=10)
             if (ff["width"], ff["height"]) != (320, 240):
                 raise Failure(f"{c.name}: unexpected frame size {ff}")
@@ -79,6 +87,8 @@ def test():
                           ("connected", True), ("chat_open", True), ("call", ma["call"])]:
             if st.get(key) != want:
                 raise Failure(f"status {key} = {st.get(key)!r}, want {want!r}: {st}")
+        if not direct(st.get("path")):
+            raise Failure(f"status path: {st}")
         if st["peer"]["name"] != "Bób 🦊":
             raise Failure(f"status peer: {st}")
 

@@ -11,18 +11,10 @@ in /metrics, and no "invariant broken" in its log)."""
 import os
 import re
 import subprocess
-import urllib.request
 
 from harness import BUILD, Failure, Scene, leak_check_env, run
 
 LOADGEN = os.path.join(BUILD, "loadgen", "showcast-loadgen")
-
-
-def metrics(server):
-    with urllib.request.urlopen(server.http + "/metrics", timeout=5) as r:
-        text = r.read().decode()
-    return {m.group(1): float(m.group(2))
-            for m in re.finditer(r"^(showcast_\w+)\{node=\"[^\"]*\"\} (\S+)$", text, re.M)}
 
 
 def chaos(servers, via=None, duration=30, share=1.0):
@@ -40,7 +32,7 @@ def chaos(servers, via=None, duration=30, share=1.0):
                       f"{out.stderr[-2000:]}")
     total = {}
     for server in servers:
-        m = metrics(server)
+        m = server.metrics()
         print({k: v for k, v in m.items() if k.endswith("_total")})
         if m["showcast_invariant_violations_total"] != 0:
             raise Failure(f"server view: {m['showcast_invariant_violations_total']} violations")

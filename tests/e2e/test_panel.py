@@ -18,7 +18,8 @@ def test():
         panel = Panel(server, "Tester", width=120, height=36)
         scene.procs.append(panel)
 
-        panel.wait_for(r"in call with Zoë ✓")
+        # The status bar says the way the call goes: on loopback, straight to the peer.
+        panel.wait_for(r"in call with Zoë ✓ · direct")
         peer.has_seen_or_expect("chat-open", timeout=10)
         panel.wait_for(r"You are now talking to Zoë ✓")
 

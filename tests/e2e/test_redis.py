@@ -6,18 +6,11 @@
 - node 2 is killed: alice (node 1) is told "lost" within the heartbeat expiry plus a few
   seconds, and is matched with carol, who waits on node 1;
 - /healthz says "ok redis", and node 1 checks its invariants throughout."""
-import re
 import time
 import urllib.request
 
 from harness import Failure, Scene, run
 from redis_server import RedisServer
-
-
-def metric(server, name):
-    with urllib.request.urlopen(server.http + "/metrics", timeout=5) as r:
-        m = re.search(rf'^{name}{{node="[^"]*"}} (\S+)$', r.read().decode(), re.M)
-    return float(m.group(1)) if m else None
 
 
 def test():
@@ -66,7 +59,7 @@ def test():
         carol.expect("first-frame", timeout=20)
         alice.expect("first-frame", timeout=20)
         print(f"node 2 killed: its user's partner told 'lost' after {took:.1f} s")
-        if metric(n1, "showcast_invariant_violations_total") != 0:
+        if n1.metric("showcast_invariant_violations_total") != 0:
             raise Failure("node 1 broke an invariant")
 
 

@@ -23,7 +23,7 @@ def test():
         alice = scene.client(server, "alice", extra=["--relay-only"])
         bob = scene.client(server, "bob", extra=["--relay-only"])
         for c in (alice, bob):
-            m = c.expect("matched", timeout=15)
+            c.expect("matched", timeout=15)
             c.expect("first-frame", timeout=30)
         for c in (alice, bob):
             c.has_seen_or_expect("chat-open", timeout=10)

@@ -9,7 +9,6 @@ hit with frames no good client sends, over real sockets:
 - a handshake offering permessage-deflate is answered without it; a plain GET on the
   WebSocket path gets 400;
 - after all that the server still signs in and matches a real client."""
-import socket
 import struct
 import urllib.error
 import urllib.request

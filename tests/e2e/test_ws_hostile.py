@@ -312,18 +312,10 @@ def check_per_address(slow):
     log(f"per address: {PER_ADDRESS} held, 8 more refused with 503, another address served")
 
 
-def metric(server, name):
-    with urllib.request.urlopen(server.http + "/metrics", timeout=5) as r:
-        for line in r.read().decode().splitlines():
-            if line.startswith(name + "{"):
-                return float(line.split()[-1])
-    raise Failure(f"no {name} in /metrics")
-
-
 def check_floods(server, slow):
     # Undecodable messages: limited, then the connection is sent away (1008), and its
     # session ends with it (no grace period: it was sent away, not lost).
-    expired_before = metric(server, "showcast_grace_expired_total")
+    expired_before = server.metric("showcast_grace_expired_total")
     ws = connect()
     ws.send(SIGN_IN % "flooder")
     if ws.recv_type("signed-in").get("type") != "signed-in":
@@ -341,7 +333,7 @@ def check_floods(server, slow):
         raise Failure(f"100 undecodable messages: {errors} replies, closed with {code}")
     ws.sock.close()
     time.sleep(3 * slow)   # past the grace period (--grace 2)
-    if metric(server, "showcast_grace_expired_total") != expired_before:
+    if server.metric("showcast_grace_expired_total") != expired_before:
         raise Failure("the flooder's session was kept for a grace period, as if lost")
     log(f"flood: 100 undecodable messages got {errors} replies, then 1008")
 

@@ -882,7 +882,8 @@ test_tokens_and_tickets (Fixture *f, gconstpointer data)
 }
 
 /* call-failed (ICE failure seen by a client) ends the pair at once: the partner hears
- * "lost" once, even when both sides say so. */
+ * "lost" once, even when both sides say so; and the two are not paired again (#23:
+ * two networks no call crosses were rematched every 7 s), though each meets others. */
 static void
 test_call_failed (Fixture *f, gconstpointer data)
 {
@@ -903,7 +904,61 @@ test_call_failed (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_type (a, SC_MSG_PEER_LEFT, mark_a), ==, 0);
   g_assert_cmpuint (count_type (a, SC_MSG_WAITING, mark_a), ==, 1);
   g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->calls_failed, ==, 1);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->calls_failed_no_relay, ==, 1);
   g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->pairs_ended, ==, 1);
+  /* No TURN on this lobby: both are told what is missing, once. */
+  g_assert_cmpuint (count_type (a, SC_MSG_ERROR, mark_a), ==, 1);
+  g_assert_cmpuint (count_type (b, SC_MSG_ERROR, mark_b), ==, 1);
+  g_assert_cmpstr (last_of (a, SC_MSG_ERROR)->code, ==, "no-relay");
+  g_assert_cmpstr (last_of (b, SC_MSG_ERROR)->code, ==, "no-relay");
+
+  /* Both wait, alone together: no match. */
+  sc_matcher_flush (f->matcher);
+  g_assert_cmpuint (count_type (a, SC_MSG_MATCHED, mark_a), ==, 0);
+  g_assert_cmpuint (count_type (b, SC_MSG_MATCHED, mark_b), ==, 0);
+  g_assert_cmpuint (sc_matcher_waiting (f->matcher), ==, 2);
+
+  /* A third meets one of them. */
+  FakeConn *c = fake_sign_in (f->lobby, "carol");
+  sc_matcher_flush (f->matcher);
+  g_assert_nonnull (last_of (c, SC_MSG_MATCHED));
+  g_assert_cmpuint (count_type (a, SC_MSG_MATCHED, mark_a) + count_type (b, SC_MSG_MATCHED, mark_b),
+                    ==, 1);
+
+  fake_disconnect (f->lobby, a);
+  fake_disconnect (f->lobby, b);
+  fake_disconnect (f->lobby, c);
+  fake_free (a);
+  fake_free (b);
+  fake_free (c);
+}
+
+/* With a TURN server the lobby hands out, a failed call is not counted as one that had
+ * no relay. */
+static void
+test_call_failed_with_relay (Fixture *f, gconstpointer data)
+{
+  const char *urls[] = { "turn:192.0.2.1:3478?transport=udp", "turn:192.0.2.1:3478?transport=tcp",
+                         NULL };
+  sc_lobby_set_turn (f->lobby, urls, "secret");
+  FakeConn *a, *b;
+  pair_two (f, &a, &b);
+  /* Both URLs in one ICE server entry, with credentials. */
+  const ScMessage *matched = last_of (a, SC_MSG_MATCHED);
+  g_assert_cmpuint (matched->ice_servers->len, ==, 1);
+  const ScIceServer *turn = g_ptr_array_index (matched->ice_servers, 0);
+  g_assert_cmpuint (g_strv_length (turn->urls), ==, 2);
+  g_assert_cmpstr (turn->urls[1], ==, urls[1]);
+  g_assert_nonnull (turn->username);
+  g_assert_nonnull (turn->credential);
+
+  ScMessage *failed = sc_message_new (SC_MSG_CALL_FAILED);
+  failed->call = g_strdup (matched->call);
+  fake_receive (f->lobby, a, failed);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->calls_failed, ==, 1);
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->calls_failed_no_relay, ==, 0);
+  g_assert_null (last_of (a, SC_MSG_ERROR));
+  g_assert_null (last_of (b, SC_MSG_ERROR));
 
   fake_disconnect (f->lobby, a);
   fake_disconnect (f->lobby, b);
@@ -1012,6 +1067,7 @@ main (int argc, char **argv)
   ADD ("/lobby/takeover-and-stale-session", test_takeover_and_stale_session);
   ADD ("/lobby/tokens-and-tickets", test_tokens_and_tickets);
   ADD ("/lobby/call-failed", test_call_failed);
+  ADD ("/lobby/call-failed-with-relay", test_call_failed_with_relay);
   ADD ("/lobby/crossing-skips", test_crossing_skips);
   ADD ("/lobby/shared-secret", test_shared_secret);
   return g_test_run ();
