@@ -26,10 +26,9 @@
 #include "sc-dtls-resend.h"
 #include "sc-frame-stamp.h"
 #include "sc-ice-agent.h"
+#include "sc-rtp-format.h"
 #include "sc-sender.h"
 
-#define VIDEO_PT 96
-#define AUDIO_PT 97
 #define STATS_INTERVAL_MS 1000
 /* A dead peer: the call fails when no media has come for PEER_SILENCE_MS once connected
  * (audio flows all the time, muted or not), or when it has not connected within
@@ -108,6 +107,11 @@ struct _ScCall
   ScSender *sender;
   ScFeed *video_feed;             /* where the sender's frames come in */
   ScFeed *audio_feed;             /* NULL without an audio source */
+  GstElement *video_bin;          /* payloader and caps of each stream sent */
+  GstElement *audio_bin;
+  GstWebRTCRTPTransceiver *audio_receiver;  /* receive-only audio, without a microphone */
+  gint video_pt;                  /* atomic: read by received_probe */
+  gint audio_pt;
   gboolean started;
   GSource *bus_source;
 
@@ -168,7 +172,7 @@ received_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   guint8 header[2];
   GstPadProbeReturn ret = GST_PAD_PROBE_OK;
   if (gst_buffer_extract (GST_PAD_PROBE_INFO_BUFFER (info), 0, header, 2) == 2 &&
-      (header[1] & 0x7f) == VIDEO_PT)
+      (header[1] & 0x7f) == g_atomic_int_get (&self->video_pt))
     {
       post_mark (self, MARK_VIDEO_RECEIVED);
       ret = GST_PAD_PROBE_REMOVE;
@@ -566,6 +570,7 @@ dispatch_event (gpointer data)
       break;
 
     case EV_LOCAL_DESCRIPTION:
+      g_debug ("local %s:\n%s", ev->text, ev->text2);
       if (keep_early (self, ev->text, 0, ev->text2))
         break;
       mark (self, MARK_LOCAL_DESCRIPTION, ev->at_us);
@@ -1561,6 +1566,14 @@ report_stats (ScCall *self, const StatsTotals *now)
 
 /* ---- Bus (main context) ----------------------------------------------------------- */
 
+/* webrtcbin's SCTP elements, which carry the data channel only. */
+static gboolean
+is_data_channel_element (GstObject *source)
+{
+  const char *type = G_OBJECT_TYPE_NAME (source);
+  return g_str_equal (type, "GstSctpEnc") || g_str_equal (type, "GstSctpDec");
+}
+
 static gboolean
 on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
 {
@@ -1573,6 +1586,16 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
         g_autoptr(GError) error = NULL;
         g_autofree char *debug = NULL;
         gst_message_parse_error (message, &error, &debug);
+        if (is_data_channel_element (message->src))
+          {
+            /* The chat's SCTP association died, not the call: a browser that skips
+             * sends next and closes its peer connection at once, and its SCTP abort
+             * often comes before the server's peer-left (#23: 1 skip in 12 was heard
+             * as "lost"). The media go on; the server says when the call ends. */
+            g_info ("the chat channel failed (%s): %s", GST_OBJECT_NAME (message->src),
+                    error->message);
+            break;
+          }
         g_warning ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
                    error->message, debug ? debug : "");
         if (!g_atomic_int_get (&self->stopped))
@@ -1657,10 +1680,59 @@ release_when_peer_ready (ScCall *self)
   g_source_unref (timeout);
 }
 
+/* What @kind goes out as: payload type @pt (sc-rtp-format.h), on the payloader and in
+ * the caps webrtcbin reads its descriptions from. Before the first frame is sent. */
+static void
+set_send_format (ScCall *self, ScRtpKind kind, gint pt)
+{
+  GstElement *bin = kind == SC_RTP_VIDEO ? self->video_bin : self->audio_bin;
+  if (bin == NULL)
+    return;
+  g_autoptr(GstElement) pay = gst_bin_get_by_name (GST_BIN (bin), "pay");
+  g_autoptr(GstElement) format = gst_bin_get_by_name (GST_BIN (bin), "format");
+  guint ssrc = 0;
+  g_object_get (pay, "ssrc", &ssrc, NULL);
+  if (ssrc == G_MAXUINT)
+    {
+      /* The payloader's "random" SSRC is picked at its first buffer, after the
+       * description that must announce it: pick it now. */
+      ssrc = g_random_int_range (1, G_MAXINT32);
+      g_object_set (pay, "ssrc", ssrc, NULL);
+    }
+  g_object_set (pay, "pt", (guint) pt, NULL);
+  g_autoptr(GstCaps) caps = sc_rtp_format_caps (kind, pt, ssrc);
+  g_object_set (format, "caps", caps, NULL);
+  g_atomic_int_set (kind == SC_RTP_VIDEO ? &self->video_pt : &self->audio_pt, pt);
+}
+
+/* An answer takes the offer's payload types (sc-rtp-format.h). */
+static void
+take_offered_payload_types (ScCall *self, const GstSDPMessage *offer)
+{
+  static const ScRtpKind kinds[] = { SC_RTP_VIDEO, SC_RTP_AUDIO };
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      gint pt = sc_rtp_format_offered_pt (offer, kinds[i]);
+      gint now = g_atomic_int_get (kinds[i] == SC_RTP_VIDEO ? &self->video_pt : &self->audio_pt);
+      if (pt < 0 || pt == now)
+        continue;
+      g_debug ("the offer sends %s as %d: answering with it", kinds[i] == SC_RTP_VIDEO
+               ? "VP8" : "Opus", pt);
+      set_send_format (self, kinds[i], pt);
+      if (kinds[i] == SC_RTP_AUDIO && self->audio_receiver)
+        {
+          g_autoptr(GstCaps) caps = sc_rtp_format_caps (SC_RTP_AUDIO, pt, 0);
+          g_object_set (self->audio_receiver, "codec-preferences", caps, NULL);
+          self->audio_pt = pt;
+        }
+    }
+}
+
 /* "PAYLOADER" linked to a new webrtcbin sink pad, and a feed into it: the sender pushes
- * its encoded frames there (see sc-feed.h), from the connection on. */
+ * its encoded frames there (see sc-feed.h), from the connection on. PAYLOADER names its
+ * payloader "pay" and ends in a capsfilter "format" (set_send_format()). */
 static ScFeed *
-add_sender (ScCall *self, const char *payloader, GError **error)
+add_sender (ScCall *self, const char *payloader, GstElement **bin_out, GError **error)
 {
   g_autoptr(GError) local = NULL;
   GstElement *bin = gst_parse_bin_from_description (payloader, TRUE, &local);
@@ -1682,6 +1754,7 @@ add_sender (ScCall *self, const char *payloader, GError **error)
                            "cannot link the sending chain to webrtcbin");
       return NULL;
     }
+  *bin_out = bin;
   ScFeed *feed = sc_feed_new (self->pipeline, bin_sink, &local);
   if (feed == NULL)
     g_set_error (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
@@ -1758,11 +1831,11 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
   if (!sc_ice_agent_configure (self->webrtc, self->config, error))
     return NULL;
 
-  g_autofree char *video_pay = g_strdup_printf (
-    "rtpvp8pay picture-id-mode=15-bit ! capsfilter caps=\"application/x-rtp,media=video,"
-    "encoding-name=VP8,payload=%d,clock-rate=90000\"", VIDEO_PT);
-  if (!(self->video_feed = add_sender (self, video_pay, error)))
+  self->video_feed = add_sender (self, "rtpvp8pay name=pay picture-id-mode=15-bit ! "
+                                 "capsfilter name=format", &self->video_bin, error);
+  if (self->video_feed == NULL)
     return NULL;
+  set_send_format (self, SC_RTP_VIDEO, SC_RTP_VIDEO_PT);
   GstPad *video_pad = sc_feed_get_pad (self->video_feed);
   gst_pad_add_probe (video_pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, keyframe_request_probe,
                      g_object_ref (sender), g_object_unref);
@@ -1770,21 +1843,20 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
 
   if (sc_sender_has_audio (sender))
     {
-      g_autofree char *audio_pay = g_strdup_printf (
-        "rtpopuspay ! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,"
-        "payload=%d,clock-rate=48000\"", AUDIO_PT);
-      if (!(self->audio_feed = add_sender (self, audio_pay, error)))
+      self->audio_feed = add_sender (self, "rtpopuspay name=pay ! capsfilter name=format",
+                                     &self->audio_bin, error);
+      if (self->audio_feed == NULL)
         return NULL;
+      set_send_format (self, SC_RTP_AUDIO, SC_RTP_AUDIO_PT);
     }
   else
     {
       /* Still receive the peer's audio. */
-      g_autoptr(GstCaps) caps = gst_caps_from_string (
-        "application/x-rtp,media=audio,encoding-name=OPUS,payload=97,clock-rate=48000");
-      GstWebRTCRTPTransceiver *trans = NULL;
+      g_autoptr(GstCaps) caps = sc_rtp_format_caps (SC_RTP_AUDIO, SC_RTP_AUDIO_PT, 0);
       g_signal_emit_by_name (self->webrtc, "add-transceiver",
-                             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
-      g_clear_object (&trans);
+                             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps,
+                             &self->audio_receiver);
+      self->audio_pt = SC_RTP_AUDIO_PT;
     }
 
   g_signal_connect (self->webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed), self);
@@ -2000,6 +2072,9 @@ sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
         gst_sdp_message_free (message);
       return FALSE;
     }
+  g_debug ("remote %s:\n%s", type, sdp);
+  if (!self->offerer)
+    take_offered_payload_types (self, message);
   g_autofree char *fingerprint = remote_fingerprint (message);
   if (fingerprint == NULL)
     {
@@ -2297,6 +2372,7 @@ sc_call_dispose (GObject *object)
   g_clear_object (&self->video_tee);
   g_clear_object (&self->video_feed);
   g_clear_object (&self->audio_feed);
+  g_clear_object (&self->audio_receiver);
   g_clear_object (&self->sender);
   g_clear_object (&self->webrtc);
   g_clear_object (&self->pipeline);

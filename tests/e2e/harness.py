@@ -237,29 +237,19 @@ def leak_check_env():
             "G_SLICE": "always-malloc"}
 
 
-class Client:
-    """A headless showcast client; events arrive on a queue read by a thread."""
+class Peer:
+    """A program that speaks JSON lines: commands on its stdin, one event per line on its
+    stdout, read by a thread onto a queue (the headless client; a browser: browser.py)."""
 
-    def __init__(self, server, name, video=SMALL_VIDEO, audio="test", extra=(), home=None,
-                 env=None, prefix=(), ice_address="127.0.0.1"):
-        """PREFIX: a command that runs the client elsewhere (a lab's namespace:
-        netlab.py); ICE_ADDRESS: the one local address it offers (None: libnice's own
-        choice, as off loopback)."""
+    def __init__(self, name, args, env=None):
         self.name = name
-        # Each client has a data directory of its own, so a key of its own (its id).
-        self.home = home or tempfile.mkdtemp(prefix="showcast-home-")
         self.events = queue.Queue()
         self.seen = []          # every event, in order
-        self.stderr_path = f"/tmp/showcast-client-{os.getpid()}-{name}.log"
+        self.stderr_path = f"/tmp/showcast-{type(self).__name__.lower()}-{os.getpid()}-{name}.log"
         self.stderr = open(self.stderr_path, "w")
-        args = [*prefix, CLIENT_BIN, "--headless", "--server", server.url, "--name", name,
-                "--video-source", video, "--audio-source", audio,
-                "--video-sink", "none", "--audio-sink", "none",
-                *(["--ice-address", ice_address] if ice_address else []), "-v", *extra]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr, text=True, encoding="utf-8",
-                                     env={**os.environ, "XDG_DATA_HOME": self.home,
-                                          **(env or {})})
+                                     env={**os.environ, **(env or {})})
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -339,6 +329,22 @@ class Client:
                 self.proc.wait()
         self.stderr.close()
 
+
+class Client(Peer):
+    """A headless showcast client."""
+
+    def __init__(self, server, name, video=SMALL_VIDEO, audio="test", extra=(), home=None,
+                 env=None, prefix=(), ice_address="127.0.0.1"):
+        """PREFIX: a command that runs the client elsewhere (a lab's namespace:
+        netlab.py); ICE_ADDRESS: the one local address it offers (None: libnice's own
+        choice, as off loopback)."""
+        # Each client has a data directory of its own, so a key of its own (its id).
+        self.home = home or tempfile.mkdtemp(prefix="showcast-home-")
+        args = [*prefix, CLIENT_BIN, "--headless", "--server", server.url, "--name", name,
+                "--video-source", video, "--audio-source", audio,
+                "--video-sink", "none", "--audio-sink", "none",
+                *(["--ice-address", ice_address] if ice_address else []), "-v", *extra]
+        super().__init__(name, args, env={"XDG_DATA_HOME": self.home, **(env or {})})
 
 def first_of(clients, name, timeout=15):
     """Waits until one of CLIENTS has an event NAME; returns (client, event)."""
