@@ -60,6 +60,7 @@ struct _ScLobbyUser
   ScTokenBucket messages;
   ScTokenBucket nexts;
   guint refusals;            /* refused in a row */
+  guint call_signals;        /* offers, answers and candidates sent for the current call */
   gint64 last_refusal_note_us;
 
   char *session;             /* the session id in its tokens */
@@ -387,6 +388,7 @@ pair_new (ScLobby *self, const char *call, ScLobbyUser *offerer, ScLobbyUser *an
   g_hash_table_insert (self->pairs, pair->call, pair);
   offerer->pair = answerer->pair = pair;
   offerer->state = answerer->state = USER_PAIRED;
+  offerer->call_signals = answerer->call_signals = 0;
   g_info ("call %s: %s (%s) offers to %s (%s)", pair->call, offerer->id, offerer->name,
           answerer->id, answerer->name);
   return pair;
@@ -1008,6 +1010,20 @@ ends_own_call (ScLobbyUser *user, const ScMessage *msg)
     }
 }
 
+/* Is @msg signalling for @user's own current call? Such messages are bounded per call
+ * (SC_LIMIT_SIGNALS_PER_CALL), not per second: a browser trickles a candidate per
+ * address, per transport and, before BUNDLE is agreed, per m-line — 20 and more in a
+ * burst — and a refused answer left its partner's ICE at "checking" for good, while
+ * the browser, which had the partner's offer, said connected (#23). The number of calls
+ * bounds them over time, as the next limit bounds calls. */
+static gboolean
+signals_own_call (ScLobbyUser *user, const ScMessage *msg)
+{
+  return user->state == USER_PAIRED && g_strcmp0 (msg->call, user->pair->call) == 0 &&
+         (msg->type == SC_MSG_OFFER || msg->type == SC_MSG_ANSWER ||
+          msg->type == SC_MSG_CANDIDATE);
+}
+
 void
 sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 {
@@ -1015,7 +1031,15 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 
   gint64 now = now_us (self);
   gboolean leaves = ends_own_call (user, msg);
-  if (self->session_limits && !sc_token_bucket_take (&user->messages, now) && !leaves)
+  if (self->session_limits && signals_own_call (user, msg))
+    {
+      if (++user->call_signals > SC_LIMIT_SIGNALS_PER_CALL)
+        {
+          refuse (self, user, "signalling messages for one call");
+          return;
+        }
+    }
+  else if (self->session_limits && !sc_token_bucket_take (&user->messages, now) && !leaves)
     {
       refuse (self, user, "messages");
       return;

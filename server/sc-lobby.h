@@ -46,6 +46,7 @@ typedef void (*ScLobbyWakeFunc)   (gint64         at_us,
 #define SC_LIMIT_SIGN_IN_BURST       10
 #define SC_LIMIT_SIGN_IN_PER_SECOND  0.5
 #define SC_LIMIT_ABUSE_REFUSALS      20   /* refused in a row: the connection is closed */
+#define SC_LIMIT_SIGNALS_PER_CALL    100  /* offer, answer, candidates for one's own call */
 
 /* Upper bounds (seconds) of the lobby-wait histogram's buckets; the last is +Inf. */
 #define SC_WAIT_BUCKETS 12

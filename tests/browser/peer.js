@@ -99,9 +99,12 @@ async function startCall(matched) {
   pc.ondatachannel = (e) => watchChannel(e.channel);
   if (matched.role === "offerer") {
     watchChannel(pc.createDataChannel("chat", { ordered: true }));
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
-    if (call === thisCall) send({ type: "offer", call: thisCall, sdp: pc.localDescription.sdp });
+    const thisPc = pc;
+    const offer = await thisPc.createOffer();
+    emit({ event: "step", what: "offer created", same: call === thisCall });
+    await thisPc.setLocalDescription(offer);
+    emit({ event: "step", what: "offer set", same: call === thisCall });
+    if (call === thisCall) send({ type: "offer", call: thisCall, sdp: thisPc.localDescription.sdp });
   }
 }
 

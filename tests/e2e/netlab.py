@@ -15,6 +15,9 @@ the table this follows, checked on this kernel):
     symmetric  masquerade fully-random: a new mapping per destination
     no-udp     masquerade, and outgoing UDP dropped: only TCP leaves (TURN over TCP)
 
+`Lab.delay(ms)` lengthens the links: each router holds every packet it forwards
+(an NFQUEUE program; this kernel has no netem).
+
 Every address exists only inside the namespaces made here, and `Lab.stop()` deletes them
 (with their veth pairs). Namespace names carry the test's process id, so two tests never
 share one. Needs root (CI runs as root) and nft from Debian's nftables."""
@@ -65,6 +68,7 @@ class Lab:
         self.bridge = f"{self.prefix}br"
         self.void = f"{self.prefix}void"
         self.links = []
+        self.procs = []   # programs running in the lab's namespaces (delay)
         try:
             self._build((nat1, nat2))
         except Exception:
@@ -132,11 +136,32 @@ class Lab:
             self.ns(f"nat{i}", "sysctl", "-qw", "net.ipv4.ip_forward=1")
             self.ns(f"nat{i}", "nft", "-f", "-", input=_nat_rules(kind, i))
 
+    def delay(self, ms, nfq_delay):
+        """Every packet a home router forwards (both ways) waits MS milliseconds there:
+        NFQUEUE to NFQ_DELAY (tests/tools/nfq-delay.c) in each router's namespace. A round
+        trip between the two clients then takes 4 × MS more, one between a client and
+        the public net 2 × MS."""
+        for i in (1, 2):
+            proc = subprocess.Popen([*self.prefix_for(f"nat{i}"), nfq_delay, "0", str(ms)],
+                                    stdout=subprocess.PIPE, text=True)
+            self.procs.append(proc)
+            if proc.stdout.readline().strip() != "ready":
+                raise Failure(f"nfq-delay in nat{i} did not start")
+            self.ns(f"nat{i}", "iptables", "-t", "mangle", "-A", "FORWARD", "-j", "NFQUEUE",
+                    "--queue-num", "0", "--queue-bypass")
+
     def prefix_for(self, name):
         """The command prefix that runs a program in namespace NAME."""
         return ["ip", "netns", "exec", self.names[name]]
 
     def stop(self):
+        for proc in self.procs:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         # The pairs' ends in this namespace first: deleting one end of a veth pair takes
         # the other at once, where a namespace's own links go some time after it does.
         for i in (1, 2):

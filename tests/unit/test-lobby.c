@@ -366,7 +366,9 @@ test_cooldown_leave (Fixture *f, gconstpointer data)
 }
 
 /* Messages: a burst of 20, then 10 a second; one error note a second, and the
- * connection closed only if the client keeps going. */
+ * connection closed only if the client keeps going. Signalling for one's own call is
+ * bounded per call instead (100), never by the second: a browser's burst of candidates
+ * must all reach the partner (#23). */
 static void
 test_rate_limit_messages (Fixture *f, gconstpointer data)
 {
@@ -377,21 +379,37 @@ test_rate_limit_messages (Fixture *f, gconstpointer data)
   fake_clock_auto = FALSE;
   fake_now_us += 10 * G_USEC_PER_SEC;   /* a full bucket */
 
+  /* 60 candidates at once for the call: all relayed, the bucket untouched. */
   guint b_before = count_type (b, SC_MSG_CANDIDATE, 0);
-  for (int i = 0; i < 20; i++)
-    fake_receive (f->lobby, a, candidate_for (call));
-  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, 20);
   guint errors_before = count_type (a, SC_MSG_ERROR, 0);
-  fake_receive (f->lobby, a, candidate_for (call));
-  fake_receive (f->lobby, a, candidate_for (call));
-  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, 20);
+  for (int i = 0; i < 60; i++)
+    fake_receive (f->lobby, a, candidate_for (call));
+  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, 60);
+  g_assert_cmpuint (count_type (a, SC_MSG_ERROR, 0), ==, errors_before);
+
+  /* Messages that are not: a burst of 20 (candidates for a call that has ended are
+   * dropped, and count). */
+  guint64 dropped = sc_lobby_get_stats (f->lobby)->dropped;
+  for (int i = 0; i < 20; i++)
+    fake_receive (f->lobby, a, candidate_for ("c-ended"));
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->dropped - dropped, ==, 20);
+  fake_receive (f->lobby, a, candidate_for ("c-ended"));
+  fake_receive (f->lobby, a, candidate_for ("c-ended"));
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->dropped - dropped, ==, 20);
   g_assert_cmpuint (count_type (a, SC_MSG_ERROR, 0) - errors_before, ==, 1);   /* one note */
   g_assert_false (a->gone);
 
   /* Slowing down is enough: 100 ms later one more goes through. */
   fake_now_us += 100 * 1000;
+  fake_receive (f->lobby, a, candidate_for ("c-ended"));
+  g_assert_cmpuint (sc_lobby_get_stats (f->lobby)->dropped - dropped, ==, 21);
+
+  /* The call's own signalling goes on past the bucket, up to 100 in the call. */
+  for (int i = 60; i < SC_LIMIT_SIGNALS_PER_CALL; i++)
+    fake_receive (f->lobby, a, candidate_for (call));
+  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, SC_LIMIT_SIGNALS_PER_CALL);
   fake_receive (f->lobby, a, candidate_for (call));
-  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, 21);
+  g_assert_cmpuint (count_type (b, SC_MSG_CANDIDATE, 0) - b_before, ==, SC_LIMIT_SIGNALS_PER_CALL);
 
   /* Going on regardless: closed after 20 refusals in a row; the partner hears "lost". */
   for (int i = 0; i < SC_LIMIT_ABUSE_REFUSALS && !a->gone; i++)
