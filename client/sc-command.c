@@ -104,6 +104,26 @@ cmd_status (ScCore *core, JsonObject *args, GError **error)
 }
 
 static gboolean
+cmd_redraw (ScCore *core, JsonObject *args, GError **error)
+{
+  sc_core_request_view (core, "redraw");
+  return TRUE;
+}
+
+static gboolean
+cmd_scroll (ScCore *core, JsonObject *args, GError **error)
+{
+  JsonNode *node = args ? json_object_get_member (args, "direction") : NULL;
+  const char *direction = node && JSON_NODE_HOLDS_VALUE (node) &&
+                          json_node_get_value_type (node) == G_TYPE_STRING
+                          ? json_node_get_string (node) : NULL;
+  if (g_strcmp0 (direction, "up") != 0 && g_strcmp0 (direction, "down") != 0)
+    return bad_args (error, "scroll", _("needs \"direction\": up or down"));
+  sc_core_request_view (core, g_str_equal (direction, "up") ? "scroll-up" : "scroll-down");
+  return TRUE;
+}
+
+static gboolean
 cmd_quit (ScCore *core, JsonObject *args, GError **error)
 {
   sc_core_quit (core);
@@ -131,6 +151,11 @@ static const ScCommand commands[] = {
     N_("List the commands and keys"), cmd_help },
   { "status", NULL, "{\"cmd\":\"status\"}", "/status", SC_TYPED_NONE,
     N_("Report the whole current state"), cmd_status },
+  { "scroll", ARGS ("direction"), "{\"cmd\":\"scroll\",\"direction\":\"up\"}",
+    "/scroll up|down", SC_TYPED_WORD,
+    N_("Scroll the chat back or forward a page (the panel's; nothing headless)"), cmd_scroll },
+  { "redraw", NULL, "{\"cmd\":\"redraw\"}", "/redraw", SC_TYPED_NONE,
+    N_("Paint the whole panel again (the panel's; nothing headless)"), cmd_redraw },
   { "quit", NULL, "{\"cmd\":\"quit\"}", "/quit", SC_TYPED_NONE,
     N_("Leave cleanly and exit"), cmd_quit },
 };

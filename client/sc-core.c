@@ -100,7 +100,7 @@ struct _ScCore
 
 G_DEFINE_FINAL_TYPE (ScCore, sc_core, G_TYPE_OBJECT)
 
-enum { SIG_FINISHED, N_SIGNALS };
+enum { SIG_FINISHED, SIG_VIEW_REQUEST, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 const char *
@@ -1316,6 +1316,23 @@ sc_core_class_init (ScCoreClass *klass)
   signals[SIG_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1, G_TYPE_INT);
+  /**
+   * ScCore::view-request:
+   * @what: "redraw", "scroll-up" or "scroll-down"
+   *
+   * A command for the front end's view alone (/redraw, /scroll): the panel acts on it;
+   * the headless front end has no view and ignores it.
+   */
+  signals[SIG_VIEW_REQUEST] = g_signal_new ("view-request", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+void
+sc_core_request_view (ScCore *self, const char *what)
+{
+  g_return_if_fail (SC_IS_CORE (self));
+  g_signal_emit (self, signals[SIG_VIEW_REQUEST], 0, what);
 }
 
 static void

@@ -82,6 +82,9 @@ void        sc_core_report_error   (ScCore              *self,
                                     const char          *code,
                                     const char          *message);
 void        sc_core_quit           (ScCore              *self);
+/* Asks the front end to redraw or scroll its view (ScCore::view-request). */
+void        sc_core_request_view   (ScCore              *self,
+                                    const char          *what);
 
 ScCoreState sc_core_get_state      (ScCore              *self);
 const char *sc_core_state_to_string (ScCoreState         state);

@@ -49,6 +49,7 @@ main (int argc, char **argv)
   gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST, threads = 0;
   gint max_conns = -1, max_conns_per_address = SC_SERVER_MAX_CONNS_PER_ADDRESS;
   gint http_timeout = SC_SERVER_HTTP_TIMEOUT_S, message_timeout = SC_SERVER_MESSAGE_TIMEOUT_S;
+  gint ping_interval = SC_SERVER_PING_INTERVAL_S, silence_timeout = SC_SERVER_SILENCE_TIMEOUT_S;
   gboolean check_invariants = FALSE, no_session_limits = FALSE;
   g_autofree char *log_file = NULL, *tls_cert = NULL, *tls_key = NULL, *secret_file = NULL;
   g_auto(GStrv) turn_urls = NULL;
@@ -106,6 +107,11 @@ main (int argc, char **argv)
     { "message-timeout", 0, 0, G_OPTION_ARG_INT, &message_timeout,
       N_("A WebSocket message not whole this many seconds after its first byte closes the "
          "connection (default 10)"), N_("SECONDS") },
+    { "ping-interval", 0, 0, G_OPTION_ARG_INT, &ping_interval,
+      N_("Ping every connection this often, in seconds (default 5)"), N_("SECONDS") },
+    { "silence-timeout", 0, 0, G_OPTION_ARG_INT, &silence_timeout,
+      N_("A connection from which nothing has come for this many seconds is lost (default "
+         "15; more than --ping-interval)"), N_("SECONDS") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
       N_("Spread the connections over N threads (default 1: the lobby's own; more for "
          "many cores)"), N_("N") },
@@ -269,6 +275,14 @@ main (int argc, char **argv)
                   "numbers from 0, --http-timeout and --message-timeout 1 to 3600 seconds\n");
       return 2;
     }
+  if (ping_interval < 1 || ping_interval > 3600 || silence_timeout <= ping_interval ||
+      silence_timeout > 3600)
+    {
+      g_printerr ("showcast-server: --ping-interval takes 1 to 3600 seconds, --silence-timeout "
+                  "more than that, up to 3600\n");
+      return 2;
+    }
+  sc_server_set_heartbeat (server, (guint) ping_interval, (guint) silence_timeout);
   /* By default every connection the process can hold, less a reserve for Redis, logs
    * and the listening sockets: past it accept(2) would fail for everyone. */
   if (max_conns < 0)

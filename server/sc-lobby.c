@@ -173,8 +173,7 @@ ticket_free (Ticket *ticket)
 
 /* To a detached session, messages wait (a bounded number: a session whose outbox
  * overflows misses the rest, and finds out from the state it gets on return). */
-static void bus_send (ScLobby *self, const char *node, const char *kind, const char *to,
-                      const char *call, const char *first_member, ...) G_GNUC_NULL_TERMINATED;
+static void bus_send (ScLobby *self, const char *node, ScBusEvent *event);
 
 static void
 send_msg (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
@@ -182,8 +181,9 @@ send_msg (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
   if (user->remote_node)
     {
       /* Signalling for the partner over there: its node delivers it. */
-      g_autofree char *text = sc_message_encode (msg);
-      bus_send (self, user->remote_node, "relay", user->id, msg->call, "msg", text, NULL);
+      ScBusEvent *event = sc_bus_event_new (SC_BUS_RELAY, user->id, msg->call);
+      event->message = sc_message_copy (msg);
+      bus_send (self, user->remote_node, event);
     }
   else if (user->transport)
     self->send (user->transport, msg, self->send_data);
@@ -294,8 +294,9 @@ end_pair (ScLobby *self, ScLobbyUser *leaver, ScLeaveReason reason)
   if (partner->remote_node)
     {
       /* The partner's node ends its half and tells it. */
-      bus_send (self, partner->remote_node, "ended", partner->id, msg->call,
-                "reason", sc_leave_reason_to_string (reason), NULL);
+      ScBusEvent *event = sc_bus_event_new (SC_BUS_ENDED, partner->id, msg->call);
+      event->reason = reason;
+      bus_send (self, partner->remote_node, event);
       g_hash_table_remove (self->pairs, msg->call);   /* frees the stub */
       return;
     }
@@ -435,7 +436,7 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
             continue;
           if (u->remote_node)
             {
-              bus_send (self, u->remote_node, "requeue", u->id, NULL, NULL, NULL);
+              bus_send (self, u->remote_node, sc_bus_event_new (SC_BUS_REQUEUE, u->id, NULL));
               user_free (u);
             }
           else if (u->state == USER_WAITING)
@@ -453,9 +454,11 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
       if (me->remote_node)
         {
           /* Its node sets up its half and tells it. */
-          bus_send (self, me->remote_node, "paired", me->id, pair->call,
-                    "peer", peer->id, "peer_name", peer->name,
-                    "role", side ? "answerer" : "offerer", NULL);
+          ScBusEvent *event = sc_bus_event_new (SC_BUS_PAIRED, me->id, pair->call);
+          event->peer = g_strdup (peer->id);
+          event->peer_name = g_strdup (peer->name);
+          event->role = side ? SC_ROLE_ANSWERER : SC_ROLE_OFFERER;
+          bus_send (self, me->remote_node, event);
           continue;
         }
       sc_matcher_leave (self->matcher, me->id);   /* no longer waiting here either */
@@ -466,94 +469,68 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
 
 /* ---- Events from other nodes ------------------------------------------------------------ */
 
+/* Sends @event (taken) to @node. */
 static void
-bus_send (ScLobby *self, const char *node, const char *kind, const char *to, const char *call,
-          const char *first_member, ...)
+bus_send (ScLobby *self, const char *node, ScBusEvent *event)
 {
-  if (self->bus == NULL)
-    return;
-  g_autoptr(JsonObject) event = json_object_new ();
-  json_object_set_string_member (event, "k", kind);
-  json_object_set_string_member (event, "to", to);
-  if (call)
-    json_object_set_string_member (event, "call", call);
-  va_list ap;
-  va_start (ap, first_member);
-  for (const char *member = first_member; member; member = va_arg (ap, const char *))
-    json_object_set_string_member (event, member, va_arg (ap, const char *));
-  va_end (ap);
-  sc_node_bus_send (self->bus, node, event);
-}
-
-static const char *
-event_string (JsonObject *event, const char *member, gsize max)
-{
-  JsonNode *node = json_object_get_member (event, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  const char *s = json_node_get_string (node);
-  return strlen (s) <= max ? s : NULL;
+  if (self->bus)
+    sc_node_bus_send (self->bus, node, event);
+  sc_bus_event_free (event);
 }
 
 static void check (ScLobby *self);
 
 static void
-on_bus_event (ScNodeBus *bus, JsonObject *event, gpointer data)
+on_bus_event (ScNodeBus *bus, const ScBusEvent *event, gpointer data)
 {
   ScLobby *self = data;
-  const char *kind = event_string (event, "k", 16);
-  const char *from = event_string (event, "from", 256);
-  const char *to = event_string (event, "to", SC_ID_MAX_BYTES);
-  const char *call = event_string (event, "call", SC_ID_MAX_BYTES);
-  if (kind == NULL || from == NULL || to == NULL)
-    return;
-  ScLobbyUser *user = g_hash_table_lookup (self->users, to);
-  gboolean in_call = user && user->state == USER_PAIRED && call &&
-                     g_strcmp0 (user->pair->call, call) == 0 && partner_of (user)->remote_node;
+  ScLobbyUser *user = g_hash_table_lookup (self->users, event->to);
+  gboolean in_call = user && user->state == USER_PAIRED && event->call &&
+                     g_strcmp0 (user->pair->call, event->call) == 0 &&
+                     partner_of (user)->remote_node;
 
-  if (g_str_equal (kind, "paired"))
+  switch (event->kind)
     {
-      const char *peer = event_string (event, "peer", SC_ID_MAX_BYTES);
-      const char *peer_name = event_string (event, "peer_name", 256);
-      const char *role = event_string (event, "role", 16);
-      if (peer == NULL || peer_name == NULL || role == NULL || call == NULL)
-        return;
+    case SC_BUS_PAIRED:
       if (user == NULL || user->state != USER_WAITING || user->transport == NULL)
         {
           /* Gone, or no longer waiting: that pair is over before it began. */
-          bus_send (self, from, "ended", peer, call, "reason", "lost", NULL);
-          return;
+          ScBusEvent *ended = sc_bus_event_new (SC_BUS_ENDED, event->peer, event->call);
+          ended->reason = SC_LEAVE_LOST;
+          bus_send (self, event->from, ended);
+          break;
         }
-      ScLobbyUser *stub = stub_new (peer, peer_name, from);
-      gboolean offers = g_str_equal (role, "offerer");
-      sc_matcher_leave (self->matcher, user->id);
-      pair_new (self, call, offers ? user : stub, offers ? stub : user);
-      record_wait (self, user);
-      send_matched (self, user);
-    }
-  else if (g_str_equal (kind, "relay") && in_call)
-    {
-      const char *text = event_string (event, "msg", SC_MSG_SDP_MAX_BYTES + 1024);
-      g_autoptr(ScMessage) msg = text ? sc_message_decode (text, strlen (text), SC_FROM_CLIENT,
-                                                           NULL) : NULL;
-      if (msg && (msg->type == SC_MSG_OFFER || msg->type == SC_MSG_ANSWER ||
-                  msg->type == SC_MSG_CANDIDATE))
+      {
+        ScLobbyUser *stub = stub_new (event->peer, event->peer_name, event->from);
+        gboolean offers = event->role == SC_ROLE_OFFERER;
+        sc_matcher_leave (self->matcher, user->id);
+        pair_new (self, event->call, offers ? user : stub, offers ? stub : user);
+        record_wait (self, user);
+        send_matched (self, user);
+      }
+      break;
+    case SC_BUS_RELAY:
+      if (in_call)
         {
           self->stats.relayed++;
-          send_msg (self, user, msg);
+          send_msg (self, user, event->message);
         }
+      break;
+    case SC_BUS_NO_RELAY:
+      if (in_call)
+        tell_no_relay (self, user);   /* "ended" follows */
+      break;
+    case SC_BUS_ENDED:
+      if (in_call)
+        end_half (self, user, event->reason);
+      break;
+    case SC_BUS_REQUEUE:
+      if (user && user->state == USER_WAITING)
+        sc_matcher_join (self->matcher, user->id);
+      break;
+    default:
+      break;
     }
-  else if (g_str_equal (kind, "no-relay") && in_call)
-    tell_no_relay (self, user);   /* "ended" follows */
-  else if (g_str_equal (kind, "ended") && in_call)
-    {
-      const char *reason = event_string (event, "reason", 16);
-      end_half (self, user, g_strcmp0 (reason, "next") == 0 ? SC_LEAVE_NEXT
-                            : g_strcmp0 (reason, "left") == 0 ? SC_LEAVE_LEFT : SC_LEAVE_LOST);
-    }
-  else if (g_str_equal (kind, "requeue") && user && user->state == USER_WAITING)
-    sc_matcher_join (self->matcher, user->id);
   check (self);
 }
 
@@ -1129,8 +1106,8 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
               self->stats.calls_failed_no_relay++;
               tell_no_relay (self, user);
               if (partner->remote_node)
-                bus_send (self, partner->remote_node, "no-relay", partner->id,
-                          user->pair->call, NULL, NULL);
+                bus_send (self, partner->remote_node,
+                          sc_bus_event_new (SC_BUS_NO_RELAY, partner->id, user->pair->call));
               else
                 tell_no_relay (self, partner);
             }

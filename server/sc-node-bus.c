@@ -1,5 +1,4 @@
-/* sc-node-bus.c: see sc-node-bus.h. Signal "event" (JsonObject *) for every well-formed
- * event on this node's channel. */
+/* sc-node-bus.c: see sc-node-bus.h. */
 #define G_LOG_DOMAIN "showcast-server"
 
 #include "config.h"
@@ -49,21 +48,23 @@ on_message (ScRedis *redis, const char *channel, const char *payload, gpointer d
   if (g_strcmp0 (channel, self->channel) != 0)
     return;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) event = sc_json_parse_object (payload, strlen (payload), EVENT_MAX_BYTES,
-                                                      SC_MSG_MAX_DEPTH, &error);
-  if (event == NULL || !json_object_has_member (event, "k"))
+  g_autoptr(JsonObject) object = sc_json_parse_object (payload, strlen (payload),
+                                                       EVENT_MAX_BYTES, SC_MSG_MAX_DEPTH, &error);
+  g_autoptr(ScBusEvent) event = object ? sc_bus_event_from_json (object, &error) : NULL;
+  if (event == NULL)
     {
-      g_warning ("bad event on %s: %s", channel, error ? error->message : "no kind");
+      g_warning ("bad event on %s: %s", channel, error->message);
       return;
     }
   g_signal_emit (self, signals[SIG_EVENT], 0, event);
 }
 
 void
-sc_node_bus_send (ScNodeBus *self, const char *node, JsonObject *event)
+sc_node_bus_send (ScNodeBus *self, const char *node, const ScBusEvent *event)
 {
-  json_object_set_string_member (event, "from", self->node);
-  g_autofree char *text = sc_json_object_to_string (event);
+  g_autoptr(JsonObject) object = sc_bus_event_to_json (event);
+  json_object_set_string_member (object, "from", self->node);
+  g_autofree char *text = sc_json_object_to_string (object);
   g_autofree char *channel = g_strconcat ("sc:bus:", node, NULL);
   sc_redis_command (self->redis, NULL, NULL, "PUBLISH", channel, text, NULL);
 }

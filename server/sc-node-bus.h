@@ -2,13 +2,15 @@
  *
  * Each node keeps a heartbeat key, sc:node:NAME, alive (it expires SC_NODE_TTL_S after
  * the last refresh, which comes every second), and listens on its own channel,
- * sc:bus:NAME. Events are small JSON objects ("k" says which) from one lobby to
- * another: a pair across nodes, signalling for a user over there, the end of such a
- * pair. Nodes trust each other, but events are still decoded with bounds. */
+ * sc:bus:NAME. Events are typed (sc-bus-event.h) from one lobby to another: a pair
+ * across nodes, signalling for a user over there, the end of such a pair. Nodes trust
+ * each other, but events are still decoded with bounds. Signal "event"
+ * (const ScBusEvent *) for each well-formed event on this node's channel. */
 #pragma once
 
 #include <json-glib/json-glib.h>
 
+#include "sc-bus-event.h"
 #include "sc-redis.h"
 
 G_BEGIN_DECLS
@@ -26,10 +28,10 @@ typedef void (*ScNodeAliveFunc) (ScNodeBus  *bus,
 ScNodeBus  *sc_node_bus_new       (ScRedis         *redis,
                                    const char      *node);
 const char *sc_node_bus_get_node  (ScNodeBus       *self);
-/* Publishes @event (a "k" member and the rest) to @node's channel. */
-void        sc_node_bus_send      (ScNodeBus       *self,
-                                   const char      *node,
-                                   JsonObject      *event);
+/* Publishes @event to @node's channel, from this node. */
+void        sc_node_bus_send      (ScNodeBus         *self,
+                                   const char        *node,
+                                   const ScBusEvent  *event);
 /* Is @node's heartbeat still there? Answers FALSE only when Redis says it is gone. */
 void        sc_node_bus_check     (ScNodeBus       *self,
                                    const char      *node,

@@ -33,11 +33,9 @@
  * it but over the protocol's limits get an error message back instead. */
 #define WS_MAX_PAYLOAD (SC_MSG_SDP_MAX_BYTES + 4096)
 
-/* Heartbeats: the server pings every PING_INTERVAL_S; a connection from which nothing
- * came (no message, no ping, no pong) for SILENCE_TIMEOUT_S is lost. Both are kept by
+/* Heartbeats: the server pings every ping_interval_s; a connection from which nothing
+ * came (no message, no ping, no pong) for silence_timeout_s is lost. Both are kept by
  * each shard's once-a-second tick, not a timer per socket. */
-#define PING_INTERVAL_S 5
-#define SILENCE_TIMEOUT_S 15
 #define LISTEN_BACKLOG 4096
 
 typedef struct _Shard Shard;
@@ -54,6 +52,7 @@ struct _ScServer
   guint silence_check;
   GSource *lobby_wake;       /* ready when the lobby has something due (a cooldown) */
   guint silence_timeout_s;
+  guint ping_interval_s;
   guint64 messages_in;       /* main thread */
   guint64 messages_out;      /* main thread */
   gint n_conns;              /* atomic */
@@ -397,7 +396,7 @@ static const ScWebsocketCallbacks ws_callbacks = {
   .closed = on_ws_closed,
 };
 
-/* Once a second on each shard: its connections are pinged every PING_INTERVAL_S
+/* Once a second on each shard: its connections are pinged every ping_interval_s
  * (each on its own phase, from when it opened), and the silent ones reported and
  * closed. */
 static gboolean
@@ -422,7 +421,7 @@ shard_tick (gpointer data)
         g_ptr_array_add (silent, conn);
       else if (now >= conn->next_ping_us)
         {
-          conn->next_ping_us += PING_INTERVAL_S * G_USEC_PER_SEC;
+          conn->next_ping_us += (gint64) shard->server->ping_interval_s * G_USEC_PER_SEC;
           sc_websocket_ping (conn->ws);
         }
     }
@@ -513,7 +512,7 @@ websocket_upgraded (SoupServerMessage *msg, gpointer data)
                                (gint64) shard->server->message_timeout_s * G_USEC_PER_SEC,
                                &ws_callbacks, conn);
   conn->last_heard_us = g_get_monotonic_time ();
-  conn->next_ping_us = conn->last_heard_us + PING_INTERVAL_S * G_USEC_PER_SEC;
+  conn->next_ping_us = conn->last_heard_us + (gint64) conn->server->ping_interval_s * G_USEC_PER_SEC;
   g_hash_table_add (shard->conns, conn);
   g_atomic_int_inc (&shard->server->n_conns);
   sc_mailbox_post (shard->server->inbox, main_connect, job);
@@ -881,6 +880,14 @@ sc_server_set_timeouts (ScServer *self, guint http_s, guint message_s)
 }
 
 void
+sc_server_set_heartbeat (ScServer *self, guint ping_s, guint silence_s)
+{
+  g_return_if_fail (self->shards->len == 0);
+  self->ping_interval_s = MAX (ping_s, 1);
+  self->silence_timeout_s = MAX (silence_s, self->ping_interval_s + 1);
+}
+
+void
 sc_server_set_threads (ScServer *self, guint n)
 {
   g_return_if_fail (self->shards->len == 0);
@@ -1166,7 +1173,8 @@ sc_server_init (ScServer *self)
 {
   self->shards = g_ptr_array_new_with_free_func (shard_free);
   self->n_threads = 1;
-  self->silence_timeout_s = SILENCE_TIMEOUT_S;
+  self->silence_timeout_s = SC_SERVER_SILENCE_TIMEOUT_S;
+  self->ping_interval_s = SC_SERVER_PING_INTERVAL_S;
   self->max_conns_per_address = SC_SERVER_MAX_CONNS_PER_ADDRESS;
   self->http_timeout_s = SC_SERVER_HTTP_TIMEOUT_S;
   self->message_timeout_s = SC_SERVER_MESSAGE_TIMEOUT_S;

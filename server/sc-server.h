@@ -32,6 +32,8 @@ gboolean  sc_server_set_tls          (ScServer    *self,
 /* Bounds on what a connection may hold before and while it is a WebSocket (#22). */
 #define SC_SERVER_HTTP_TIMEOUT_S        10    /* accept to WebSocket upgrade */
 #define SC_SERVER_MESSAGE_TIMEOUT_S     10    /* a message's first byte to its last */
+#define SC_SERVER_PING_INTERVAL_S       5     /* a ping to every connection */
+#define SC_SERVER_SILENCE_TIMEOUT_S     15    /* nothing heard: the connection is lost */
 #define SC_SERVER_MAX_CONNS_PER_ADDRESS 64
 #define SC_SERVER_MAX_REQUEST_BODY      1024  /* no endpoint takes a body */
 /* Undecodable messages in a row (bad JSON, binary frames, unknown types...) after which
@@ -47,6 +49,11 @@ void      sc_server_set_connection_limits (ScServer *self,
 void      sc_server_set_timeouts     (ScServer    *self,
                                       guint        http_s,
                                       guint        message_s);
+/* Ping every connection every @ping_s seconds; one silent for @silence_s (more than
+ * @ping_s) is lost. Before sc_server_listen(). */
+void      sc_server_set_heartbeat    (ScServer    *self,
+                                      guint        ping_s,
+                                      guint        silence_s);
 void      sc_server_set_threads      (ScServer    *self,
                                       guint        n);
 gboolean  sc_server_listen           (ScServer    *self,

@@ -604,24 +604,24 @@ run_request (ScTui *self, JsonObject *request)
     system_line (self, SC_CHAT_ERROR, error->message);
 }
 
-/* A bound command line: the panel's own (scroll, redraw) or one of the command table. */
+/* /redraw and /scroll: commands of the one table that only the view can carry out. */
+static void
+on_view_request (ScCore *core, const char *what, gpointer data)
+{
+  ScTui *self = data;
+  guint page = MAX (1, LINES - 5);
+  if (g_str_equal (what, "scroll-up"))
+    self->scroll += page;
+  else if (g_str_equal (what, "scroll-down"))
+    self->scroll = self->scroll > page ? self->scroll - page : 0;
+  else if (g_str_equal (what, "redraw"))
+    force_repaint (self);
+}
+
+/* A bound command line, run as typed ("scroll up" is /scroll up). */
 static void
 run_binding (ScTui *self, const char *command)
 {
-  if (g_str_equal (command, "scroll up") || g_str_equal (command, "scroll down"))
-    {
-      guint page = MAX (1, LINES - 5);
-      if (g_str_equal (command, "scroll up"))
-        self->scroll += page;
-      else
-        self->scroll = self->scroll > page ? self->scroll - page : 0;
-      return;
-    }
-  if (g_str_equal (command, "redraw"))
-    {
-      force_repaint (self);
-      return;
-    }
   g_autofree char *line = g_strconcat ("/", command, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) request = sc_command_parse_typed (line, &error);
@@ -816,6 +816,9 @@ sc_tui_dispose (GObject *object)
 {
   ScTui *self = SC_TUI (object);
   sc_tui_stop (self);
+  if (self->core)
+    g_signal_handlers_disconnect_by_data (self->core, self);
+  self->core = NULL;
   G_OBJECT_CLASS (sc_tui_parent_class)->dispose (object);
 }
 
@@ -864,5 +867,6 @@ sc_tui_new (ScCore *core, ScKeymap *keymap, gboolean truecolor)
   self->mic_muted = sc_core_get_mic_muted (core);
   self->camera_on = sc_core_get_camera_on (core);
   self->video_mode = g_strdup (sc_core_get_video_mode (core));
+  g_signal_connect (core, "view-request", G_CALLBACK (on_view_request), self);
   return self;
 }

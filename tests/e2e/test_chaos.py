@@ -1,7 +1,7 @@
 """Chaos (issue #4): 200 signalling-only clients (showcast-loadgen --chaos) sign in, skip,
 leave, report, drop their connections without a goodbye and come back (resuming with a
 ticket, or after the grace period with a new session), quit and sign in afresh — at
-random, for 30 s, against one server that checks its own invariants after every change
+random, for 20 s, against one server that checks its own invariants after every change
 (--check-invariants). Then every client comes back and the grace periods run out.
 
 Passes only with 0 violations from both views: the clients' (nobody in two pairs, never
@@ -17,10 +17,11 @@ from harness import BUILD, Failure, Scene, leak_check_env, run
 LOADGEN = os.path.join(BUILD, "loadgen", "showcast-loadgen")
 
 
-def chaos(servers, via=None, duration=30, share=1.0):
+def chaos(servers, via=None, duration=20, share=0.66):
     """Runs the chaos load against SERVERS (one or more nodes) and checks both views.
     VIA: what the clients connect to instead (a proxy per server); SHARE: the share of
-    a 30 s run's counts this run must reach (a shorter or slower run does less)."""
+    a 30 s run's counts this run must reach (a shorter or slower run does less). Longer
+    runs, and runs on a busy machine: tests/bench/chaos_under_load.py."""
     seed = int.from_bytes(os.urandom(2), "big")
     urls = ",".join(s.url for s in (via or servers))
     out = subprocess.run([LOADGEN, "--server", urls, "--clients", "200",

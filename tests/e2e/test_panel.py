@@ -74,6 +74,15 @@ def test():
         panel.type("/mute off")
         panel.keys("Enter")
         panel.wait_for(r"mic on")
+        # The view's own commands are in the one table too.
+        for line in ("/redraw", "/scroll up", "/scroll down"):
+            panel.type(line)
+            panel.keys("Enter")
+        panel.type("/scroll sideways")
+        panel.keys("Enter")
+        panel.wait_for(r"up or down")
+        if "Unknown command" in panel.screen():
+            raise Failure("/redraw or /scroll is not a command")
 
         # Too long: refused with a message, kept in the line, never sent.
         panel.type("z" * 1001)
