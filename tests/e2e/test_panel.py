@@ -83,6 +83,7 @@ def test():
         panel.wait_for(r"up or down")
         if "Unknown command" in panel.screen():
             raise Failure("/redraw or /scroll is not a command")
+        panel.keys(*(["BSpace"] * len("/scroll sideways")))   # a refused line is kept
 
         # Too long: refused with a message, kept in the line, never sent.
         panel.type("z" * 1001)
