@@ -11,7 +11,7 @@
  * KiB per connection; idle sessions went from 7.2 to 12.9 KiB each, over #5's 10 KiB.
  * Here a connection is a small struct watched through the shard's epoll (sc-poller.h);
  * the read buffer is the thread's, a burst of frames leaves in one send(), and a message
- * is handed over in place (docs/measurements.md, session 17).
+ * is handed over in place (docs/performance.md: what a match costs).
  *
  * Everything here runs on the thread of the context that was thread-default when the
  * connection was made; nothing is thread-safe. */

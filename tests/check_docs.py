@@ -1,5 +1,7 @@
 """The documentation keeps up with the programs: every long option that --help lists is
-in the program's man page and in README.md, and the man pages render without warnings."""
+in the program's man page and in README.md, and the man pages render without warnings.
+README.md stays a user's page (at most 400 lines; the design is docs/design.md), and
+every relative link in the Markdown files leads to a file that exists."""
 import os
 import re
 import subprocess
@@ -29,6 +31,15 @@ for name, binary in PROGRAMS.items():
     r = subprocess.run(["groff", "-man", "-ww", "-z", "-Tutf8", page_path], capture_output=True, text=True)
     if r.returncode != 0 or r.stderr.strip():
         failures.append(f"docs/{name}.1 does not render cleanly: {r.stderr.strip()}")
+
+lines = readme.count("\n")
+if lines > 400:
+    failures.append(f"README.md has {lines} lines: more than a user's page (400)")
+for doc in ("README.md", "HACKING.md", "docs/design.md", "docs/performance.md", "docs/protocol.md"):
+    text = open(os.path.join(ROOT, doc), encoding="utf-8").read()
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
+        if not os.path.exists(os.path.join(ROOT, os.path.dirname(doc), target)):
+            failures.append(f"{doc}: the link to {target} leads nowhere")
 
 for f in failures:
     print("FAIL:", f, file=sys.stderr)
