@@ -72,6 +72,8 @@ struct _ScCore
   ScCall *spare;                 /* the next call, made ahead of its match */
   ScCall *spare_offer;           /* and one whose offer is made, for the offerer's role */
   gboolean offer_ahead;          /* whether to make spare_offer (no STUN/TURN seen) */
+  ScCallStats last_stats;        /* the call's latest connection quality */
+  gboolean have_stats;
   guint spare_source;
   ScCall *call;                  /* the current call, or NULL */
   char *call_id;
@@ -127,63 +129,83 @@ emit (ScCore *self, ScEvent *event)
 void
 sc_core_report_error (ScCore *self, const char *code, const char *message)
 {
-  ScEvent *event = sc_event_new ("error");
-  sc_event_set_string (event, "code", code);
-  sc_event_set_string (event, "message", message);
+  ScEvent *event = sc_event_new (SC_EVENT_ERROR);
+  event->error.code = g_strdup (code);
+  event->error.message = g_strdup (message);
   emit (self, event);
 }
 
-static JsonObject *
-peer_object (ScCore *self)
+static void
+peer_ref_set (ScCore *self, ScPeerRef *peer)
 {
-  JsonObject *peer = json_object_new ();
-  json_object_set_string_member (peer, "name", self->peer_name);
-  json_object_set_string_member (peer, "id", self->peer_id);
-  return peer;
+  peer->name = g_strdup (self->peer_name);
+  peer->id = g_strdup (self->peer_id);
 }
 
-/* {"local": …, "remote": …, "protocol": …}, or NULL before ICE has chosen a pair. */
-static JsonObject *
-path_object (ScCore *self)
+void
+sc_core_get_status (ScCore *self, ScStatus *status)
 {
-  ScIcePath path;
-  if (self->call == NULL || !sc_call_get_path (self->call, &path))
-    return NULL;
-  JsonObject *object = json_object_new ();
-  json_object_set_string_member (object, "local", path.local);
-  json_object_set_string_member (object, "remote", path.remote);
-  json_object_set_string_member (object, "protocol", path.protocol);
-  return object;
+  g_return_if_fail (SC_IS_CORE (self));
+  *status = (ScStatus) { 0 };
+  status->state = sc_core_state_to_string (self->state);
+  status->server = g_strdup (self->server_url);
+  status->name = g_strdup (self->name ? self->name : self->wanted_name);
+  status->id = g_strdup (self->id);
+  status->queue = self->queue;
+  if (self->call_id)
+    {
+      status->in_call = TRUE;
+      peer_ref_set (self, &status->peer);
+      status->call = g_strdup (self->call_id);
+      status->role = self->role;
+      status->connected = self->call && sc_call_is_connected (self->call);
+      status->has_path = status->connected && sc_call_get_path (self->call, &status->path);
+      status->chat_open = self->call && sc_call_is_channel_open (self->call);
+    }
+  status->mic_muted = self->media->mic_muted;
+  status->camera_on = !self->media->camera_off;
+  status->video = g_strdup (sc_core_get_video_mode (self));
+  status->reconnecting = self->reconnecting;
+}
+
+void
+sc_status_clear (ScStatus *status)
+{
+  g_clear_pointer (&status->server, g_free);
+  g_clear_pointer (&status->name, g_free);
+  g_clear_pointer (&status->id, g_free);
+  g_clear_pointer (&status->peer.name, g_free);
+  g_clear_pointer (&status->peer.id, g_free);
+  g_clear_pointer (&status->call, g_free);
+  g_clear_pointer (&status->video, g_free);
+}
+
+const char *
+sc_core_get_peer_name (ScCore *self)
+{
+  return self->peer_name;
+}
+
+gboolean
+sc_core_get_chat_open (ScCore *self)
+{
+  return self->call && sc_call_is_channel_open (self->call);
+}
+
+gboolean
+sc_core_get_stats (ScCore *self, ScCallStats *stats)
+{
+  if (!self->have_stats)
+    return FALSE;
+  *stats = self->last_stats;
+  return TRUE;
 }
 
 void
 sc_core_report_status (ScCore *self)
 {
-  ScEvent *event = sc_event_new ("status");
-  sc_event_set_string (event, "state", sc_core_state_to_string (self->state));
-  sc_event_set_string (event, "server", self->server_url);
-  sc_event_set_string (event, "name", self->name ? self->name : self->wanted_name);
-  if (self->id)
-    sc_event_set_string (event, "id", self->id);
-  if (self->state == SC_CORE_WAITING)
-    sc_event_set_int (event, "queue", self->queue);
-  if (self->call_id)
-    {
-      g_autoptr(JsonObject) peer = peer_object (self);
-      sc_event_set_object (event, "peer", peer);
-      sc_event_set_string (event, "call", self->call_id);
-      sc_event_set_string (event, "role", sc_role_to_string (self->role));
-      sc_event_set_bool (event, "connected", self->call && sc_call_is_connected (self->call));
-      g_autoptr(JsonObject) path = self->call && sc_call_is_connected (self->call)
-                                   ? path_object (self) : NULL;
-      if (path)
-        sc_event_set_object (event, "path", path);
-      sc_event_set_bool (event, "chat_open", self->call && sc_call_is_channel_open (self->call));
-    }
-  sc_event_set_bool (event, "mic_muted", self->media->mic_muted);
-  sc_event_set_bool (event, "camera_on", !self->media->camera_off);
-  sc_event_set_string (event, "video", sc_core_get_video_mode (self));
-  sc_event_set_bool (event, "reconnecting", self->reconnecting);
+  ScEvent *event = sc_event_new (SC_EVENT_STATUS);
+  sc_core_get_status (self, &event->status);
   emit (self, event);
 }
 
@@ -208,7 +230,7 @@ finish (ScCore *self, int exit_code)
   drop_spare (self);
   if (self->sender)
     sc_sender_stop (self->sender);
-  emit (self, sc_event_new ("bye"));
+  emit (self, sc_event_new (SC_EVENT_BYE));
   g_signal_emit (self, signals[SIG_FINISHED], 0, exit_code);
 }
 
@@ -321,6 +343,7 @@ end_call (ScCore *self)
   g_clear_pointer (&self->call_id, g_free);
   g_clear_pointer (&self->peer_id, g_free);
   g_clear_pointer (&self->peer_name, g_free);
+  self->have_stats = FALSE;
   schedule_spare (self);
 }
 
@@ -375,10 +398,8 @@ on_call_connected (ScCall *call, gpointer data)
 {
   ScCore *self = data;
   self->state = SC_CORE_IN_CALL;
-  ScEvent *event = sc_event_new ("connected");
-  g_autoptr(JsonObject) path = path_object (self);
-  if (path)
-    sc_event_set_object (event, "path", path);
+  ScEvent *event = sc_event_new (SC_EVENT_CONNECTED);
+  event->connected.has_path = sc_call_get_path (call, &event->connected.path);
   emit (self, event);
 }
 
@@ -386,9 +407,9 @@ static void
 on_first_frame (ScCall *call, guint width, guint height, gpointer data)
 {
   ScCore *self = data;
-  ScEvent *event = sc_event_new ("first-frame");
-  sc_event_set_int (event, "width", width);
-  sc_event_set_int (event, "height", height);
+  ScEvent *event = sc_event_new (SC_EVENT_FIRST_FRAME);
+  event->first_frame.width = width;
+  event->first_frame.height = height;
   emit (self, event);
   schedule_spare (self);
 }
@@ -397,8 +418,8 @@ static void
 on_frame_delay (ScCall *call, double ms, gpointer data)
 {
   ScCore *self = data;
-  ScEvent *event = sc_event_new ("frame-delay");
-  json_object_set_double_member (event->fields, "ms", (gint64) (ms * 10 + 0.5) / 10.0);
+  ScEvent *event = sc_event_new (SC_EVENT_FRAME_DELAY);
+  event->frame_delay.ms = ms;
   emit (self, event);
 }
 
@@ -406,9 +427,9 @@ static void
 on_first_audio (ScCall *call, guint rate, guint channels, gpointer data)
 {
   ScCore *self = data;
-  ScEvent *event = sc_event_new ("first-audio");
-  sc_event_set_int (event, "rate", rate);
-  sc_event_set_int (event, "channels", channels);
+  ScEvent *event = sc_event_new (SC_EVENT_FIRST_AUDIO);
+  event->first_audio.rate = rate;
+  event->first_audio.channels = channels;
   emit (self, event);
 }
 
@@ -425,12 +446,10 @@ on_stats (ScCall *call, gpointer ptr, gpointer data)
 {
   ScCore *self = data;
   const ScCallStats *stats = ptr;
-  ScEvent *event = sc_event_new ("stats");
-  if (stats->rtt_ms >= 0)
-    sc_event_set_int (event, "rtt_ms", (gint64) (stats->rtt_ms + 0.5));
-  sc_event_set_int (event, "kbps_in", (gint64) (stats->kbps_in + 0.5));
-  sc_event_set_int (event, "kbps_out", (gint64) (stats->kbps_out + 0.5));
-  json_object_set_double_member (event->fields, "loss", (gint64) (stats->loss_percent * 10 + 0.5) / 10.0);
+  self->last_stats = *stats;
+  self->have_stats = TRUE;
+  ScEvent *event = sc_event_new (SC_EVENT_STATS);
+  event->stats = *stats;
   emit (self, event);
 }
 
@@ -440,7 +459,7 @@ static void
 on_channel_open (ScCall *call, gpointer data)
 {
   ScCore *self = data;
-  emit (self, sc_event_new ("chat-open"));
+  emit (self, sc_event_new (SC_EVENT_CHAT_OPEN));
 
   char *text;
   while ((text = g_queue_pop_head (&self->held_chat)) != NULL)
@@ -464,9 +483,9 @@ on_data_received (ScCall *call, const char *data_text, gpointer data)
       g_info ("dropped a message from the peer: %s", error->message);
       return;
     }
-  ScEvent *event = sc_event_new ("chat");
-  sc_event_set_string (event, "from", self->peer_name);
-  sc_event_set_string (event, "text", text);
+  ScEvent *event = sc_event_new (SC_EVENT_CHAT);
+  event->chat.from = g_strdup (self->peer_name);
+  event->chat.text = g_strdup (text);
   emit (self, event);
 }
 
@@ -475,10 +494,11 @@ on_data_received (ScCall *call, const char *data_text, gpointer data)
 static void
 peer_gone (ScCore *self, ScLeaveReason reason)
 {
+  ScEvent *event = sc_event_new (SC_EVENT_PEER_LEFT);
+  event->peer_left.reason = reason;
+  peer_ref_set (self, &event->peer_left.peer);
   end_call (self);
   self->state = SC_CORE_WAITING;
-  ScEvent *event = sc_event_new ("peer-left");
-  sc_event_set_string (event, "reason", sc_leave_reason_to_string (reason));
   emit (self, event);
 }
 
@@ -562,11 +582,10 @@ handle_matched (ScCore *self, const ScMessage *msg)
   self->role = msg->role;
   self->state = SC_CORE_MATCHED;
 
-  ScEvent *event = sc_event_new ("matched");
-  g_autoptr(JsonObject) peer = peer_object (self);
-  sc_event_set_object (event, "peer", peer);
-  sc_event_set_string (event, "call", self->call_id);
-  sc_event_set_string (event, "role", sc_role_to_string (self->role));
+  ScEvent *event = sc_event_new (SC_EVENT_MATCHED);
+  peer_ref_set (self, &event->matched.peer);
+  event->matched.call = g_strdup (self->call_id);
+  event->matched.role = self->role;
   emit (self, event);
 
   /* An offer made ahead has no STUN or TURN candidates: with those servers in use (they
@@ -657,17 +676,17 @@ handle_signed_in (ScCore *self, const ScMessage *msg)
   if (!was_reconnecting)
     {
       self->state = SC_CORE_IDLE;
-      ScEvent *event = sc_event_new ("signed-in");
-      sc_event_set_string (event, "name", self->name);
-      sc_event_set_string (event, "id", self->id);
+      ScEvent *event = sc_event_new (SC_EVENT_SIGNED_IN);
+      event->signed_in.name = g_strdup (self->name);
+      event->signed_in.id = g_strdup (self->id);
       emit (self, event);
       return;
     }
 
   self->reconnecting = FALSE;
   self->reconnect_attempt = 0;
-  ScEvent *event = sc_event_new ("reconnected");
-  sc_event_set_bool (event, "resumed", msg->resumed);
+  ScEvent *event = sc_event_new (SC_EVENT_RECONNECTED);
+  event->reconnected.resumed = msg->resumed;
   emit (self, event);
 
   if (!msg->resumed)
@@ -743,8 +762,8 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
       self->state = SC_CORE_WAITING;
       self->queue = msg->queue;
       {
-        ScEvent *event = sc_event_new ("waiting");
-        sc_event_set_int (event, "queue", msg->queue);
+        ScEvent *event = sc_event_new (SC_EVENT_WAITING);
+        event->waiting.queue = msg->queue;
         emit (self, event);
       }
       break;
@@ -753,8 +772,8 @@ on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
       /* We skipped faster than the server's limit: the call has ended all the same, and
        * the server puts us back in the lobby (with "waiting") after @ms. */
       {
-        ScEvent *event = sc_event_new ("cooldown");
-        sc_event_set_int (event, "ms", msg->ms);
+        ScEvent *event = sc_event_new (SC_EVENT_COOLDOWN);
+        event->cooldown.ms = msg->ms;
         emit (self, event);
       }
       break;
@@ -955,9 +974,9 @@ schedule_reconnect (ScCore *self)
   base = MIN (base, RECONNECT_MAX_MS);
   guint delay = (guint) (base * g_random_double_range (0.75, 1.25));
 
-  ScEvent *event = sc_event_new ("reconnecting");
-  sc_event_set_int (event, "attempt", self->reconnect_attempt);
-  sc_event_set_int (event, "in_ms", delay);
+  ScEvent *event = sc_event_new (SC_EVENT_RECONNECTING);
+  event->reconnecting.attempt = self->reconnect_attempt;
+  event->reconnecting.in_ms = delay;
   emit (self, event);
   self->reconnect_source = g_timeout_add (delay, reconnect_cb, self);
 }
@@ -1044,9 +1063,8 @@ sc_core_report_peer (ScCore *self, const char *reason, GError **error)
   msg->report_reason = g_strdup (reason ? reason : "");
   send_msg (self, msg);
 
-  ScEvent *event = sc_event_new ("reported");
-  g_autoptr(JsonObject) peer = peer_object (self);
-  sc_event_set_object (event, "peer", peer);
+  ScEvent *event = sc_event_new (SC_EVENT_REPORTED);
+  peer_ref_set (self, &event->reported.peer);
   emit (self, event);
 
   end_call (self);
@@ -1064,8 +1082,8 @@ send_chat (ScCore *self, const char *text, GError **error)
       g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY, local->message);
       return FALSE;
     }
-  ScEvent *event = sc_event_new ("said");
-  sc_event_set_string (event, "text", text);
+  ScEvent *event = sc_event_new (SC_EVENT_SAID);
+  event->said.text = g_strdup (text);
   emit (self, event);
   return TRUE;
 }
@@ -1108,8 +1126,8 @@ sc_core_set_mic_muted (ScCore *self, gboolean muted)
   self->media->mic_muted = muted;
   if (self->sender)
     sc_sender_set_mic_muted (self->sender, muted);
-  ScEvent *event = sc_event_new ("mute");
-  sc_event_set_bool (event, "on", muted);
+  ScEvent *event = sc_event_new (SC_EVENT_MUTE);
+  event->mute.on = muted;
   emit (self, event);
 }
 
@@ -1119,8 +1137,8 @@ sc_core_set_camera_on (ScCore *self, gboolean on)
   self->media->camera_off = !on;
   if (self->sender)
     sc_sender_set_camera_off (self->sender, !on);
-  ScEvent *event = sc_event_new ("camera");
-  sc_event_set_bool (event, "on", on);
+  ScEvent *event = sc_event_new (SC_EVENT_CAMERA);
+  event->camera.on = on;
   emit (self, event);
 }
 
@@ -1180,8 +1198,8 @@ sc_core_set_video_mode (ScCore *self, const char *mode, GError **error)
   /* The prepared call was made for the old mode. */
   drop_spare (self);
   schedule_spare (self);
-  ScEvent *event = sc_event_new ("video");
-  sc_event_set_string (event, "mode", mode);
+  ScEvent *event = sc_event_new (SC_EVENT_VIDEO);
+  event->video.mode = g_strdup (mode);
   emit (self, event);
   return TRUE;
 }
@@ -1201,17 +1219,13 @@ sc_core_report_help (ScCore *self)
 {
   guint n;
   const ScCommand *commands = sc_command_table (&n);
-  g_autoptr(JsonArray) list = json_array_new ();
+  ScEvent *event = sc_event_new (SC_EVENT_HELP);
+  event->help.commands = g_array_sized_new (FALSE, FALSE, sizeof (ScHelpEntry), n);
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *entry = json_object_new ();
-      json_object_set_string_member (entry, "cmd", commands[i].name);
-      json_object_set_string_member (entry, "usage", commands[i].usage);
-      json_object_set_string_member (entry, "summary", _(commands[i].summary));
-      json_array_add_object_element (list, entry);
+      ScHelpEntry entry = { commands[i].name, commands[i].usage, _(commands[i].summary) };
+      g_array_append_val (event->help.commands, entry);
     }
-  ScEvent *event = sc_event_new ("help");
-  json_object_set_array_member (event->fields, "commands", json_array_ref (list));
   emit (self, event);
 }
 

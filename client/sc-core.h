@@ -9,6 +9,7 @@
 
 #include <glib-object.h>
 
+#include "sc-event.h"
 #include "sc-frontend.h"
 #include "sc-identity.h"
 #include "sc-media-config.h"
@@ -87,6 +88,16 @@ void        sc_core_request_view   (ScCore              *self,
                                     const char          *what);
 
 ScCoreState sc_core_get_state      (ScCore              *self);
+/* The state front ends draw, read from the core rather than mirrored from events. */
+const char *sc_core_get_peer_name  (ScCore              *self);   /* NULL: no call */
+gboolean    sc_core_get_chat_open  (ScCore              *self);
+/* The current call's latest connection quality; FALSE before its first reading. */
+gboolean    sc_core_get_stats      (ScCore              *self,
+                                    ScCallStats         *stats);
+/* Everything "status" reports; free the strings with sc_status_clear(). */
+void        sc_core_get_status     (ScCore              *self,
+                                    ScStatus            *status);
+void        sc_status_clear        (ScStatus            *status);
 const char *sc_core_state_to_string (ScCoreState         state);
 
 G_END_DECLS

@@ -4,15 +4,33 @@
 #include "config.h"
 
 #include "sc-event.h"
-#include "sc-protocol.h"
+
+static const char *const kind_names[SC_EVENT_N_KINDS] = {
+  "signed-in", "waiting", "cooldown", "matched", "connected", "first-frame", "first-audio",
+  "chat-open", "chat", "said", "peer-left", "reported", "stats", "frame-delay", "mute",
+  "camera", "video", "help", "status", "reconnecting", "reconnected", "error", "bye",
+};
+
+const char *
+sc_event_kind_to_string (ScEventKind kind)
+{
+  g_return_val_if_fail (kind < SC_EVENT_N_KINDS, "?");
+  return kind_names[kind];
+}
 
 ScEvent *
-sc_event_new (const char *name)
+sc_event_new (ScEventKind kind)
 {
   ScEvent *event = g_new0 (ScEvent, 1);
-  event->name = g_strdup (name);
-  event->fields = json_object_new ();
+  event->kind = kind;
   return event;
+}
+
+static void
+peer_ref_clear (ScPeerRef *peer)
+{
+  g_clear_pointer (&peer->name, g_free);
+  g_clear_pointer (&peer->id, g_free);
 }
 
 void
@@ -20,58 +38,49 @@ sc_event_free (ScEvent *event)
 {
   if (event == NULL)
     return;
-  g_free (event->name);
-  json_object_unref (event->fields);
+  switch (event->kind)
+    {
+    case SC_EVENT_SIGNED_IN:
+      g_free (event->signed_in.name);
+      g_free (event->signed_in.id);
+      break;
+    case SC_EVENT_MATCHED:
+      peer_ref_clear (&event->matched.peer);
+      g_free (event->matched.call);
+      break;
+    case SC_EVENT_CHAT:
+      g_free (event->chat.from);
+      g_free (event->chat.text);
+      break;
+    case SC_EVENT_SAID:
+      g_free (event->said.text);
+      break;
+    case SC_EVENT_PEER_LEFT:
+      peer_ref_clear (&event->peer_left.peer);
+      break;
+    case SC_EVENT_REPORTED:
+      peer_ref_clear (&event->reported.peer);
+      break;
+    case SC_EVENT_VIDEO:
+      g_free (event->video.mode);
+      break;
+    case SC_EVENT_HELP:
+      g_clear_pointer (&event->help.commands, g_array_unref);
+      break;
+    case SC_EVENT_STATUS:
+      g_free (event->status.server);
+      g_free (event->status.name);
+      g_free (event->status.id);
+      peer_ref_clear (&event->status.peer);
+      g_free (event->status.call);
+      g_free (event->status.video);
+      break;
+    case SC_EVENT_ERROR:
+      g_free (event->error.code);
+      g_free (event->error.message);
+      break;
+    default:
+      break;
+    }
   g_free (event);
-}
-
-void
-sc_event_set_string (ScEvent *event, const char *key, const char *value)
-{
-  json_object_set_string_member (event->fields, key, value ? value : "");
-}
-
-void
-sc_event_set_int (ScEvent *event, const char *key, gint64 value)
-{
-  json_object_set_int_member (event->fields, key, value);
-}
-
-void
-sc_event_set_bool (ScEvent *event, const char *key, gboolean value)
-{
-  json_object_set_boolean_member (event->fields, key, value);
-}
-
-void
-sc_event_set_object (ScEvent *event, const char *key, JsonObject *value)
-{
-  json_object_set_object_member (event->fields, key, json_object_ref (value));
-}
-
-const char *
-sc_event_get_string (const ScEvent *event, const char *key)
-{
-  JsonNode *node = json_object_get_member (event->fields, key);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* {"event":NAME,"t":MS, …fields}: "event" and "t" first, for people reading logs. */
-char *
-sc_event_to_json (const ScEvent *event)
-{
-  g_autoptr(JsonObject) line = json_object_new ();
-  json_object_set_string_member (line, "event", event->name);
-  json_object_set_int_member (line, "t", event->t_ms);
-
-  JsonObjectIter iter;
-  const char *key;
-  JsonNode *value;
-  json_object_iter_init (&iter, event->fields);
-  while (json_object_iter_next (&iter, &key, &value))
-    json_object_set_member (line, key, json_node_copy (value));
-  return sc_json_object_to_string (line);
 }

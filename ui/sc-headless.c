@@ -13,6 +13,7 @@
 
 #include "sc-command.h"
 #include "sc-headless.h"
+#include "sc-headless-json.h"
 #include "sc-protocol.h"
 
 #define READ_CHUNK 4096
@@ -40,7 +41,7 @@ static void
 sc_headless_handle_event (ScFrontend *frontend, const ScEvent *event)
 {
   ScHeadless *self = SC_HEADLESS (frontend);
-  g_autofree char *line = sc_event_to_json (event);
+  g_autofree char *line = sc_headless_event_to_json (event);
   fputs (line, self->output);
   fputc ('\n', self->output);
   fflush (self->output);

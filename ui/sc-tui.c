@@ -55,15 +55,9 @@ struct _ScTui
 
   /* What the status bar shows. */
   char *state_text;
-  char *peer_name;              /* sanitised */
-  gboolean chat_open;           /* this call's chat: lines typed before it are held */
   gint64 state_since_us;
   gboolean show_clock;
   gboolean waiting;             /* in the lobby: the clock counts the wait */
-  char *quality;
-  gboolean mic_muted;
-  gboolean camera_on;
-  char *video_mode;
 
   guint scroll;                 /* chat rows scrolled back from the bottom */
   gboolean repaint;             /* ncurses repaints the whole screen at the next refresh */
@@ -122,17 +116,27 @@ format_clock (gint64 since_us)
 /* One word for the way the call goes (the connected event's path): through the relay,
  * or straight between the two. */
 static const char *
-path_text (JsonObject *path)
+path_text (const ScIcePath *path)
 {
-  if (path == NULL)
-    return NULL;
-  const char *local = json_object_get_string_member_with_default (path, "local", "");
-  const char *remote = json_object_get_string_member_with_default (path, "remote", "");
-  const char *protocol = json_object_get_string_member_with_default (path, "protocol", "");
-  if (g_str_equal (local, "relay") || g_str_equal (remote, "relay"))
-    return g_str_equal (protocol, "tcp") && g_str_equal (local, "relay") ? _("relay over TCP")
-                                                                        : _("relay");
+  gboolean local = g_strcmp0 (path->local, "relay") == 0;
+  if (local || g_strcmp0 (path->remote, "relay") == 0)
+    return local && g_strcmp0 (path->protocol, "tcp") == 0 ? _("relay over TCP") : _("relay");
   return _("direct");
+}
+
+/* The call's connection quality, from the core's latest reading; NULL before one. */
+static char *
+quality_text (ScCore *core)
+{
+  ScCallStats st;
+  if (!sc_core_get_stats (core, &st))
+    return NULL;
+  double loss = (gint64) (st.loss_percent * 10 + 0.5) / 10.0;
+  if (st.rtt_ms >= 0)
+    return g_strdup_printf (_("RTT %d ms ↓%d ↑%d kb/s loss %.1f%%"), (int) (st.rtt_ms + 0.5),
+                            (int) (st.kbps_in + 0.5), (int) (st.kbps_out + 0.5), loss);
+  return g_strdup_printf (_("↓%d ↑%d kb/s loss %.1f%%"), (int) (st.kbps_in + 0.5),
+                          (int) (st.kbps_out + 0.5), loss);
 }
 
 static void
@@ -141,13 +145,14 @@ draw_status (ScTui *self)
   g_autofree char *clock = self->show_clock ? format_clock (self->state_since_us) : NULL;
   g_autofree char *left = clock ? g_strdup_printf (" showcast │ %s │ %s", self->state_text, clock)
                                 : g_strdup_printf (" showcast │ %s", self->state_text);
-  g_autofree char *devices = g_strdup_printf ("%s │ %s │ %s ",
-                                              self->mic_muted ? _("mic off") : _("mic on"),
-                                              self->camera_on ? _("camera on") : _("camera off"),
-                                              self->video_mode);
+  g_autofree char *devices = g_strdup_printf (
+    "%s │ %s │ %s ", sc_core_get_mic_muted (self->core) ? _("mic off") : _("mic on"),
+    sc_core_get_camera_on (self->core) ? _("camera on") : _("camera off"),
+    sc_core_get_video_mode (self->core));
   /* The state comes first; connection quality only where it fits. */
-  g_autofree char *right = self->quality ? g_strdup_printf ("%s │ %s", self->quality, devices)
-                                         : g_strdup (devices);
+  g_autofree char *quality = quality_text (self->core);
+  g_autofree char *right = quality ? g_strdup_printf ("%s │ %s", quality, devices)
+                                   : g_strdup (devices);
   guint left_cols = sc_text_width (left);
   if (left_cols + 1 + sc_text_width (right) > (guint) COLS)
     {
@@ -332,7 +337,7 @@ redraw (ScTui *self)
 
   int main_top = 1;
   guint main_rows = LINES - 3;
-  gboolean video = g_strcmp0 (self->video_mode, "terminal") == 0;
+  gboolean video = g_strcmp0 (sc_core_get_video_mode (self->core), "terminal") == 0;
   guint video_cols = video ? (guint) COLS * 11 / 20 : 0;   /* 55 % */
   if (video)
     {
@@ -415,161 +420,146 @@ system_line (ScTui *self, ScChatKind kind, const char *text)
 
 /* Whole sentences, so that translations can order their words. */
 static char *
-peer_left_text (const char *peer, const char *reason)
+peer_left_text (const char *peer, ScLeaveReason reason)
 {
-  if (g_strcmp0 (reason, "next") == 0)
+  if (reason == SC_LEAVE_NEXT)
     return g_strdup_printf (_("%s skipped to the next person."), peer);
-  if (g_strcmp0 (reason, "left") == 0)
+  if (reason == SC_LEAVE_LEFT)
     return g_strdup_printf (_("%s left."), peer);
   return g_strdup_printf (_("%s lost the connection."), peer);
 }
 
+/* The peer's name as the panel shows it (sanitised), or a stand-in. */
+static char *
+shown_name (const char *name)
+{
+  return name ? sc_text_sanitize (name, SC_NAME_MAX_CHARS) : g_strdup ("?");
+}
+
+/* Events say what happened; what the panel shows of the state (peer, chat, devices,
+ * quality) it reads from the core when it draws. */
 static void
 sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
 {
   ScTui *self = SC_TUI (frontend);
-  const char *name = event->name;
-  JsonObject *f = event->fields;
 
-  if (g_str_equal (name, "signed-in"))
+  switch (event->kind)
     {
-      g_autofree char *me = sc_text_sanitize (sc_event_get_string (event, "name"), SC_NAME_MAX_CHARS);
-      g_autofree char *text = g_strdup_printf (_("Signed in as %s."), me);
-      set_state (self, _("signed in"), FALSE);
-      system_line (self, SC_CHAT_SYSTEM, text);
-    }
-  else if (g_str_equal (name, "waiting"))
-    {
-      g_autofree char *text = g_strdup_printf (_("waiting in the lobby (%d waiting)"),
-                                               (int) json_object_get_int_member (f, "queue"));
-      gint64 since = self->state_since_us;
-      gboolean was_waiting = self->waiting;
-      set_state (self, text, TRUE);
-      self->waiting = TRUE;
-      if (was_waiting)
-        self->state_since_us = since;   /* the queue changed; the wait did not restart */
-      g_clear_pointer (&self->quality, g_free);
-    }
-  else if (g_str_equal (name, "cooldown"))
-    {
-      /* The call ended; matching waits for the server's skip limit. */
-      g_autofree char *text = g_strdup_printf (_("skipping fast: next match in %.1f s"),
-                                               json_object_get_int_member (f, "ms") / 1000.0);
-      set_state (self, text, FALSE);
-    }
-  else if (g_str_equal (name, "matched"))
-    {
-      JsonObject *peer = json_object_get_object_member (f, "peer");
-      g_free (self->peer_name);
-      self->peer_name = sc_text_sanitize (json_object_get_string_member (peer, "name"),
-                                          SC_NAME_MAX_CHARS);
-      g_autofree char *state = g_strdup_printf (_("matched with %s · connecting"), self->peer_name);
-      g_autofree char *text = g_strdup_printf (_("You are now talking to %s. Say hi!"), self->peer_name);
-      set_state (self, state, FALSE);
-      self->chat_open = FALSE;
-      sc_chat_view_add (self->chat, SC_CHAT_SEPARATOR, NULL, self->peer_name);
-      system_line (self, SC_CHAT_SYSTEM, text);
-      g_clear_pointer (&self->last_frame, sc_video_frame_free);
-      sc_term_video_invalidate (self->video);
+    case SC_EVENT_SIGNED_IN:
+      {
+        g_autofree char *me = sc_text_sanitize (event->signed_in.name, SC_NAME_MAX_CHARS);
+        g_autofree char *text = g_strdup_printf (_("Signed in as %s."), me);
+        set_state (self, _("signed in"), FALSE);
+        system_line (self, SC_CHAT_SYSTEM, text);
+        break;
+      }
+    case SC_EVENT_WAITING:
+      {
+        g_autofree char *text = g_strdup_printf (_("waiting in the lobby (%d waiting)"),
+                                                 (int) event->waiting.queue);
+        gint64 since = self->state_since_us;
+        gboolean was_waiting = self->waiting;
+        set_state (self, text, TRUE);
+        self->waiting = TRUE;
+        if (was_waiting)
+          self->state_since_us = since;   /* the queue changed; the wait did not restart */
+        break;
+      }
+    case SC_EVENT_COOLDOWN:
+      {
+        /* The call ended; matching waits for the server's skip limit. */
+        g_autofree char *text = g_strdup_printf (_("skipping fast: next match in %.1f s"),
+                                                 event->cooldown.ms / 1000.0);
+        set_state (self, text, FALSE);
+        break;
+      }
+    case SC_EVENT_MATCHED:
+      {
+        g_autofree char *who = shown_name (event->matched.peer.name);
+        g_autofree char *state = g_strdup_printf (_("matched with %s · connecting"), who);
+        g_autofree char *text = g_strdup_printf (_("You are now talking to %s. Say hi!"), who);
+        set_state (self, state, FALSE);
+        sc_chat_view_add (self->chat, SC_CHAT_SEPARATOR, NULL, who);
+        system_line (self, SC_CHAT_SYSTEM, text);
+        g_clear_pointer (&self->last_frame, sc_video_frame_free);
+        sc_term_video_invalidate (self->video);
+        self->scroll = 0;
+        break;
+      }
+    case SC_EVENT_CONNECTED:
+      {
+        g_autofree char *who = shown_name (sc_core_get_peer_name (self->core));
+        const char *way = event->connected.has_path ? path_text (&event->connected.path) : NULL;
+        g_autofree char *state = way ? g_strdup_printf (_("in call with %s · %s"), who, way)
+                                     : g_strdup_printf (_("in call with %s"), who);
+        set_state (self, state, TRUE);
+        break;
+      }
+    case SC_EVENT_CHAT:
+      sc_chat_view_add (self->chat, SC_CHAT_PEER, event->chat.from, event->chat.text);
       self->scroll = 0;
-    }
-  else if (g_str_equal (name, "connected"))
-    {
-      const char *who = self->peer_name ? self->peer_name : "?";
-      const char *way = path_text (json_object_has_member (f, "path")
-                                   ? json_object_get_object_member (f, "path") : NULL);
-      g_autofree char *state = way ? g_strdup_printf (_("in call with %s · %s"), who, way)
-                                   : g_strdup_printf (_("in call with %s"), who);
-      set_state (self, state, TRUE);
-    }
-  else if (g_str_equal (name, "chat-open"))
-    self->chat_open = TRUE;
-  else if (g_str_equal (name, "chat"))
-    {
-      sc_chat_view_add (self->chat, SC_CHAT_PEER, sc_event_get_string (event, "from"),
-                        sc_event_get_string (event, "text"));
+      break;
+    case SC_EVENT_SAID:
+      sc_chat_view_add (self->chat, SC_CHAT_SELF, _("you"), event->said.text);
       self->scroll = 0;
+      break;
+    case SC_EVENT_PEER_LEFT:
+      {
+        g_autofree char *who = event->peer_left.peer.name
+                               ? sc_text_sanitize (event->peer_left.peer.name, SC_NAME_MAX_CHARS)
+                               : g_strdup (_("Your peer"));
+        g_autofree char *text = peer_left_text (who, event->peer_left.reason);
+        system_line (self, SC_CHAT_SYSTEM, text);
+        g_clear_pointer (&self->last_frame, sc_video_frame_free);
+        break;
+      }
+    case SC_EVENT_MUTE:
+      system_line (self, SC_CHAT_SYSTEM, event->mute.on ? _("Microphone muted.") : _("Microphone on."));
+      break;
+    case SC_EVENT_CAMERA:
+      system_line (self, SC_CHAT_SYSTEM, event->camera.on ? _("Camera on.")
+                                                           : _("Camera off: your peer sees black."));
+      break;
+    case SC_EVENT_REPORTED:
+      {
+        g_autofree char *who = shown_name (event->reported.peer.name);
+        g_autofree char *text = g_strdup_printf (_("You reported %s. You will not meet again."), who);
+        system_line (self, SC_CHAT_SYSTEM, text);
+        g_clear_pointer (&self->last_frame, sc_video_frame_free);
+        break;
+      }
+    case SC_EVENT_HELP:
+      self->help_visible = TRUE;
+      break;
+    case SC_EVENT_ERROR:
+      {
+        g_autofree char *text = g_strdup_printf (_("Error: %s"), event->error.message);
+        system_line (self, SC_CHAT_ERROR, text);
+        g_free (self->last_error);
+        self->last_error = sc_text_sanitize (event->error.message, 0);
+        break;
+      }
+    case SC_EVENT_RECONNECTING:
+      {
+        /* The call, if any, goes on peer to peer; only the lobby is out of reach. */
+        g_autofree char *text = g_strdup_printf (
+          _("Lost the server; reconnecting in %d s (attempt %d)…"),
+          (int) ((event->reconnecting.in_ms + 500) / 1000), (int) event->reconnecting.attempt);
+        system_line (self, SC_CHAT_SYSTEM, text);
+        break;
+      }
+    case SC_EVENT_RECONNECTED:
+      system_line (self, SC_CHAT_SYSTEM, event->reconnected.resumed
+                                           ? _("Back on the server; nothing was lost.")
+                                           : _("Back on the server with a new session."));
+      break;
+    case SC_EVENT_CHAT_OPEN:
+    case SC_EVENT_STATS:
+    case SC_EVENT_VIDEO:
+      break;   /* drawn from the core's state */
+    default:
+      return;  /* first-frame, status, bye…: nothing to draw */
     }
-  else if (g_str_equal (name, "said"))
-    {
-      sc_chat_view_add (self->chat, SC_CHAT_SELF, _("you"), sc_event_get_string (event, "text"));
-      self->scroll = 0;
-    }
-  else if (g_str_equal (name, "peer-left"))
-    {
-      g_autofree char *text = peer_left_text (self->peer_name ? self->peer_name : _("Your peer"),
-                                              sc_event_get_string (event, "reason"));
-      system_line (self, SC_CHAT_SYSTEM, text);
-      g_clear_pointer (&self->peer_name, g_free);
-      g_clear_pointer (&self->last_frame, sc_video_frame_free);
-      g_clear_pointer (&self->quality, g_free);
-    }
-  else if (g_str_equal (name, "stats"))
-    {
-      g_free (self->quality);
-      if (json_object_has_member (f, "rtt_ms"))
-        self->quality = g_strdup_printf (_("RTT %d ms ↓%d ↑%d kb/s loss %.1f%%"),
-                                         (int) json_object_get_int_member (f, "rtt_ms"),
-                                         (int) json_object_get_int_member (f, "kbps_in"),
-                                         (int) json_object_get_int_member (f, "kbps_out"),
-                                         json_object_get_double_member (f, "loss"));
-      else
-        self->quality = g_strdup_printf (_("↓%d ↑%d kb/s loss %.1f%%"),
-                                         (int) json_object_get_int_member (f, "kbps_in"),
-                                         (int) json_object_get_int_member (f, "kbps_out"),
-                                         json_object_get_double_member (f, "loss"));
-    }
-  else if (g_str_equal (name, "mute"))
-    {
-      self->mic_muted = json_object_get_boolean_member (f, "on");
-      system_line (self, SC_CHAT_SYSTEM, self->mic_muted ? _("Microphone muted.") : _("Microphone on."));
-    }
-  else if (g_str_equal (name, "camera"))
-    {
-      self->camera_on = json_object_get_boolean_member (f, "on");
-      system_line (self, SC_CHAT_SYSTEM, self->camera_on ? _("Camera on.") : _("Camera off: your peer sees black."));
-    }
-  else if (g_str_equal (name, "video"))
-    {
-      g_free (self->video_mode);
-      self->video_mode = g_strdup (sc_event_get_string (event, "mode"));
-    }
-  else if (g_str_equal (name, "reported"))
-    {
-      JsonObject *peer = json_object_get_object_member (f, "peer");
-      g_autofree char *who = sc_text_sanitize (json_object_get_string_member (peer, "name"),
-                                               SC_NAME_MAX_CHARS);
-      g_autofree char *text = g_strdup_printf (_("You reported %s. You will not meet again."), who);
-      system_line (self, SC_CHAT_SYSTEM, text);
-      g_clear_pointer (&self->peer_name, g_free);
-      g_clear_pointer (&self->last_frame, sc_video_frame_free);
-      g_clear_pointer (&self->quality, g_free);
-    }
-  else if (g_str_equal (name, "help"))
-    self->help_visible = TRUE;
-  else if (g_str_equal (name, "error"))
-    {
-      g_autofree char *text = g_strdup_printf (_("Error: %s"), sc_event_get_string (event, "message"));
-      system_line (self, SC_CHAT_ERROR, text);
-      g_free (self->last_error);
-      self->last_error = sc_text_sanitize (sc_event_get_string (event, "message"), 0);
-    }
-  else if (g_str_equal (name, "reconnecting"))
-    {
-      /* The call, if any, goes on peer to peer; only the lobby is out of reach. */
-      g_autofree char *text = g_strdup_printf (
-        _("Lost the server; reconnecting in %d s (attempt %d)…"),
-        (int) ((json_object_get_int_member (f, "in_ms") + 500) / 1000),
-        (int) json_object_get_int_member (f, "attempt"));
-      system_line (self, SC_CHAT_SYSTEM, text);
-    }
-  else if (g_str_equal (name, "reconnected"))
-    system_line (self, SC_CHAT_SYSTEM,
-                 json_object_get_boolean_member (f, "resumed")
-                   ? _("Back on the server; nothing was lost.")
-                   : _("Back on the server with a new session."));
-  else
-    return;   /* first-frame, status, bye…: nothing to draw */
 
   redraw (self);
 }
@@ -646,7 +636,7 @@ submit_line (ScTui *self)
       return;
     }
   /* Taken before the chat is open: the core holds it, and it shows as said when it goes. */
-  if (!self->chat_open && g_strcmp0 (json_object_get_string_member_with_default (request, "cmd", NULL), "say") == 0)
+  if (!sc_core_get_chat_open (self->core) && g_strcmp0 (json_object_get_string_member_with_default (request, "cmd", NULL), "say") == 0)
     system_line (self, SC_CHAT_SYSTEM, _("Not connected yet: your line goes when the chat opens."));
   sc_input_line_commit (self->input);
 }
@@ -832,9 +822,6 @@ sc_tui_finalize (GObject *object)
   sc_term_video_free (self->video);
   g_clear_pointer (&self->last_frame, sc_video_frame_free);
   g_free (self->state_text);
-  g_free (self->peer_name);
-  g_free (self->quality);
-  g_free (self->video_mode);
   g_free (self->last_error);
   G_OBJECT_CLASS (sc_tui_parent_class)->finalize (object);
 }
@@ -864,9 +851,6 @@ sc_tui_new (ScCore *core, ScKeymap *keymap, gboolean truecolor)
   self->core = core;
   self->keymap = keymap;
   self->truecolor = truecolor;
-  self->mic_muted = sc_core_get_mic_muted (core);
-  self->camera_on = sc_core_get_camera_on (core);
-  self->video_mode = g_strdup (sc_core_get_video_mode (core));
   g_signal_connect (core, "view-request", G_CALLBACK (on_view_request), self);
   return self;
 }
