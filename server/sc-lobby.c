@@ -1404,16 +1404,39 @@ sc_lobby_get_stats (ScLobby *self)
 }
 
 void
-sc_lobby_set_ban_policy (ScLobby *self, guint reports, guint seconds)
+sc_lobby_config_init (ScLobbyConfig *config)
 {
-  self->ban_after = reports;
-  self->ban_seconds = seconds;
+  *config = (ScLobbyConfig) {
+    .allow_guests = FALSE,
+    .ban_after = 3,
+    .ban_seconds = 24 * 3600,
+    .grace_s = SC_SESSION_GRACE_S,
+    .sign_in_burst = SC_LIMIT_SIGN_IN_BURST,
+    .session_limits = TRUE,
+  };
 }
 
 void
-sc_lobby_set_allow_guests (ScLobby *self, gboolean allow)
+sc_lobby_configure (ScLobby *self, const ScLobbyConfig *config)
 {
-  self->allow_guests = allow;
+  g_return_if_fail (SC_IS_LOBBY (self));
+  self->allow_guests = config->allow_guests;
+  self->ban_after = config->ban_after;
+  self->ban_seconds = config->ban_seconds;
+  self->grace_us = (gint64) config->grace_s * G_USEC_PER_SEC;
+  self->sign_in_burst = config->sign_in_burst;
+  self->session_limits = config->session_limits;
+  self->check_invariants = config->check_invariants;
+  g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
+  if (config->ice_servers)
+    self->ice_servers = g_ptr_array_ref (config->ice_servers);
+  g_clear_pointer (&self->turn_urls, g_strfreev);
+  g_clear_pointer (&self->turn_secret, g_free);
+  if (config->turn_urls && config->turn_urls[0] && config->turn_secret)
+    {
+      self->turn_urls = g_strdupv ((GStrv) config->turn_urls);
+      self->turn_secret = g_strdup (config->turn_secret);
+    }
 }
 
 void
@@ -1446,39 +1469,6 @@ sc_lobby_set_token_signer (ScLobby *self, ScTokenSigner *signer)
   self->signer = signer;
 }
 
-void
-sc_lobby_set_turn (ScLobby *self, const char *const *urls, const char *secret)
-{
-  g_strfreev (self->turn_urls);
-  g_free (self->turn_secret);
-  self->turn_urls = g_strdupv ((GStrv) urls);
-  self->turn_secret = g_strdup (secret);
-}
-
-void
-sc_lobby_set_session_limits (ScLobby *self, gboolean on)
-{
-  self->session_limits = on;
-}
-
-void
-sc_lobby_set_sign_in_limit (ScLobby *self, guint burst)
-{
-  self->sign_in_burst = burst;
-}
-
-void
-sc_lobby_set_grace (ScLobby *self, guint seconds)
-{
-  self->grace_us = (gint64) seconds * G_USEC_PER_SEC;
-}
-
-void
-sc_lobby_set_check_invariants (ScLobby *self, gboolean check_invariants)
-{
-  self->check_invariants = check_invariants;
-}
-
 guint64
 sc_lobby_get_invariant_violations (ScLobby *self)
 {
@@ -1489,14 +1479,6 @@ guint
 sc_lobby_get_n_detached (ScLobby *self)
 {
   return g_hash_table_size (self->detached);
-}
-
-void
-sc_lobby_set_ice_servers (ScLobby *self, GPtrArray *servers)
-{
-  g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
-  if (servers)
-    self->ice_servers = g_ptr_array_ref (servers);
 }
 
 /**
@@ -1667,21 +1649,18 @@ sc_lobby_init (ScLobby *self)
   self->connected = g_hash_table_new (NULL, NULL);
   self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pair_free);
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->allow_guests = TRUE;
   self->reporters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_hash_table_unref);
   self->banned_until = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->ban_after = 3;
-  self->ban_seconds = 24 * 3600;
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->detached = g_hash_table_new (NULL, NULL);
   self->cooling = g_hash_table_new (NULL, NULL);
   self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->signer = sc_token_signer_new_random ();
-  self->grace_us = SC_SESSION_GRACE_S * G_USEC_PER_SEC;
-  self->sign_in_burst = SC_LIMIT_SIGN_IN_BURST;
-  self->session_limits = TRUE;
+  ScLobbyConfig defaults;
+  sc_lobby_config_init (&defaults);
+  sc_lobby_configure (self, &defaults);
   self->realtime_offset_us = g_get_real_time () - g_get_monotonic_time ();
 }
 

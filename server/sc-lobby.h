@@ -83,14 +83,29 @@ G_DECLARE_FINAL_TYPE (ScLobby, sc_lobby, SC, LOBBY, GObject)
 ScLobby     *sc_lobby_new            (ScMatcher        *matcher,
                                       ScLobbySendFunc   send,
                                       gpointer          user_data);
-void         sc_lobby_set_ice_servers (ScLobby         *self,
-                                       GPtrArray       *servers);
-void         sc_lobby_set_allow_guests (ScLobby        *self,
-                                        gboolean        allow);
-/* A user reported by @reports distinct users is banned for @seconds. */
-void         sc_lobby_set_ban_policy (ScLobby         *self,
-                                      guint            reports,
-                                      guint            seconds);
+/* What the operator decides (showcast-server's options, sc-server-config.h). */
+typedef struct
+{
+  gboolean allow_guests;           /* sign-ins without a key (default: keys only) */
+  guint ban_after;                 /* distinct reporters that ban a user (3; 0: never) */
+  guint ban_seconds;               /* how long a ban lasts (a day) */
+  guint grace_s;                   /* a dropped connection's session is kept (10; 0: none) */
+  guint sign_in_burst;             /* sign-ins and tickets from one address: a burst of
+                                    * this many, then as many every 20 s (10; 0: none) */
+  gboolean session_limits;         /* per-session message and next limits (on; off only
+                                    * to measure capacity with few clients) */
+  gboolean check_invariants;       /* check them after every change (tests) */
+  GPtrArray *ice_servers;          /* of ScIceServer, handed to every match (STUN); the
+                                    * lobby takes a reference */
+  const char *const *turn_urls;    /* with turn_secret: time-limited TURN credentials for
+                                    * every match, one server reached in several ways */
+  const char *turn_secret;         /* coturn's static-auth-secret */
+} ScLobbyConfig;
+
+/* The defaults, as a lobby starts with them. */
+void         sc_lobby_config_init    (ScLobbyConfig        *config);
+void         sc_lobby_configure      (ScLobby              *self,
+                                      const ScLobbyConfig  *config);
 
 void         sc_lobby_set_close_func (ScLobby         *self,
                                       ScLobbyCloseFunc close,
@@ -108,28 +123,10 @@ gint64       sc_lobby_wake           (ScLobby          *self);
 /* Takes ownership of @signer (the default signs with a random secret). */
 void         sc_lobby_set_token_signer (ScLobby        *self,
                                         ScTokenSigner  *signer);
-/* Every match also hands each side time-limited credentials for the TURN server at
- * @urls (turn:HOST:PORT[?transport=…], one server reached in several ways: UDP and TCP),
- * made with @secret (coturn's static-auth-secret). */
-void         sc_lobby_set_turn       (ScLobby            *self,
-                                      const char *const  *urls,
-                                      const char         *secret);
 /* Several nodes: pairs may span nodes, talking through @bus (the matcher must be shared,
  * such as ScRedisMatcher). */
 void         sc_lobby_set_bus        (ScLobby          *self,
                                       ScNodeBus        *bus);
-/* Sign-ins and tickets from one address: a burst of @burst, then @burst every 20 s
- * (default SC_LIMIT_SIGN_IN_BURST); 0: no limit (load tests from one address). */
-void         sc_lobby_set_sign_in_limit (ScLobby       *self,
-                                         guint          burst);
-/* Per-session message and next limits; off only to measure capacity with few clients. */
-void         sc_lobby_set_session_limits (ScLobby      *self,
-                                          gboolean      on);
-/* 0: a dropped connection ends its session at once. */
-void         sc_lobby_set_grace      (ScLobby          *self,
-                                      guint             seconds);
-void         sc_lobby_set_check_invariants (ScLobby    *self,
-                                            gboolean    check_invariants);
 guint64      sc_lobby_get_invariant_violations (ScLobby *self);
 
 /* @address: (nullable): where the connection comes from, for per-address limits.

@@ -1025,24 +1025,6 @@ sc_server_get_lobby (ScServer *self)
   return self->lobby;
 }
 
-void
-sc_server_set_ban_policy (ScServer *self, guint reports, guint seconds)
-{
-  sc_lobby_set_ban_policy (self->lobby, reports, seconds);
-}
-
-void
-sc_server_set_allow_guests (ScServer *self, gboolean allow)
-{
-  sc_lobby_set_allow_guests (self->lobby, allow);
-}
-
-void
-sc_server_set_ice_servers (ScServer *self, GPtrArray *servers)
-{
-  sc_lobby_set_ice_servers (self->lobby, servers);
-}
-
 /* Stops every shard, then lets every session go, on the calling (main) thread. */
 static void
 stop_shards (ScServer *self)

@@ -19,8 +19,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ScServer, sc_server, SC, SERVER, GObject)
 
 ScServer *sc_server_new              (ScMatcher   *matcher);
-void      sc_server_set_ice_servers  (ScServer    *self,
-                                      GPtrArray   *servers);
 gboolean  sc_server_set_tls          (ScServer    *self,
                                       const char  *cert_file,
                                       const char  *key_file,
@@ -68,11 +66,6 @@ const char *sc_server_get_node_name  (ScServer    *self);
 /* /healthz reports whether @redis is reachable. */
 void        sc_server_set_redis      (ScServer    *self,
                                       ScRedis     *redis);
-void      sc_server_set_allow_guests (ScServer    *self,
-                                      gboolean     allow);
-void      sc_server_set_ban_policy   (ScServer    *self,
-                                      guint        reports,
-                                      guint        seconds);
 
 gboolean  sc_parse_listen_address    (const char      *address,
                                       GSocketAddress **out,

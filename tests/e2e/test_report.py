@@ -51,7 +51,8 @@ def test():
             current = by_id[m["peer"]["id"]]
             if current is third:
                 raise Failure("paired with themself")
-            e = current.expect("matched", timeout=10)
+            # The same call, seen from the other side (never an older match of its).
+            e = current.expect("matched", timeout=10, where=lambda ev: ev["call"] == m["call"])
             check_match(current, e)
             # The one left waiting never got a match with the forbidden partner either.
             for c in (reporter, reported):

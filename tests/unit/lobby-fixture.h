@@ -49,6 +49,20 @@ fake_send (gpointer transport, const ScMessage *msg, gpointer data)
   g_ptr_array_add (conn->inbox, copy);
 }
 
+/* A lobby configured for tests: guests may sign in (the product's default is keys
+ * only), and with @check its invariants are checked after every change. */
+G_GNUC_UNUSED static ScLobby *
+fake_lobby_new (ScMatcher *matcher, gboolean check)
+{
+  ScLobby *lobby = sc_lobby_new (matcher, fake_send, NULL);
+  ScLobbyConfig config;
+  sc_lobby_config_init (&config);
+  config.allow_guests = TRUE;
+  config.check_invariants = check;
+  sc_lobby_configure (lobby, &config);
+  return lobby;
+}
+
 /* A connection opened with @ticket (NULL: none). */
 G_GNUC_UNUSED static FakeConn *
 fake_connect_with (ScLobby *lobby, const char *ticket)

@@ -17,9 +17,8 @@ static void
 setup (Fixture *f, gconstpointer data)
 {
   f->matcher = sc_local_matcher_new ();
-  f->lobby = sc_lobby_new (f->matcher, fake_send, NULL);
+  f->lobby = fake_lobby_new (f->matcher, TRUE);
   sc_lobby_set_clock (f->lobby, fake_clock, NULL);
-  sc_lobby_set_check_invariants (f->lobby, TRUE);
   fake_clock_auto = TRUE;
 }
 
@@ -554,7 +553,12 @@ static void
 test_ban (Fixture *f, gconstpointer data)
 {
   sc_lobby_set_close_func (f->lobby, on_close, f->lobby);
-  sc_lobby_set_ban_policy (f->lobby, 3, 600);
+  ScLobbyConfig config;
+  sc_lobby_config_init (&config);
+  config.allow_guests = config.check_invariants = TRUE;
+  config.ban_after = 3;
+  config.ban_seconds = 600;
+  sc_lobby_configure (f->lobby, &config);
   sc_lobby_set_clock (f->lobby, ban_clock, NULL);
   ban_clock_us = 1000 * G_USEC_PER_SEC;
   g_assert_true (sc_auth_init ());
@@ -958,7 +962,12 @@ test_call_failed_with_relay (Fixture *f, gconstpointer data)
 {
   const char *urls[] = { "turn:192.0.2.1:3478?transport=udp", "turn:192.0.2.1:3478?transport=tcp",
                          NULL };
-  sc_lobby_set_turn (f->lobby, urls, "secret");
+  ScLobbyConfig config;
+  sc_lobby_config_init (&config);
+  config.allow_guests = config.check_invariants = TRUE;
+  config.turn_urls = urls;
+  config.turn_secret = "secret";
+  sc_lobby_configure (f->lobby, &config);
   FakeConn *a, *b;
   pair_two (f, &a, &b);
   /* Both URLs in one ICE server entry, with credentials. */
@@ -1034,10 +1043,10 @@ test_shared_secret (Fixture *f, gconstpointer data)
   sc_lobby_set_token_signer (f->lobby, sc_token_signer_new_from_file (path, &error));
   g_assert_no_error (error);
   g_autoptr(ScMatcher) matcher2 = sc_local_matcher_new ();
-  g_autoptr(ScLobby) node2 = sc_lobby_new (matcher2, fake_send, NULL);
+  g_autoptr(ScLobby) node2 = fake_lobby_new (matcher2, FALSE);
   sc_lobby_set_token_signer (node2, sc_token_signer_new_from_file (path, &error));
   g_assert_no_error (error);
-  g_autoptr(ScLobby) stranger = sc_lobby_new (matcher2, fake_send, NULL);
+  g_autoptr(ScLobby) stranger = fake_lobby_new (matcher2, FALSE);
 
   FakeConn *a = fake_sign_in (f->lobby, "alice");
   g_assert_null (sc_lobby_issue_ticket (stranger, a->token, NULL, &error));

@@ -152,7 +152,7 @@ static void
 test_random_steps (void)
 {
   g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
-  g_autoptr(ScLobby) lobby = sc_lobby_new (matcher, fake_send, NULL);
+  g_autoptr(ScLobby) lobby = fake_lobby_new (matcher, FALSE);
   sc_lobby_set_clock (lobby, fake_clock, NULL);
   g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) model_free);
   by_id = g_hash_table_new (g_str_hash, g_str_equal);
