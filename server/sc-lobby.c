@@ -19,122 +19,29 @@
  * remote_node, owned by the pair, never in the users table. What is sent to a stub goes
  * to its node as a bus event; the end of such a pair is one "ended" event, so each node
  * ends its half once. A node whose heartbeat expires takes its users' halves with it.
+ *
+ * The lobby's rooms: this file (users, pairs, matching, the one end-of-call path, what
+ * users say, limits, configuration), sc-lobby-nodes.c (pairs across nodes),
+ * sc-lobby-resume.c (tickets and resuming), sc-lobby-invariants.c (the checks), and
+ * sc-lobby-private.h, which they share.
  */
 #define G_LOG_DOMAIN "showcast-server"
 
 #include "config.h"
 
-#include "sc-auth.h"
-#include "sc-lobby.h"
-#include "sc-node-bus.h"
-#include "sc-rate-limit.h"
+#include "sc-lobby-private.h"
 #include "sc-text.h"
 #include "sc-turn-credentials.h"
-
-#define MAX_TRACKED_ADDRESSES 10000
-#define MAX_TICKETS           100000
-#define OUTBOX_MAX_MESSAGES   256     /* a detached session's held messages */
-
-typedef enum {
-  USER_NEW,
-  USER_IDLE,
-  USER_WAITING,
-  USER_PAIRED,
-} UserState;
-
-typedef struct _ScLobbyPair ScLobbyPair;
 
 const double sc_lobby_wait_bounds[SC_WAIT_BUCKETS] = {
   0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60,
 };
 
-struct _ScLobbyUser
-{
-  gpointer transport;        /* NULL while detached */
-  char *address;
-  char *nonce;               /* sent in hello, signed in a key sign-in */
-  char *id;
-  char *name;
-  UserState state;
-  ScLobbyPair *pair;
-  ScTokenBucket messages;
-  ScTokenBucket nexts;
-  guint refusals;            /* refused in a row */
-  guint call_signals;        /* offers, answers and candidates sent for the current call */
-  gint64 last_refusal_note_us;
-
-  char *session;             /* the session id in its tokens */
-  gboolean guest;
-  gint64 token_issued_us;
-  gint64 detached_us;        /* when the connection dropped; 0 while attached */
-  gint64 waiting_since_us;   /* when it last entered the lobby */
-  gboolean wants_lobby;      /* detached, and due back in the lobby on return */
-  gint64 cooldown_until_us;  /* skipped over the next limit: back in the lobby then; 0 */
-  GQueue outbox;             /* of ScMessage: what was said to it while detached */
-  char *remote_node;         /* a stub: a user of that node, partner of one of ours */
-};
-
-typedef struct
-{
-  ScSessionClaims *claims;
-  gint64 expires_us;
-} Ticket;
-
-struct _ScLobbyPair
-{
-  char *call;
-  ScLobbyUser *offerer;
-  ScLobbyUser *answerer;
-};
-
-struct _ScLobby
-{
-  GObject parent_instance;
-
-  ScMatcher *matcher;
-  ScLobbySendFunc send;
-  gpointer send_data;
-  ScLobbyCloseFunc close;
-  gpointer close_data;
-  ScLobbyClockFunc clock;
-  gpointer clock_data;
-  GHashTable *sign_ins;       /* address → ScTokenBucket */
-  gboolean allow_guests;
-  GHashTable *reporters;      /* reported id → set of reporter ids */
-  GHashTable *banned_until;   /* id → gint64* monotonic µs */
-  GHashTable *blocked;        /* "a\nb" (a < b): pairs that must never meet */
-  guint ban_after;
-  guint ban_seconds;
-  GPtrArray *ice_servers;     /* of ScIceServer */
-  GStrv turn_urls;            /* with turn_secret: TURN credentials for every match */
-  char *turn_secret;
-  ScTokenSigner *signer;
-  gint64 grace_us;
-  gint64 realtime_offset_us;  /* wall clock minus the lobby's clock */
-  GHashTable *tickets;        /* ticket → Ticket */
-  GHashTable *detached;       /* ScLobbyUser set: sessions in their grace period */
-  gboolean check_invariants;
-  guint64 invariant_violations;
-  guint sign_in_burst;        /* per address; 0: no limit */
-  ScNodeBus *bus;             /* NULL: this node is alone */
-  gboolean session_limits;    /* per-session rate limits (off only for benchmarks) */
-
-  GHashTable *users;          /* id → ScLobbyUser (signed in); owns the users */
-  GHashTable *connected;      /* ScLobbyUser set, signed in or not */
-  GHashTable *pairs;          /* call id → ScLobbyPair; owns the pairs */
-  GHashTable *cooling;        /* ScLobbyUser set: in a cooldown (few at a time) */
-  ScLobbyWakeFunc wake;
-  gpointer wake_data;
-  ScLobbyStats stats;
-};
-
 G_DEFINE_FINAL_TYPE (ScLobby, sc_lobby, G_TYPE_OBJECT)
 
-static gint64 wall_now_s (ScLobby *self);
-static gint64 now_us (ScLobby *self);
 
-static void
-user_free (ScLobbyUser *user)
+void
+lobby_user_free (ScLobbyUser *user)
 {
   g_queue_clear_full (&user->outbox, (GDestroyNotify) sc_message_free);
   g_free (user->remote_node);
@@ -151,9 +58,9 @@ pair_free (ScLobbyPair *pair)
 {
   /* A pair owns its stub (the side on another node), if it has one. */
   if (pair->offerer && pair->offerer->remote_node)
-    user_free (pair->offerer);
+    lobby_user_free (pair->offerer);
   if (pair->answerer && pair->answerer->remote_node)
-    user_free (pair->answerer);
+    lobby_user_free (pair->answerer);
   g_free (pair->call);
   g_free (pair);
 }
@@ -173,17 +80,16 @@ ticket_free (Ticket *ticket)
 
 /* To a detached session, messages wait (a bounded number: a session whose outbox
  * overflows misses the rest, and finds out from the state it gets on return). */
-static void bus_send (ScLobby *self, const char *node, ScBusEvent *event);
 
-static void
-send_msg (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
+void
+lobby_send_msg (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 {
   if (user->remote_node)
     {
       /* Signalling for the partner over there: its node delivers it. */
       ScBusEvent *event = sc_bus_event_new (SC_BUS_RELAY, user->id, msg->call);
       event->message = sc_message_copy (msg);
-      bus_send (self, user->remote_node, event);
+      lobby_bus_send (self, user->remote_node, event);
     }
   else if (user->transport)
     self->send (user->transport, msg, self->send_data);
@@ -201,28 +107,28 @@ void
 sc_lobby_send_error (ScLobby *self, ScLobbyUser *user, const char *code, const char *message)
 {
   g_autoptr(ScMessage) msg = sc_message_new_error (code, message);
-  send_msg (self, user, msg);
+  lobby_send_msg (self, user, msg);
 }
 
 /* A call of @user's could not connect, and this lobby has no TURN server to offer: say
  * what is missing (#23). */
-static void
-tell_no_relay (ScLobby *self, ScLobbyUser *user)
+void
+lobby_tell_no_relay (ScLobby *self, ScLobbyUser *user)
 {
   sc_lobby_send_error (self, user, "no-relay",
                        "The call could not connect: no way through between your networks, "
                        "and this server offers no relay (TURN) to go around that.");
 }
 
-static ScLobbyUser *
-partner_of (ScLobbyUser *user)
+ScLobbyUser *
+lobby_partner_of (ScLobbyUser *user)
 {
   ScLobbyPair *pair = user->pair;
   return pair->offerer == user ? pair->answerer : pair->offerer;
 }
 
-static void
-enter_lobby (ScLobby *self, ScLobbyUser *user)
+void
+lobby_enter_lobby (ScLobby *self, ScLobbyUser *user)
 {
   if (user->transport == NULL)
     {
@@ -233,12 +139,12 @@ enter_lobby (ScLobby *self, ScLobbyUser *user)
     }
   user->wants_lobby = FALSE;
   user->state = USER_WAITING;
-  user->waiting_since_us = now_us (self);
+  user->waiting_since_us = lobby_now_us (self);
   sc_matcher_join (self->matcher, user->id);
 
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_WAITING);
   msg->queue = sc_matcher_waiting (self->matcher);
-  send_msg (self, user, msg);
+  lobby_send_msg (self, user, msg);
 }
 
 /* A skip over the next limit (#22): the call has ended already — leaving is never
@@ -247,7 +153,7 @@ enter_lobby (ScLobby *self, ScLobbyUser *user)
 static void
 start_cooldown (ScLobby *self, ScLobbyUser *user, gint64 wait_us)
 {
-  gint64 until = now_us (self) + wait_us;
+  gint64 until = lobby_now_us (self) + wait_us;
   user->state = USER_IDLE;
   user->cooldown_until_us = until;
   g_hash_table_add (self->cooling, user);
@@ -255,7 +161,7 @@ start_cooldown (ScLobby *self, ScLobbyUser *user, gint64 wait_us)
 
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_COOLDOWN);
   msg->ms = (guint) MIN ((wait_us + 999) / 1000, 60000);
-  send_msg (self, user, msg);
+  lobby_send_msg (self, user, msg);
   if (self->wake)
     self->wake (until, self->wake_data);
 }
@@ -277,7 +183,7 @@ end_pair (ScLobby *self, ScLobbyUser *leaver, ScLeaveReason reason)
     return;
 
   ScLobbyPair *pair = leaver->pair;
-  ScLobbyUser *partner = partner_of (leaver);
+  ScLobbyUser *partner = lobby_partner_of (leaver);
 
   g_info ("call %s ends: %s (%s) %s", pair->call, leaver->id, leaver->name,
           sc_leave_reason_to_string (reason));
@@ -296,22 +202,22 @@ end_pair (ScLobby *self, ScLobbyUser *leaver, ScLeaveReason reason)
       /* The partner's node ends its half and tells it. */
       ScBusEvent *event = sc_bus_event_new (SC_BUS_ENDED, partner->id, msg->call);
       event->reason = reason;
-      bus_send (self, partner->remote_node, event);
+      lobby_bus_send (self, partner->remote_node, event);
       g_hash_table_remove (self->pairs, msg->call);   /* frees the stub */
       return;
     }
   g_hash_table_remove (self->pairs, msg->call);
-  send_msg (self, partner, msg);
-  enter_lobby (self, partner);
+  lobby_send_msg (self, partner, msg);
+  lobby_enter_lobby (self, partner);
 }
 
 /* The other side of @user's pair, on another node, ended it (or its node died): the
  * stub goes, @user is told and goes back to the lobby. */
-static void
-end_half (ScLobby *self, ScLobbyUser *user, ScLeaveReason reason)
+void
+lobby_end_half (ScLobby *self, ScLobbyUser *user, ScLeaveReason reason)
 {
   ScLobbyPair *pair = user->pair;
-  ScLobbyUser *stub = partner_of (user);
+  ScLobbyUser *stub = lobby_partner_of (user);
   g_info ("call %s ends: %s (%s, node %s) %s", pair->call, stub->id, stub->name,
           stub->remote_node, sc_leave_reason_to_string (reason));
 
@@ -323,15 +229,15 @@ end_half (ScLobby *self, ScLobbyUser *user, ScLeaveReason reason)
   sc_matcher_parted (self->matcher, user->id, stub->id);
   self->stats.pairs_ended++;
   g_hash_table_remove (self->pairs, msg->call);   /* frees the stub */
-  send_msg (self, user, msg);
-  enter_lobby (self, user);
+  lobby_send_msg (self, user, msg);
+  lobby_enter_lobby (self, user);
 }
 
 
-static void
-record_wait (ScLobby *self, ScLobbyUser *user)
+void
+lobby_record_wait (ScLobby *self, ScLobbyUser *user)
 {
-  double waited = (now_us (self) - user->waiting_since_us) / 1e6;
+  double waited = (lobby_now_us (self) - user->waiting_since_us) / 1e6;
   guint b = 0;
   while (b < SC_WAIT_BUCKETS && waited > sc_lobby_wait_bounds[b])
     b++;
@@ -341,11 +247,11 @@ record_wait (ScLobby *self, ScLobbyUser *user)
 }
 
 /* Tells @user (PAIRED) about its pair: who, which call, which role. */
-static void
-send_matched (ScLobby *self, ScLobbyUser *user)
+void
+lobby_send_matched (ScLobby *self, ScLobbyUser *user)
 {
   ScLobbyPair *pair = user->pair;
-  ScLobbyUser *peer = partner_of (user);
+  ScLobbyUser *peer = lobby_partner_of (user);
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_MATCHED);
   msg->call = g_strdup (pair->call);
   msg->role = pair->offerer == user ? SC_ROLE_OFFERER : SC_ROLE_ANSWERER;
@@ -358,17 +264,17 @@ send_matched (ScLobby *self, ScLobbyUser *user)
     {
       g_autofree char *username = NULL, *credential = NULL;
       sc_turn_credentials (self->turn_secret, user->id,
-                           wall_now_s (self) + SC_TURN_CREDENTIAL_LIFETIME_S,
+                           lobby_wall_now_s (self) + SC_TURN_CREDENTIAL_LIFETIME_S,
                            &username, &credential);
       g_ptr_array_add (msg->ice_servers,
                        sc_ice_server_new ((const char *const *) self->turn_urls, username,
                                           credential));
     }
-  send_msg (self, user, msg);
+  lobby_send_msg (self, user, msg);
 }
 
-static ScLobbyUser *
-stub_new (const char *id, const char *name, const char *node)
+ScLobbyUser *
+lobby_stub_new (const char *id, const char *name, const char *node)
 {
   ScLobbyUser *stub = g_new0 (ScLobbyUser, 1);
   stub->id = g_strdup (id);
@@ -379,8 +285,8 @@ stub_new (const char *id, const char *name, const char *node)
   return stub;
 }
 
-static ScLobbyPair *
-pair_new (ScLobby *self, const char *call, ScLobbyUser *offerer, ScLobbyUser *answerer)
+ScLobbyPair *
+lobby_pair_new (ScLobby *self, const char *call, ScLobbyUser *offerer, ScLobbyUser *answerer)
 {
   ScLobbyPair *pair = g_new0 (ScLobbyPair, 1);
   pair->call = call ? g_strdup (call) : new_id ("c");
@@ -405,7 +311,7 @@ resolve (ScLobby *self, const char *id)
     return user;
   g_autofree char *name = NULL, *node = NULL;
   if (self->bus && sc_matcher_describe (self->matcher, id, &name, &node))
-    return stub_new (id, name, node);
+    return lobby_stub_new (id, name, node);
   return NULL;
 }
 
@@ -424,7 +330,7 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
       ok = u->remote_node || (u->state == USER_WAITING && u->transport != NULL);
     }
 
-  /* A matcher only pairs waiting users, but a shared matcher answers late: check rather
+  /* A matcher only pairs waiting users, but a shared matcher answers late: lobby_check rather
    * than trust. Whoever still waits goes back into the queue. */
   if (!ok)
     {
@@ -436,8 +342,8 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
             continue;
           if (u->remote_node)
             {
-              bus_send (self, u->remote_node, sc_bus_event_new (SC_BUS_REQUEUE, u->id, NULL));
-              user_free (u);
+              lobby_bus_send (self, u->remote_node, sc_bus_event_new (SC_BUS_REQUEUE, u->id, NULL));
+              lobby_user_free (u);
             }
           else if (u->state == USER_WAITING)
             sc_matcher_join (self->matcher, u->id);
@@ -445,7 +351,7 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
       return;
     }
 
-  ScLobbyPair *pair = pair_new (self, NULL, offerer, answerer);
+  ScLobbyPair *pair = lobby_pair_new (self, NULL, offerer, answerer);
   self->stats.matches++;
   for (guint side = 0; side < 2; side++)
     {
@@ -458,151 +364,28 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
           event->peer = g_strdup (peer->id);
           event->peer_name = g_strdup (peer->name);
           event->role = side ? SC_ROLE_ANSWERER : SC_ROLE_OFFERER;
-          bus_send (self, me->remote_node, event);
+          lobby_bus_send (self, me->remote_node, event);
           continue;
         }
       sc_matcher_leave (self->matcher, me->id);   /* no longer waiting here either */
-      record_wait (self, me);
-      send_matched (self, me);
+      lobby_record_wait (self, me);
+      lobby_send_matched (self, me);
     }
 }
 
-/* ---- Events from other nodes ------------------------------------------------------------ */
+/* ---- The lobby's clock --------------------------------------------------------------- */
 
-/* Sends @event (taken) to @node. */
-static void
-bus_send (ScLobby *self, const char *node, ScBusEvent *event)
-{
-  if (self->bus)
-    sc_node_bus_send (self->bus, node, event);
-  sc_bus_event_free (event);
-}
-
-static void check (ScLobby *self);
-
-static void
-on_bus_event (ScNodeBus *bus, const ScBusEvent *event, gpointer data)
-{
-  ScLobby *self = data;
-  ScLobbyUser *user = g_hash_table_lookup (self->users, event->to);
-  gboolean in_call = user && user->state == USER_PAIRED && event->call &&
-                     g_strcmp0 (user->pair->call, event->call) == 0 &&
-                     partner_of (user)->remote_node;
-
-  switch (event->kind)
-    {
-    case SC_BUS_PAIRED:
-      if (user == NULL || user->state != USER_WAITING || user->transport == NULL)
-        {
-          /* Gone, or no longer waiting: that pair is over before it began. */
-          ScBusEvent *ended = sc_bus_event_new (SC_BUS_ENDED, event->peer, event->call);
-          ended->reason = SC_LEAVE_LOST;
-          bus_send (self, event->from, ended);
-          break;
-        }
-      {
-        ScLobbyUser *stub = stub_new (event->peer, event->peer_name, event->from);
-        gboolean offers = event->role == SC_ROLE_OFFERER;
-        sc_matcher_leave (self->matcher, user->id);
-        pair_new (self, event->call, offers ? user : stub, offers ? stub : user);
-        record_wait (self, user);
-        send_matched (self, user);
-      }
-      break;
-    case SC_BUS_RELAY:
-      if (in_call)
-        {
-          self->stats.relayed++;
-          send_msg (self, user, event->message);
-        }
-      break;
-    case SC_BUS_NO_RELAY:
-      if (in_call)
-        tell_no_relay (self, user);   /* "ended" follows */
-      break;
-    case SC_BUS_ENDED:
-      if (in_call)
-        end_half (self, user, event->reason);
-      break;
-    case SC_BUS_REQUEUE:
-      if (user && user->state == USER_WAITING)
-        sc_matcher_join (self->matcher, user->id);
-      break;
-    default:
-      break;
-    }
-  check (self);
-}
-
-/* Is the node of each remote partner still alive? Asked every second (sc_lobby_tick). */
-static void
-on_node_checked (ScNodeBus *bus, const char *node, gboolean alive, gpointer data)
-{
-  ScLobby *self = data;
-  if (alive)
-    return;
-  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
-  g_hash_table_iter_init (&iter, self->pairs);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ScLobbyPair *pair = value;
-      ScLobbyUser *stub = pair->offerer->remote_node ? pair->offerer : pair->answerer;
-      if (stub->remote_node && g_str_equal (stub->remote_node, node))
-        g_ptr_array_add (ours, stub == pair->offerer ? pair->answerer : pair->offerer);
-    }
-  if (ours->len > 0)
-    g_message ("node %s is gone: %u partners here are told they are lost", node, ours->len);
-  for (guint i = 0; i < ours->len; i++)
-    end_half (self, g_ptr_array_index (ours, i), SC_LEAVE_LOST);
-  check (self);
-}
-
-static void
-check_remote_nodes (ScLobby *self)
-{
-  if (self->bus == NULL)
-    return;
-  g_autoptr(GHashTable) nodes = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer value;
-  g_hash_table_iter_init (&iter, self->pairs);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ScLobbyPair *pair = value;
-      ScLobbyUser *stub = pair->offerer->remote_node ? pair->offerer : pair->answerer;
-      if (stub->remote_node)
-        g_hash_table_add (nodes, stub->remote_node);
-    }
-  g_hash_table_iter_init (&iter, nodes);
-  gpointer node;
-  while (g_hash_table_iter_next (&iter, &node, NULL))
-    sc_node_bus_check (self->bus, node, on_node_checked, self);
-}
-
-void
-sc_lobby_set_bus (ScLobby *self, ScNodeBus *bus)
-{
-  if (self->bus)
-    g_signal_handlers_disconnect_by_data (self->bus, self);
-  g_set_object (&self->bus, bus);
-  if (bus)
-    g_signal_connect (bus, "event", G_CALLBACK (on_bus_event), self);
-}
-
-static gint64
-now_us (ScLobby *self)
+gint64
+lobby_now_us (ScLobby *self)
 {
   return self->clock ? self->clock (self->clock_data) : g_get_monotonic_time ();
 }
 
-static ScLobbyUser *resume (ScLobby *self, ScLobbyUser *fresh, const ScSessionClaims *claims);
 
 /* With invariant checking on (tests, chaos runs), every change is followed by a full
- * check; a violation is logged and counted, never fatal. */
-static void
-check (ScLobby *self)
+ * lobby_check; a violation is logged and counted, never fatal. */
+void
+lobby_check (ScLobby *self)
 {
   g_autoptr(GError) error = NULL;
   if (self->check_invariants && !sc_lobby_check_invariants (self, &error))
@@ -616,7 +399,7 @@ ScLobbyUser *
 sc_lobby_connect (ScLobby *self, gpointer transport, const char *address, const char *ticket)
 {
   ScLobbyUser *user = g_new0 (ScLobbyUser, 1);
-  gint64 now = now_us (self);
+  gint64 now = lobby_now_us (self);
   user->transport = transport;
   user->address = g_strdup (address);
   user->state = USER_NEW;
@@ -631,7 +414,7 @@ sc_lobby_connect (ScLobby *self, gpointer transport, const char *address, const 
   hello->version = SC_PROTOCOL_VERSION;
   hello->nonce = g_strdup (user->nonce);
   hello->guests = self->allow_guests;
-  send_msg (self, user, hello);
+  lobby_send_msg (self, user, hello);
 
   if (ticket == NULL)
     return user;
@@ -648,9 +431,9 @@ sc_lobby_connect (ScLobby *self, gpointer transport, const char *address, const 
                            "That ticket is unknown, used or expired; sign in instead.");
       return user;
     }
-  ScLobbyUser *resumed = resume (self, user, entry->claims);
+  ScLobbyUser *resumed = lobby_resume (self, user, entry->claims);
   ticket_free (entry);
-  check (self);
+  lobby_check (self);
   return resumed;
 }
 
@@ -672,8 +455,8 @@ end_session (ScLobby *self, ScLobbyUser *user)
 /* Lets @user go at once (its call ends, its partner hears "lost"), then asks the
  * transport, if it still has one, to close the connection. @user is freed when this
  * returns. */
-static void
-close_connection (ScLobby *self, ScLobbyUser *user, const char *reason)
+void
+lobby_close_connection (ScLobby *self, ScLobbyUser *user, const char *reason)
 {
   g_message ("closing %s (%s): %s", user->id ? user->id : "a connection",
              user->address ? user->address : "?", reason);
@@ -691,12 +474,12 @@ close_connection (ScLobby *self, ScLobbyUser *user, const char *reason)
 static gboolean
 refuse (ScLobby *self, ScLobbyUser *user, const char *what)
 {
-  gint64 now = now_us (self);
+  gint64 now = lobby_now_us (self);
   self->stats.rate_limited++;
   if (++user->refusals >= SC_LIMIT_ABUSE_REFUSALS)
     {
       self->stats.closed_for_abuse++;
-      close_connection (self, user, "went on past the rate limit");
+      lobby_close_connection (self, user, "went on past the rate limit");
       return FALSE;
     }
   if (now - user->last_refusal_note_us >= G_USEC_PER_SEC)
@@ -710,12 +493,12 @@ refuse (ScLobby *self, ScLobbyUser *user, const char *what)
 }
 
 /* Sign-ins from one address; the table forgets addresses whose bucket is full again. */
-static gboolean
-sign_in_allowed (ScLobby *self, const char *address)
+gboolean
+lobby_sign_in_allowed (ScLobby *self, const char *address)
 {
   if (address == NULL || self->sign_in_burst == 0)
     return TRUE;
-  gint64 now = now_us (self);
+  gint64 now = lobby_now_us (self);
   ScTokenBucket *bucket = g_hash_table_lookup (self->sign_ins, address);
   if (bucket == NULL)
     {
@@ -737,10 +520,10 @@ sign_in_allowed (ScLobby *self, const char *address)
   return sc_token_bucket_take (bucket, now);
 }
 
-static gint64
-wall_now_s (ScLobby *self)
+gint64
+lobby_wall_now_s (ScLobby *self)
 {
-  return (now_us (self) + self->realtime_offset_us) / G_USEC_PER_SEC;
+  return (lobby_now_us (self) + self->realtime_offset_us) / G_USEC_PER_SEC;
 }
 
 static char *
@@ -748,13 +531,13 @@ issue_token (ScLobby *self, ScLobbyUser *user)
 {
   g_autoptr(ScSessionClaims) claims =
     sc_session_claims_new (user->session, user->id, user->name, user->guest,
-                           wall_now_s (self) + SC_SESSION_TOKEN_LIFETIME_S);
-  user->token_issued_us = now_us (self);
+                           lobby_wall_now_s (self) + SC_SESSION_TOKEN_LIFETIME_S);
+  user->token_issued_us = lobby_now_us (self);
   return sc_token_signer_issue (self->signer, claims);
 }
 
-static void
-send_signed_in (ScLobby *self, ScLobbyUser *user, gboolean resumed)
+void
+lobby_send_signed_in (ScLobby *self, ScLobbyUser *user, gboolean resumed)
 {
   g_autoptr(ScMessage) reply = sc_message_new (SC_MSG_SIGNED_IN);
   reply->version = SC_PROTOCOL_VERSION;
@@ -764,27 +547,27 @@ send_signed_in (ScLobby *self, ScLobbyUser *user, gboolean resumed)
   reply->resumed = resumed;
   if (user->state == USER_PAIRED)
     reply->call = g_strdup (user->pair->call);
-  send_msg (self, user, reply);
+  lobby_send_msg (self, user, reply);
 }
 
 /* A banned id is told for how long and its connection closed. */
-static gboolean
-refuse_banned (ScLobby *self, ScLobbyUser *user, const char *id)
+gboolean
+lobby_refuse_banned (ScLobby *self, ScLobbyUser *user, const char *id)
 {
   gint64 *until = g_hash_table_lookup (self->banned_until, id);
-  if (until == NULL || *until <= now_us (self))
+  if (until == NULL || *until <= lobby_now_us (self))
     return FALSE;
   g_autofree char *text = g_strdup_printf (
     "You are banned from this server for another %" G_GINT64_FORMAT " minutes after "
-    "reports from other users.", (*until - now_us (self)) / (60 * G_USEC_PER_SEC) + 1);
+    "reports from other users.", (*until - lobby_now_us (self)) / (60 * G_USEC_PER_SEC) + 1);
   sc_lobby_send_error (self, user, "banned", text);
-  close_connection (self, user, "banned");
+  lobby_close_connection (self, user, "banned");
   return TRUE;
 }
 
 /* @user (a NEW connection) becomes a new session for @id and goes into the lobby. */
-static void
-start_session (ScLobby *self, ScLobbyUser *user, char *id, char *name, gboolean guest)
+void
+lobby_start_session (ScLobby *self, ScLobbyUser *user, char *id, char *name, gboolean guest)
 {
   user->id = id;
   user->name = name;
@@ -796,8 +579,8 @@ start_session (ScLobby *self, ScLobbyUser *user, char *id, char *name, gboolean 
   self->stats.sessions_signed_in++;
   g_info ("%s signed in as \"%s\"", user->id, user->name);
 
-  send_signed_in (self, user, FALSE);
-  enter_lobby (self, user);
+  lobby_send_signed_in (self, user, FALSE);
+  lobby_enter_lobby (self, user);
 }
 
 static void
@@ -808,13 +591,13 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       sc_lobby_send_error (self, user, "already-signed-in", "This connection is signed in already.");
       return;
     }
-  if (!sign_in_allowed (self, user->address))
+  if (!lobby_sign_in_allowed (self, user->address))
     {
       sc_lobby_send_error (self, user, "rate-limited",
                            "Too many sign-ins from your address; try again in a little while.");
       self->stats.rate_limited++;
       self->stats.closed_for_abuse++;
-      close_connection (self, user, "too many sign-ins from one address");
+      lobby_close_connection (self, user, "too many sign-ins from one address");
       return;
     }
   if (msg->version != SC_PROTOCOL_VERSION)
@@ -851,7 +634,7 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
         {
           g_info ("%s signed in again; its older connection is closed", id);
           sc_lobby_send_error (self, older, "replaced", "You signed in again elsewhere.");
-          close_connection (self, older, "signed in again elsewhere");
+          lobby_close_connection (self, older, "signed in again elsewhere");
         }
     }
   else if (!self->allow_guests)
@@ -863,9 +646,9 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
   else
     id = new_id ("g");
 
-  if (refuse_banned (self, user, id))
+  if (lobby_refuse_banned (self, user, id))
     return;
-  start_session (self, user, g_steal_pointer (&id), g_steal_pointer (&name), msg->key == NULL);
+  lobby_start_session (self, user, g_steal_pointer (&id), g_steal_pointer (&name), msg->key == NULL);
 }
 
 static void
@@ -881,11 +664,11 @@ handle_relay (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       return;
     }
   self->stats.relayed++;
-  send_msg (self, partner_of (user), msg);
+  lobby_send_msg (self, lobby_partner_of (user), msg);
 }
 
-static char *
-blocked_key (const char *a, const char *b)
+char *
+lobby_blocked_key (const char *a, const char *b)
 {
   return strcmp (a, b) < 0 ? g_strconcat (a, "\n", b, NULL) : g_strconcat (b, "\n", a, NULL);
 }
@@ -898,7 +681,7 @@ static void
 keep_apart (ScLobby *self, const char *a, const char *b)
 {
   sc_matcher_block (self->matcher, a, b);
-  g_hash_table_add (self->blocked, blocked_key (a, b));
+  g_hash_table_add (self->blocked, lobby_blocked_key (a, b));
 }
 
 /* @reporter reports the partner of its current call: the call ends (the partner sees a
@@ -914,17 +697,17 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
       g_autoptr(ScMessage) refusal = sc_message_new_error ("not-in-call",
                                                            "You can report only the peer of your current call.");
       refusal->call = g_strdup (msg->call);
-      send_msg (self, reporter, refusal);
+      lobby_send_msg (self, reporter, refusal);
       return;
     }
-  ScLobbyUser *reported = partner_of (reporter);
+  ScLobbyUser *reported = lobby_partner_of (reporter);
   g_autofree char *reported_id = g_strdup (reported->id);
   self->stats.reports++;
   g_message ("%s reported %s: %.80s", reporter->id, reported_id, msg->report_reason);
 
   keep_apart (self, reporter->id, reported_id);
   end_pair (self, reporter, SC_LEAVE_NEXT);
-  enter_lobby (self, reporter);
+  lobby_enter_lobby (self, reporter);
 
   GHashTable *by = g_hash_table_lookup (self->reporters, reported_id);
   if (by == NULL)
@@ -936,7 +719,7 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
   if (self->ban_after > 0 && g_hash_table_size (by) >= self->ban_after)
     {
       gint64 *until = g_new (gint64, 1);
-      *until = now_us (self) + (gint64) self->ban_seconds * G_USEC_PER_SEC;
+      *until = lobby_now_us (self) + (gint64) self->ban_seconds * G_USEC_PER_SEC;
       g_hash_table_replace (self->banned_until, g_strdup (reported_id), until);
       g_hash_table_remove (self->reporters, reported_id);
       self->stats.bans++;
@@ -946,7 +729,7 @@ handle_report (ScLobby *self, ScLobbyUser *reporter, const ScMessage *msg)
         {
           sc_lobby_send_error (self, banned, "banned",
                                "You are banned from this server after reports from other users.");
-          close_connection (self, banned, "banned");
+          lobby_close_connection (self, banned, "banned");
         }
     }
 }
@@ -957,7 +740,7 @@ sc_lobby_receive_bad (ScLobby *self, ScLobbyUser *user, const char *code, const 
   g_return_if_fail (SC_IS_LOBBY (self));
   /* It counts against the session's limits like any message: a flood of them is
    * refused, noted once a second, and closed after SC_LIMIT_ABUSE_REFUSALS in a row. */
-  if (self->session_limits && !sc_token_bucket_take (&user->messages, now_us (self)))
+  if (self->session_limits && !sc_token_bucket_take (&user->messages, lobby_now_us (self)))
     {
       refuse (self, user, "messages");
       return;
@@ -1006,7 +789,7 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 {
   g_return_if_fail (SC_IS_LOBBY (self));
 
-  gint64 now = now_us (self);
+  gint64 now = lobby_now_us (self);
   gboolean leaves = ends_own_call (user, msg);
   if (self->session_limits && signals_own_call (user, msg))
     {
@@ -1068,7 +851,7 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       if (user->state == USER_IDLE && cool)
         start_cooldown (self, user, sc_token_bucket_wait_us (&user->nexts, now));
       else if (user->state == USER_IDLE)
-        enter_lobby (self, user);
+        lobby_enter_lobby (self, user);
       break;
 
     case SC_MSG_LEAVE:
@@ -1096,7 +879,7 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
        * a call that has ended is dropped. */
       if (user->state == USER_PAIRED && g_strcmp0 (user->pair->call, msg->call) == 0)
         {
-          ScLobbyUser *partner = partner_of (user);
+          ScLobbyUser *partner = lobby_partner_of (user);
           self->stats.calls_failed++;
           keep_apart (self, user->id, partner->id);
           if (self->turn_urls == NULL)
@@ -1104,15 +887,15 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
               /* Both are told, whoever's ICE gave up first: the other hears "lost"
                * and may never see its own call fail. */
               self->stats.calls_failed_no_relay++;
-              tell_no_relay (self, user);
+              lobby_tell_no_relay (self, user);
               if (partner->remote_node)
-                bus_send (self, partner->remote_node,
+                lobby_bus_send (self, partner->remote_node,
                           sc_bus_event_new (SC_BUS_NO_RELAY, partner->id, user->pair->call));
               else
-                tell_no_relay (self, partner);
+                lobby_tell_no_relay (self, partner);
             }
           end_pair (self, user, SC_LEAVE_LOST);
-          enter_lobby (self, user);
+          lobby_enter_lobby (self, user);
         }
       else
         self->stats.dropped++;
@@ -1123,7 +906,7 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       sc_lobby_send_error (self, user, "wrong-direction", "That message is not for the server.");
       break;
     }
-  check (self);
+  lobby_check (self);
 }
 
 void
@@ -1135,7 +918,7 @@ sc_lobby_disconnect (ScLobby *self, ScLobbyUser *user)
   if (user->id != NULL)
     end_session (self, user);
   else
-    user_free (user);
+    lobby_user_free (user);
 }
 
 void
@@ -1153,7 +936,7 @@ sc_lobby_detach (ScLobby *self, ScLobbyUser *user)
   g_info ("%s (%s) lost its connection; the session waits %" G_GINT64_FORMAT " s",
           user->id, user->name, self->grace_us / G_USEC_PER_SEC);
   user->transport = NULL;
-  user->detached_us = now_us (self);
+  user->detached_us = lobby_now_us (self);
   if (user->state == USER_WAITING)
     {
       sc_matcher_leave (self->matcher, user->id);
@@ -1162,139 +945,7 @@ sc_lobby_detach (ScLobby *self, ScLobbyUser *user)
     }
   g_hash_table_add (self->detached, user);
   self->stats.detached++;
-  check (self);
-}
-
-/* ---- Tickets and resuming ---------------------------------------------------------- */
-
-char *
-sc_lobby_issue_ticket (ScLobby *self, const char *token, const char *address, GError **error)
-{
-  if (!sign_in_allowed (self, address))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           "too many sign-ins from your address; try again in a little while");
-      self->stats.rate_limited++;
-      return NULL;
-    }
-  g_autoptr(ScSessionClaims) claims = sc_token_signer_verify (self->signer, token,
-                                                              wall_now_s (self), error);
-  if (claims == NULL)
-    return NULL;
-
-  gint64 now = now_us (self);
-  if (g_hash_table_size (self->tickets) >= MAX_TICKETS)
-    {
-      GHashTableIter iter;
-      gpointer value;
-      g_hash_table_iter_init (&iter, self->tickets);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((Ticket *) value)->expires_us <= now)
-          g_hash_table_iter_remove (&iter);
-      if (g_hash_table_size (self->tickets) >= MAX_TICKETS)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "the server is busy");
-          return NULL;
-        }
-    }
-  g_autofree char *random = sc_auth_new_nonce ();   /* 32 random bytes, base64 */
-  GString *ticket = g_string_new ("t");
-  for (const char *c = random; *c && ticket->len < 40; c++)
-    if (g_ascii_isalnum (*c))
-      g_string_append_c (ticket, *c);
-
-  Ticket *entry = g_new0 (Ticket, 1);
-  entry->claims = g_steal_pointer (&claims);
-  entry->expires_us = now + SC_TICKET_LIFETIME_S * G_USEC_PER_SEC;
-  g_hash_table_replace (self->tickets, g_strdup (ticket->str), entry);
-  self->stats.tickets++;
-  return g_string_free (ticket, FALSE);
-}
-
-/* @fresh (a NEW connection) takes over the detached or still attached session @old:
- * @old gets @fresh's transport, @fresh is freed. Returns @old. */
-static ScLobbyUser *
-take_over (ScLobby *self, ScLobbyUser *old, ScLobbyUser *fresh)
-{
-  if (old->transport)
-    {
-      /* The old socket is told and forgotten: its late close can no longer touch the
-       * session (the transport has let go of the user). */
-      g_info ("%s resumed on a new connection; the old one is closed", old->id);
-      g_autoptr(ScMessage) msg = sc_message_new_error ("replaced",
-                                                       "This session goes on on a new connection.");
-      self->send (old->transport, msg, self->send_data);
-      gpointer transport = old->transport;
-      old->transport = NULL;
-      g_hash_table_remove (self->connected, old);
-      if (self->close)
-        self->close (transport, "session resumed elsewhere", self->close_data);
-    }
-  g_hash_table_remove (self->detached, old);
-  g_hash_table_remove (self->connected, fresh);
-  old->transport = fresh->transport;
-  g_free (old->address);
-  old->address = g_strdup (fresh->address);
-  g_free (old->nonce);
-  old->nonce = g_strdup (fresh->nonce);
-  old->detached_us = 0;
-  old->refusals = 0;
-  g_hash_table_add (self->connected, old);
-  user_free (fresh);
-  return old;
-}
-
-static ScLobbyUser *
-resume (ScLobby *self, ScLobbyUser *fresh, const ScSessionClaims *claims)
-{
-  if (refuse_banned (self, fresh, claims->user))
-    return NULL;
-
-  ScLobbyUser *old = g_hash_table_lookup (self->users, claims->user);
-  if (old && g_strcmp0 (old->session, claims->session) != 0)
-    {
-      /* The identity signed in afresh since: the newer session wins, the stale one
-       * cannot evict it. */
-      sc_lobby_send_error (self, fresh, "replaced", "You signed in again elsewhere.");
-      close_connection (self, fresh, "resumed a replaced session");
-      return NULL;
-    }
-  if (old == NULL)
-    {
-      /* The session is over (grace expired, or another node or process held it): a new
-       * one with the same identity, back in the lobby. */
-      g_info ("%s came back after its session ended", claims->user);
-      start_session (self, fresh, g_strdup (claims->user), g_strdup (claims->name),
-                     claims->guest);
-      self->stats.resumed_new++;
-      return fresh;
-    }
-
-  ScLobbyUser *user = take_over (self, old, fresh);
-  self->stats.resumed++;
-  g_info ("%s (%s) resumed its session", user->id, user->name);
-  send_signed_in (self, user, TRUE);
-  /* The pair again: a "matched" sent just as the old socket died may never have
-   * arrived. A client that knows the call already ignores it. */
-  if (user->state == USER_PAIRED)
-    send_matched (self, user);
-  while (!g_queue_is_empty (&user->outbox))
-    {
-      g_autoptr(ScMessage) msg = g_queue_pop_head (&user->outbox);
-      send_msg (self, user, msg);
-    }
-  if (user->state == USER_IDLE && user->wants_lobby)
-    enter_lobby (self, user);
-  else if (user->state == USER_WAITING)
-    {
-      /* Waiting already: the old socket was still ours when its call ended, and the
-       * peer-left sent to it may have died with it. "waiting" says where the session
-       * is, so the client knows its call is over. */
-      g_autoptr(ScMessage) waiting = sc_message_new (SC_MSG_WAITING);
-      waiting->queue = sc_matcher_waiting (self->matcher);
-      send_msg (self, user, waiting);
-    }
-  return user;
+  lobby_check (self);
 }
 
 /* ---- Time ------------------------------------------------------------------------------ */
@@ -1303,7 +954,7 @@ gint64
 sc_lobby_wake (ScLobby *self)
 {
   g_return_val_if_fail (SC_IS_LOBBY (self), -1);
-  gint64 now = now_us (self), next = -1;
+  gint64 now = lobby_now_us (self), next = -1;
   GHashTableIter iter;
   gpointer key;
   g_autoptr(GPtrArray) due = g_ptr_array_new ();
@@ -1322,17 +973,17 @@ sc_lobby_wake (ScLobby *self)
       ScLobbyUser *user = g_ptr_array_index (due, i);
       stop_cooldown (self, user);
       if (user->state == USER_IDLE)
-        enter_lobby (self, user);
+        lobby_enter_lobby (self, user);
     }
   if (due->len > 0)
-    check (self);
+    lobby_check (self);
   return next;
 }
 
 void
 sc_lobby_tick (ScLobby *self)
 {
-  gint64 now = now_us (self);
+  gint64 now = lobby_now_us (self);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -1367,10 +1018,10 @@ sc_lobby_tick (ScLobby *self)
         continue;
       g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_SESSION);
       msg->token = issue_token (self, user);
-      send_msg (self, user, msg);
+      lobby_send_msg (self, user, msg);
     }
-  check_remote_nodes (self);
-  check (self);
+  lobby_check_remote_nodes (self);
+  lobby_check (self);
 }
 
 const char *
@@ -1456,10 +1107,10 @@ sc_lobby_set_wake_func (ScLobby *self, ScLobbyWakeFunc wake, gpointer user_data)
 void
 sc_lobby_set_clock (ScLobby *self, ScLobbyClockFunc clock, gpointer user_data)
 {
-  gint64 wall = now_us (self) + self->realtime_offset_us;
+  gint64 wall = lobby_now_us (self) + self->realtime_offset_us;
   self->clock = clock;
   self->clock_data = user_data;
-  self->realtime_offset_us = wall - now_us (self);
+  self->realtime_offset_us = wall - lobby_now_us (self);
 }
 
 void
@@ -1479,117 +1130,6 @@ guint
 sc_lobby_get_n_detached (ScLobby *self)
 {
   return g_hash_table_size (self->detached);
-}
-
-/**
- * sc_lobby_check_invariants:
- * Checks that the users and pairs agree: every pair has two distinct PAIRED members
- * that point back to it, every PAIRED user is in a live pair, and the number of
- * WAITING users is what the matcher holds. For tests and debugging.
- */
-gboolean
-sc_lobby_check_invariants (ScLobby *self, GError **error)
-{
-  GHashTableIter iter;
-  gpointer value;
-  guint waiting = 0, paired = 0;
-
-  g_hash_table_iter_init (&iter, self->pairs);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ScLobbyPair *pair = value;
-      g_autofree char *key = blocked_key (pair->offerer->id, pair->answerer->id);
-      if (g_hash_table_contains (self->blocked, key))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "pair %s joins a blocked couple",
-                       pair->call);
-          return FALSE;
-        }
-      if (pair->offerer == pair->answerer || pair->offerer->pair != pair ||
-          pair->answerer->pair != pair || pair->offerer->state != USER_PAIRED ||
-          pair->answerer->state != USER_PAIRED)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "pair %s is inconsistent",
-                       pair->call);
-          return FALSE;
-        }
-    }
-
-  g_hash_table_iter_init (&iter, self->users);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ScLobbyUser *user = value;
-      if (user->state == USER_WAITING)
-        waiting++;
-      if (user->state == USER_PAIRED)
-        {
-          paired++;
-          if (user->pair == NULL ||
-              g_hash_table_lookup (self->pairs, user->pair->call) != user->pair)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           "user %s is paired in no live pair", user->id);
-              return FALSE;
-            }
-        }
-      else if (user->pair != NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "user %s is not paired but points to a pair", user->id);
-          return FALSE;
-        }
-    }
-
-  g_hash_table_iter_init (&iter, self->detached);
-  while (g_hash_table_iter_next (&iter, &value, NULL))
-    {
-      ScLobbyUser *user = value;
-      if (user->transport != NULL || user->state == USER_WAITING ||
-          g_hash_table_lookup (self->users, user->id) != user ||
-          g_hash_table_contains (self->connected, user))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "detached user %s is inconsistent", user->id);
-          return FALSE;
-        }
-    }
-  if (g_hash_table_size (self->users) > g_hash_table_size (self->connected) +
-                                         g_hash_table_size (self->detached))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%u sessions but only %u connected and %u detached",
-                   g_hash_table_size (self->users), g_hash_table_size (self->connected),
-                   g_hash_table_size (self->detached));
-      return FALSE;
-    }
-
-  guint stubs = 0;
-  g_hash_table_iter_init (&iter, self->pairs);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ScLobbyPair *pair = value;
-      stubs += (pair->offerer->remote_node != NULL) + (pair->answerer->remote_node != NULL);
-      if (pair->offerer->remote_node && pair->answerer->remote_node)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "pair %s has no user of ours",
-                       pair->call);
-          return FALSE;
-        }
-    }
-  if (paired + stubs != 2 * g_hash_table_size (self->pairs))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%u paired users in %u pairs",
-                   paired, g_hash_table_size (self->pairs));
-      return FALSE;
-    }
-  if (waiting != sc_matcher_waiting (self->matcher))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%u users wait but the matcher holds %u", waiting,
-                   sc_matcher_waiting (self->matcher));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static void
@@ -1616,7 +1156,7 @@ sc_lobby_finalize (GObject *object)
   g_hash_table_iter_init (&iter, self->connected);
   while (g_hash_table_iter_next (&iter, &user, NULL))
     if (((ScLobbyUser *) user)->id == NULL)
-      user_free (user);
+      lobby_user_free (user);
   g_hash_table_unref (self->connected);
   g_hash_table_unref (self->pairs);
   g_hash_table_unref (self->users);
@@ -1645,7 +1185,7 @@ sc_lobby_class_init (ScLobbyClass *klass)
 static void
 sc_lobby_init (ScLobby *self)
 {
-  self->users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) user_free);
+  self->users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) lobby_user_free);
   self->connected = g_hash_table_new (NULL, NULL);
   self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pair_free);
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
