@@ -1,4 +1,4 @@
-/* sc-call.c: see sc-call.h.
+/* sc-call.c: see sc-call.h (and sc-call-private.h for the other rooms of ScCall).
  *
  * Threading rule: a callback that GStreamer runs on a streaming, ICE or SCTP thread may
  * build media elements (that is GStreamer's own way of reacting to new pads) but touches
@@ -10,82 +10,9 @@
 
 #include "config.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include <gst/app/gstappsink.h>
-#include <gst/gst.h>
-#include <gst/sdp/sdp.h>
-#include <gst/video/video.h>
-#include <gst/webrtc/webrtc.h>
-
-#include "sc-call.h"
-#include "sc-call-stats.h"
-#include "sc-dtls-certificate.h"
-#include "sc-dtls-resend.h"
-#include "sc-frame-stamp.h"
-#include "sc-ice-agent.h"
-#include "sc-rtp-format.h"
-#include "sc-sender.h"
-
-#define STATS_INTERVAL_MS 1000
-/* A dead peer: the call fails when no media has come for PEER_SILENCE_MS once connected
- * (audio flows all the time, muted or not), or when it has not connected within
- * CONNECT_TIMEOUT_S of starting. ICE consent checks would notice too, but only after
- * about 30 s with this libnice. */
-#define PEER_SILENCE_MS 4000
-/* Call set-up (issue #6): the jitter buffers' latency (webrtcbin's
- * default is 200 ms; on loopback and good networks 60 ms is plenty, and fast start
- * releases the first frame without waiting for it). */
-#define JITTER_LATENCY_MS 60
-#define CONNECT_TIMEOUT_S 15
-#define RELEASE_WAIT_MS 40
-
-/* One way of showing the remote video, hanging off the tee after the decoder. */
-typedef struct
-{
-  GstElement *bin;
-  GstPad *tee_pad;
-} VideoBranch;
-
-static void
-video_branch_free (VideoBranch *branch)
-{
-  g_clear_object (&branch->bin);
-  g_clear_object (&branch->tee_pad);
-  g_free (branch);
-}
-
-/* Running totals from webrtcbin's statistics. */
-typedef struct
-{
-  guint64 bytes_in, bytes_out, packets_in;
-  gint64 packets_lost;
-  double rtt_ms;
-  gint64 at_us;
-} StatsTotals;
+#include "sc-call-private.h"
 
 G_DEFINE_QUARK (sc-call-error-quark, sc_call_error)
-
-/* The set-up timeline, logged with the first frame (-v): where a call's first
- * hundred milliseconds go (issue #6). Written on the main context only. */
-typedef enum {
-  MARK_NEW,
-  MARK_BUILT,
-  MARK_PLAYING,
-  MARK_LOCAL_DESCRIPTION,
-  MARK_REMOTE_DESCRIPTION,
-  MARK_FIRST_CANDIDATE,
-  MARK_ICE_CONNECTED,
-  MARK_CONNECTED,
-  MARK_PEER_READY,
-  MARK_VIDEO_SENT,
-  MARK_VIDEO_RECEIVED,
-  MARK_INCOMING_VIDEO,
-  MARK_FIRST_FRAME,
-  N_MARKS
-} Mark;
 
 static const char *const mark_names[N_MARKS] = {
   "new", "built", "playing", "local-description", "remote-description",
@@ -93,71 +20,16 @@ static const char *const mark_names[N_MARKS] = {
   "incoming-video", "first-frame",
 };
 
-struct _ScCall
+void
+call_video_branch_free (VideoBranch *branch)
 {
-  GObject parent_instance;
-
-  GMainContext *context;
-  ScMediaConfig *config;
-  gboolean offerer;
-  char *title;                    /* window title: the peer's name */
-
-  GstElement *pipeline;
-  GstElement *webrtc;
-  ScSender *sender;
-  ScFeed *video_feed;             /* where the sender's frames come in */
-  ScFeed *audio_feed;             /* NULL without an audio source */
-  GstElement *video_bin;          /* payloader and caps of each stream sent */
-  GstElement *audio_bin;
-  GstWebRTCRTPTransceiver *audio_receiver;  /* receive-only audio, without a microphone */
-  gint video_pt;                  /* atomic: read by received_probe */
-  gint audio_pt;
-  gboolean started;
-  GSource *bus_source;
-
-  GstElement *video_tee;          /* main context only, like the branch */
-  VideoBranch *video_branch;
-  ScVideoOutput video_output;
-  ScVideoTarget video_target;
-  GstElement *terminal_caps;      /* the terminal branch's capsfilter */
-
-  GMutex frame_lock;              /* guards the two below, shared with the appsink thread */
-  GstSample *latest_frame;
-  gboolean frame_posted;
-
-  guint stats_source;
-  guint connect_timeout;
-  GStrv held_relays;              /* TURN over TCP/TLS, until a UDP relay candidate comes */
-  guint held_relays_timeout;
-  gint64 media_seen_us;           /* the last time the packet count grew */
-  gboolean silence_reported;
-  StatsTotals last_stats;
-
-  GstWebRTCDataChannel *channel;  /* main context only */
-  gboolean channel_open;
-  gboolean offer_requested;
-  gboolean remote_requested;
-  GPtrArray *pending_candidates;  /* CandidateEntry, until the remote description */
-  gboolean prepared;              /* the offer was made ahead of the match */
-  GPtrArray *early_signals;       /* EarlySignal: what the offer made before the start */
-  gboolean connected;
-  gint first_frame_seen;          /* atomic: set on a streaming thread */
-  gint first_audio_seen;          /* atomic: set on a streaming thread */
-  gint peer_ready;                /* atomic: set on a streaming thread */
-  GstElement *dtls_decoder;       /* atomic: webrtcbin's dtlssrtpdec, once made */
-  ScDtlsResend *dtls_resend;      /* the handshake copies; closed when the call stops */
-  char *remote_fingerprint;       /* SHA-256, from the peer's description */
-  guint release_timeout;
-  GMutex promise_lock;            /* guards promises, shared with webrtcbin's thread */
-  GPtrArray *promises;            /* GstPromise handed to webrtcbin, not yet answered */
-  gint stopped;                   /* atomic: read on other threads */
-  gint64 marks[N_MARKS];          /* monotonic µs, 0 = not yet */
-  gboolean timeline_logged;
-};
+  g_clear_object (&branch->bin);
+  g_clear_object (&branch->tee_pad);
+  g_free (branch);
+}
 
 G_DEFINE_FINAL_TYPE (ScCall, sc_call, G_TYPE_OBJECT)
 
-static void post_mark (ScCall *self, Mark which);
 static GWeakRef *weak_ref_new (ScCall *self);
 static void weak_ref_free (gpointer data);
 
@@ -174,7 +46,7 @@ received_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (gst_buffer_extract (GST_PAD_PROBE_INFO_BUFFER (info), 0, header, 2) == 2 &&
       (header[1] & 0x7f) == g_atomic_int_get (&self->video_pt))
     {
-      post_mark (self, MARK_VIDEO_RECEIVED);
+      call_post_mark (self, MARK_VIDEO_RECEIVED);
       ret = GST_PAD_PROBE_REMOVE;
     }
   g_object_unref (self);
@@ -200,7 +72,7 @@ peer_ready_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (self == NULL)
     return GST_PAD_PROBE_REMOVE;
   if (g_atomic_int_compare_and_exchange (&self->peer_ready, 0, 1))
-    post_mark (self, MARK_PEER_READY);
+    call_post_mark (self, MARK_PEER_READY);
   g_object_unref (self);
   return GST_PAD_PROBE_REMOVE;
 }
@@ -350,21 +222,7 @@ remove_source (ScCall *self, guint *id)
   *id = 0;
 }
 
-enum {
-  SIG_LOCAL_DESCRIPTION,
-  SIG_LOCAL_CANDIDATE,
-  SIG_CONNECTED,
-  SIG_FIRST_FRAME,
-  SIG_FIRST_AUDIO,
-  SIG_VIDEO_FRAME,
-  SIG_STATS,
-  SIG_FRAME_DELAY,
-  SIG_CHANNEL_OPEN,
-  SIG_DATA_RECEIVED,
-  SIG_FAILED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
+guint call_signals[N_SIGNALS];
 
 typedef struct
 {
@@ -413,40 +271,6 @@ keep_early (ScCall *self, const char *type, guint mline, const char *text)
 
 /* ---- Posting from any thread to the main context --------------------------------- */
 
-typedef enum {
-  EV_NEGOTIATION_NEEDED,
-  EV_LOCAL_DESCRIPTION,
-  EV_LOCAL_CANDIDATE,
-  EV_CONNECTION_STATE,
-  EV_ICE_STATE,
-  EV_FIRST_FRAME,
-  EV_FIRST_AUDIO,
-  EV_VIDEO_TEE,
-  EV_VIDEO_FRAME,
-  EV_BRANCH_DETACHED,
-  EV_STATS,
-  EV_CHANNEL,
-  EV_CHANNEL_OPEN,
-  EV_DATA,
-  EV_FAILED,
-  EV_MARK,
-  EV_FRAME_DELAY,
-} EventKind;
-
-typedef struct
-{
-  ScCall *call;
-  EventKind kind;
-  gint64 at_us;                   /* when it happened, on whichever thread */
-  char *text;
-  char *text2;
-  guint a, b;
-  double number;
-  GstWebRTCDataChannel *channel;
-  GstElement *element;
-  VideoBranch *branch;
-  StatsTotals stats;
-} CallEvent;
 
 static void
 call_event_free (gpointer data)
@@ -457,13 +281,13 @@ call_event_free (gpointer data)
   g_free (ev->text2);
   g_clear_object (&ev->channel);
   g_clear_object (&ev->element);
-  g_clear_pointer (&ev->branch, video_branch_free);
+  g_clear_pointer (&ev->branch, call_video_branch_free);
   g_free (ev);
 }
 
 
-static void
-mark (ScCall *self, Mark which, gint64 at_us)
+void
+call_mark (ScCall *self, Mark which, gint64 at_us)
 {
   if (self->marks[which] == 0)
     self->marks[which] = at_us;
@@ -515,10 +339,6 @@ peer_certificate_matches (ScCall *self)
 }
 static void release_held (ScCall *self);
 static void release_when_peer_ready (ScCall *self);
-static void attach_video_output (ScCall *self);
-static void deliver_frame (ScCall *self);
-static void start_stats (ScCall *self);
-static void report_stats (ScCall *self, const StatsTotals *now);
 
 
 /* TURN over TCP waits for the UDP relay (sc-ice-agent.h): the first local candidate
@@ -573,71 +393,71 @@ dispatch_event (gpointer data)
       g_debug ("local %s:\n%s", ev->text, ev->text2);
       if (keep_early (self, ev->text, 0, ev->text2))
         break;
-      mark (self, MARK_LOCAL_DESCRIPTION, ev->at_us);
-      g_signal_emit (self, signals[SIG_LOCAL_DESCRIPTION], 0, ev->text, ev->text2);
+      call_mark (self, MARK_LOCAL_DESCRIPTION, ev->at_us);
+      g_signal_emit (self, call_signals[SIG_LOCAL_DESCRIPTION], 0, ev->text, ev->text2);
       break;
 
     case EV_LOCAL_CANDIDATE:
       watch_relays (self, ev->text);
       if (keep_early (self, NULL, ev->a, ev->text))
         break;
-      mark (self, MARK_FIRST_CANDIDATE, ev->at_us);
-      g_signal_emit (self, signals[SIG_LOCAL_CANDIDATE], 0, ev->a, ev->text);
+      call_mark (self, MARK_FIRST_CANDIDATE, ev->at_us);
+      g_signal_emit (self, call_signals[SIG_LOCAL_CANDIDATE], 0, ev->a, ev->text);
       break;
 
     case EV_CONNECTION_STATE:
       if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected &&
           !peer_certificate_matches (self))
         {
-          g_signal_emit (self, signals[SIG_FAILED], 0,
+          g_signal_emit (self, call_signals[SIG_FAILED], 0,
                          "the peer's DTLS certificate is not the one its description announced");
           break;
         }
       if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->connected)
         {
           self->connected = TRUE;
-          mark (self, MARK_CONNECTED, ev->at_us);
+          call_mark (self, MARK_CONNECTED, ev->at_us);
           release_when_peer_ready (self);
           self->media_seen_us = g_get_monotonic_time ();
           remove_source (self, &self->connect_timeout);
-          start_stats (self);
-          g_signal_emit (self, signals[SIG_CONNECTED], 0);
+          call_start_stats (self);
+          g_signal_emit (self, call_signals[SIG_CONNECTED], 0);
         }
       else if (ev->a == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
-        g_signal_emit (self, signals[SIG_FAILED], 0, "the peer-to-peer connection failed");
+        g_signal_emit (self, call_signals[SIG_FAILED], 0, "the peer-to-peer connection failed");
       break;
 
     case EV_ICE_STATE:
       if (ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
           ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
         {
-          mark (self, MARK_ICE_CONNECTED, ev->at_us);
+          call_mark (self, MARK_ICE_CONNECTED, ev->at_us);
           sc_ice_agent_settle (self->webrtc);
         }
       if (ev->a == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
-        g_signal_emit (self, signals[SIG_FAILED], 0, "ICE failed: no route to the peer");
+        g_signal_emit (self, call_signals[SIG_FAILED], 0, "ICE failed: no route to the peer");
       break;
 
     case EV_FIRST_FRAME:
-      mark (self, MARK_FIRST_FRAME, ev->at_us);
+      call_mark (self, MARK_FIRST_FRAME, ev->at_us);
       log_timeline (self);
-      g_signal_emit (self, signals[SIG_FIRST_FRAME], 0, ev->a, ev->b);
+      g_signal_emit (self, call_signals[SIG_FIRST_FRAME], 0, ev->a, ev->b);
       break;
 
     case EV_FIRST_AUDIO:
-      g_signal_emit (self, signals[SIG_FIRST_AUDIO], 0, ev->a, ev->b);
+      g_signal_emit (self, call_signals[SIG_FIRST_AUDIO], 0, ev->a, ev->b);
       break;
 
     case EV_VIDEO_TEE:
       if (self->video_tee == NULL)
         {
           self->video_tee = g_steal_pointer (&ev->element);
-          attach_video_output (self);
+          call_attach_video_output (self);
         }
       break;
 
     case EV_VIDEO_FRAME:
-      deliver_frame (self);
+      call_deliver_frame (self);
       break;
 
     case EV_BRANCH_DETACHED:
@@ -647,7 +467,7 @@ dispatch_event (gpointer data)
       break;
 
     case EV_STATS:
-      report_stats (self, &ev->stats);
+      call_report_stats (self, &ev->stats);
       break;
 
     case EV_CHANNEL:
@@ -659,24 +479,24 @@ dispatch_event (gpointer data)
       if (!self->channel_open)
         {
           self->channel_open = TRUE;
-          g_signal_emit (self, signals[SIG_CHANNEL_OPEN], 0);
+          g_signal_emit (self, call_signals[SIG_CHANNEL_OPEN], 0);
         }
       break;
 
     case EV_DATA:
-      g_signal_emit (self, signals[SIG_DATA_RECEIVED], 0, ev->text);
+      g_signal_emit (self, call_signals[SIG_DATA_RECEIVED], 0, ev->text);
       break;
 
     case EV_FAILED:
-      g_signal_emit (self, signals[SIG_FAILED], 0, ev->text);
+      g_signal_emit (self, call_signals[SIG_FAILED], 0, ev->text);
       break;
 
     case EV_FRAME_DELAY:
-      g_signal_emit (self, signals[SIG_FRAME_DELAY], 0, ev->number);
+      g_signal_emit (self, call_signals[SIG_FRAME_DELAY], 0, ev->number);
       break;
 
     case EV_MARK:
-      mark (self, ev->a, ev->at_us);
+      call_mark (self, ev->a, ev->at_us);
       if (ev->a == MARK_PEER_READY && self->connected)
         release_held (self);
       if (ev->a == MARK_VIDEO_SENT)
@@ -686,8 +506,8 @@ dispatch_event (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static CallEvent *
-event_new (ScCall *self, EventKind kind)
+CallEvent *
+call_event_new (ScCall *self, EventKind kind)
 {
   CallEvent *ev = g_new0 (CallEvent, 1);
   ev->call = g_object_ref (self);
@@ -696,8 +516,8 @@ event_new (ScCall *self, EventKind kind)
   return ev;
 }
 
-static void
-post (CallEvent *ev)
+void
+call_post (CallEvent *ev)
 {
   if (g_atomic_int_get (&ev->call->stopped))
     {
@@ -711,26 +531,26 @@ post (CallEvent *ev)
   g_source_unref (source);
 }
 
-static void
-post_mark (ScCall *self, Mark which)
+void
+call_post_mark (ScCall *self, Mark which)
 {
-  CallEvent *ev = event_new (self, EV_MARK);
+  CallEvent *ev = call_event_new (self, EV_MARK);
   ev->a = which;
-  post (ev);
+  call_post (ev);
 }
 
-static void
-post_failure (ScCall *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void
+call_post_failure (ScCall *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
-static void
-post_failure (ScCall *self, const char *format, ...)
+void
+call_post_failure (ScCall *self, const char *format, ...)
 {
   va_list args;
-  CallEvent *ev = event_new (self, EV_FAILED);
+  CallEvent *ev = call_event_new (self, EV_FAILED);
   va_start (args, format);
   ev->text = g_strdup_vprintf (format, args);
   va_end (args);
-  post (ev);
+  call_post (ev);
 }
 
 /* ---- Promises: hold a weak reference, run on webrtcbin's thread ------------------- */
@@ -758,7 +578,7 @@ weak_ref_free (gpointer data)
  * and once the pipeline is down it interrupts the ones still waiting (as their owner:
  * gst_promise_expire() is the replier's, and in 1.22 it then calls the promise's destroy
  * notify with NULL, losing the change function's data). */
-static GstPromise *
+GstPromise *
 call_promise_new (ScCall *self, GstPromiseChangeFunc func)
 {
   GstPromise *promise = gst_promise_new_with_change_func (func, weak_ref_new (self),
@@ -771,7 +591,7 @@ call_promise_new (ScCall *self, GstPromiseChangeFunc func)
 
 /* First in every change function: the call lets go of the answered promise. Returns a
  * reference to the call, or NULL when it is gone or stopped and nothing is to be done. */
-static ScCall *
+ScCall *
 call_promise_answered (GstPromise *promise, gpointer data)
 {
   ScCall *self = g_weak_ref_get (data);
@@ -787,8 +607,8 @@ call_promise_answered (GstPromise *promise, gpointer data)
 
 /* Once the pipeline is NULL (webrtcbin's thread is gone, so no task will run): whatever
  * was not answered is interrupted, and its change function finds the call stopped. */
-static void
-interrupt_promises (ScCall *self)
+void
+call_interrupt_promises (ScCall *self)
 {
   g_mutex_lock (&self->promise_lock);
   g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->promises);
@@ -805,7 +625,7 @@ promise_ok (ScCall *self, GstPromise *promise, const char *what,
 {
   if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
     {
-      post_failure (self, "%s was not answered", what);
+      call_post_failure (self, "%s was not answered", what);
       return FALSE;
     }
   *reply = gst_promise_get_reply (promise);
@@ -813,7 +633,7 @@ promise_ok (ScCall *self, GstPromise *promise, const char *what,
     {
       g_autoptr(GError) error = NULL;
       gst_structure_get (*reply, "error", G_TYPE_ERROR, &error, NULL);
-      post_failure (self, "%s failed: %s", what, error ? error->message : "unknown error");
+      call_post_failure (self, "%s failed: %s", what, error ? error->message : "unknown error");
       return FALSE;
     }
   return TRUE;
@@ -866,7 +686,7 @@ publish_local_description (ScCall *self, const GstStructure *reply, const char *
   gst_structure_get (reply, type, GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL);
   if (desc == NULL)
     {
-      post_failure (self, "webrtcbin made no %s", type);
+      call_post_failure (self, "webrtcbin made no %s", type);
       return;
     }
   correct_fingerprints (desc->sdp);
@@ -876,10 +696,10 @@ publish_local_description (ScCall *self, const GstStructure *reply, const char *
   g_signal_emit_by_name (self->webrtc, "set-local-description", desc, promise);
   gst_promise_unref (promise);
 
-  CallEvent *ev = event_new (self, EV_LOCAL_DESCRIPTION);
+  CallEvent *ev = call_event_new (self, EV_LOCAL_DESCRIPTION);
   ev->text = g_strdup (type);
   ev->text2 = gst_sdp_message_as_text (desc->sdp);
-  post (ev);
+  call_post (ev);
   gst_webrtc_session_description_free (desc);
 }
 
@@ -938,17 +758,17 @@ create_offer (ScCall *self)
 static void
 on_negotiation_needed (GstElement *webrtc, gpointer data)
 {
-  post (event_new (data, EV_NEGOTIATION_NEEDED));
+  call_post (call_event_new (data, EV_NEGOTIATION_NEEDED));
 }
 
 static void
 on_ice_candidate (GstElement *webrtc, guint mline, const char *candidate, gpointer data)
 {
   g_debug ("local candidate %u: %s", mline, candidate);
-  CallEvent *ev = event_new (data, EV_LOCAL_CANDIDATE);
+  CallEvent *ev = call_event_new (data, EV_LOCAL_CANDIDATE);
   ev->a = mline;
   ev->text = g_strdup (candidate);
-  post (ev);
+  call_post (ev);
 }
 
 static void
@@ -957,9 +777,9 @@ on_connection_state (GstElement *webrtc, GParamSpec *pspec, gpointer data)
   GstWebRTCPeerConnectionState state;
   g_object_get (webrtc, "connection-state", &state, NULL);
   g_debug ("connection state %d", state);
-  CallEvent *ev = event_new (data, EV_CONNECTION_STATE);
+  CallEvent *ev = call_event_new (data, EV_CONNECTION_STATE);
   ev->a = state;
-  post (ev);
+  call_post (ev);
 }
 
 static void
@@ -968,23 +788,23 @@ on_ice_connection_state (GstElement *webrtc, GParamSpec *pspec, gpointer data)
   GstWebRTCICEConnectionState state;
   g_object_get (webrtc, "ice-connection-state", &state, NULL);
   g_debug ("ICE connection state %d", state);
-  CallEvent *ev = event_new (data, EV_ICE_STATE);
+  CallEvent *ev = call_event_new (data, EV_ICE_STATE);
   ev->a = state;
-  post (ev);
+  call_post (ev);
 }
 
 static void
 on_channel_open (GstWebRTCDataChannel *channel, gpointer data)
 {
-  post (event_new (data, EV_CHANNEL_OPEN));
+  call_post (call_event_new (data, EV_CHANNEL_OPEN));
 }
 
 static void
 on_channel_message (GstWebRTCDataChannel *channel, const char *text, gpointer data)
 {
-  CallEvent *ev = event_new (data, EV_DATA);
+  CallEvent *ev = call_event_new (data, EV_DATA);
   ev->text = g_strdup (text ? text : "");
-  post (ev);
+  call_post (ev);
 }
 
 static void
@@ -1002,13 +822,13 @@ watch_channel (ScCall *self, GstWebRTCDataChannel *channel)
   g_signal_connect (channel, "on-message-string", G_CALLBACK (on_channel_message), self);
   g_signal_connect (channel, "on-error", G_CALLBACK (on_channel_error), self);
 
-  CallEvent *ev = event_new (self, EV_CHANNEL);
+  CallEvent *ev = call_event_new (self, EV_CHANNEL);
   ev->channel = g_object_ref (channel);
-  post (ev);
+  call_post (ev);
 
   g_object_get (channel, "ready-state", &state, NULL);
   if (state == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
-    post (event_new (self, EV_CHANNEL_OPEN));
+    call_post (call_event_new (self, EV_CHANNEL_OPEN));
 }
 
 static void
@@ -1018,550 +838,6 @@ on_data_channel (GstElement *webrtc, GstWebRTCDataChannel *channel, gpointer dat
   if (self->offerer)
     return;   /* only the offerer's "chat" channel is used */
   watch_channel (self, channel);
-}
-
-/* ---- Receive branches: built on the streaming thread that found the pad ----------- */
-
-static GstElement *
-make_audio_sink (const char *choice, GError **error)
-{
-  if (g_str_equal (choice, "none"))
-    return gst_element_factory_make ("fakesink", NULL);
-  if (g_str_equal (choice, "auto"))
-    return gst_element_factory_make ("autoaudiosink", NULL);
-  return gst_parse_bin_from_description (choice, TRUE, error);
-}
-
-/* Posts @kind with two integer fields of the pad's current caps (0 when absent). */
-static void
-post_caps_fields (ScCall *self, GstPad *pad, EventKind kind, const char *field_a,
-                  const char *field_b)
-{
-  gint a = 0, b = 0;
-  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
-  if (caps)
-    {
-      GstStructure *s = gst_caps_get_structure (caps, 0);
-      gst_structure_get_int (s, field_a, &a);
-      gst_structure_get_int (s, field_b, &b);
-    }
-  CallEvent *ev = event_new (self, kind);
-  ev->a = (guint) MAX (a, 0);
-  ev->b = (guint) MAX (b, 0);
-  post (ev);
-}
-
-static GstPadProbeReturn
-first_frame_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  ScCall *self = data;
-
-  if (!g_atomic_int_compare_and_exchange (&self->first_frame_seen, 0, 1))
-    return GST_PAD_PROBE_REMOVE;
-
-  /* Window sinks take their title from the stream's title tag. */
-  GstTagList *tags = gst_tag_list_new (GST_TAG_TITLE, self->title, NULL);
-  gst_pad_push_event (pad, gst_event_new_tag (tags));
-  post_caps_fields (self, pad, EV_FIRST_FRAME, "width", "height");
-  return GST_PAD_PROBE_REMOVE;
-}
-
-static GstPadProbeReturn
-first_audio_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  ScCall *self = data;
-
-  if (g_atomic_int_compare_and_exchange (&self->first_audio_seen, 0, 1))
-    post_caps_fields (self, pad, EV_FIRST_AUDIO, "rate", "channels");
-  return GST_PAD_PROBE_REMOVE;
-}
-
-/* Glass-to-glass benchmark: the age of each decoded picture's stamp. */
-static GstPadProbeReturn
-read_stamp_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  ScCall *self = data;
-  guint32 now = sc_frame_stamp_now ();
-  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
-  GstVideoInfo video;
-  GstVideoFrame frame;
-  guint32 stamp;
-  if (caps && gst_video_info_from_caps (&video, caps) &&
-      gst_video_frame_map (&frame, &video, GST_PAD_PROBE_INFO_BUFFER (info), GST_MAP_READ))
-    {
-      gboolean stamped = GST_VIDEO_FRAME_FORMAT (&frame) == GST_VIDEO_FORMAT_I420 &&
-                         sc_frame_stamp_read (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
-                                              GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
-                                              GST_VIDEO_FRAME_WIDTH (&frame),
-                                              GST_VIDEO_FRAME_HEIGHT (&frame), &stamp);
-      gst_video_frame_unmap (&frame);
-      if (stamped)
-        {
-          CallEvent *ev = event_new (self, EV_FRAME_DELAY);
-          ev->number = sc_frame_stamp_age_ms (stamp, now);
-          post (ev);
-        }
-    }
-  return GST_PAD_PROBE_OK;
-}
-
-/* The decoded picture goes to a tee; how it is shown (window, terminal, nothing) hangs
- * off it and can change during the call. */
-static gboolean
-attach_video_tee (ScCall *self, GstPad *decoded)
-{
-  GstElement *tee = gst_element_factory_make ("tee", NULL);
-  g_object_set (tee, "allow-not-linked", TRUE, NULL);
-  gst_bin_add (GST_BIN (self->pipeline), tee);
-  gst_element_sync_state_with_parent (tee);
-  g_autoptr(GstPad) tee_sink = gst_element_get_static_pad (tee, "sink");
-  if (gst_pad_link (decoded, tee_sink) != GST_PAD_LINK_OK)
-    return FALSE;
-  gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, first_frame_probe, self, NULL);
-  if (self->config->stamp_frames)
-    gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, read_stamp_probe, self, NULL);
-  CallEvent *ev = event_new (self, EV_VIDEO_TEE);
-  ev->element = gst_object_ref (tee);
-  post (ev);
-  return TRUE;
-}
-
-static gboolean
-attach_audio_sink (ScCall *self, GstPad *decoded)
-{
-  g_autoptr(GError) error = NULL;
-  GstElement *sink = make_audio_sink (self->config->audio_sink, &error);
-  if (sink == NULL)
-    {
-      post_failure (self, "cannot make the audio sink: %s",
-                    error ? error->message : "missing element");
-      return TRUE;   /* said why already */
-    }
-
-  /* A sink that plays: behind a queue (its own thread, so the decoder never waits on the
-   * device) and the conversions it may need. None: each decoded buffer is discarded on
-   * the thread that decoded it — waiting for each buffer's time on a thread of its own
-   * cost 1 % of a core and bought nothing. */
-  GstElement *chain[4];
-  guint n = 0;
-  if (g_str_equal (self->config->audio_sink, "none"))
-    g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-  else
-    {
-      chain[n++] = gst_element_factory_make ("queue", NULL);
-      chain[n++] = gst_element_factory_make ("audioconvert", NULL);
-      chain[n++] = gst_element_factory_make ("audioresample", NULL);
-    }
-  chain[n++] = sink;
-
-  gboolean linked = TRUE;
-  for (guint i = 0; i < n; i++)
-    {
-      gst_bin_add (GST_BIN (self->pipeline), chain[i]);
-      if (i > 0)
-        linked = linked && gst_element_link (chain[i - 1], chain[i]);
-    }
-  /* Downstream first, so that nothing is pushed into an element not yet playing. */
-  for (guint i = n; i-- > 0;)
-    gst_element_sync_state_with_parent (chain[i]);
-
-  g_autoptr(GstPad) first_pad = gst_element_get_static_pad (chain[0], "sink");
-  if (!linked || gst_pad_link (decoded, first_pad) != GST_PAD_LINK_OK)
-    return FALSE;
-  gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_BUFFER, first_audio_probe, self, NULL);
-  return TRUE;
-}
-
-/* A stream from the peer: depayloader and decoder for the codec the call negotiated,
- * made directly rather than found by decodebin (typefinding and autoplugging cost
- * several milliseconds on the way to the first frame). The depayloader asks for a
- * keyframe when packets are lost, and waits for it rather than showing a smeared
- * picture. */
-static void
-on_incoming_pad (GstElement *webrtc, GstPad *pad, gpointer data)
-{
-  ScCall *self = data;
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC || g_atomic_int_get (&self->stopped))
-    return;
-
-  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
-  if (caps == NULL)
-    caps = gst_pad_query_caps (pad, NULL);
-  const GstStructure *s = gst_caps_is_empty (caps) ? NULL : gst_caps_get_structure (caps, 0);
-  const char *encoding = s ? gst_structure_get_string (s, "encoding-name") : NULL;
-  gboolean video = FALSE;
-  const char *chain;
-  if (g_strcmp0 (encoding, "VP8") == 0)
-    {
-      chain = "rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec";
-      video = TRUE;
-      post_mark (self, MARK_INCOMING_VIDEO);
-    }
-  else if (g_strcmp0 (encoding, "OPUS") == 0)
-    chain = "rtpopusdepay ! opusdec";
-  else
-    {
-      g_warning ("ignoring an incoming %s stream", encoding ? encoding : "unknown");
-      return;
-    }
-
-  g_autoptr(GError) error = NULL;
-  GstElement *decoder = gst_parse_bin_from_description (chain, TRUE, &error);
-  if (decoder == NULL)
-    {
-      post_failure (self, "cannot decode the peer's %s: %s", encoding, error->message);
-      return;
-    }
-  gst_bin_add (GST_BIN (self->pipeline), decoder);
-  g_autoptr(GstPad) decoded = gst_element_get_static_pad (decoder, "src");
-  gboolean ok = video ? attach_video_tee (self, decoded) : attach_audio_sink (self, decoded);
-  gst_element_sync_state_with_parent (decoder);
-  g_autoptr(GstPad) sink = gst_element_get_static_pad (decoder, "sink");
-  if (!ok || gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
-    post_failure (self, "cannot link the incoming %s stream", encoding);
-}
-
-/* ---- Remote video outputs (main context) ------------------------------------------ */
-
-static GstFlowReturn
-on_terminal_sample (GstAppSink *sink, gpointer data)
-{
-  ScCall *self = data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
-  if (sample == NULL)
-    return GST_FLOW_OK;
-
-  /* Keep only the newest picture: a slow terminal skips frames, it never queues them. */
-  g_mutex_lock (&self->frame_lock);
-  g_clear_pointer (&self->latest_frame, gst_sample_unref);
-  self->latest_frame = sample;
-  gboolean need_post = !self->frame_posted;
-  self->frame_posted = TRUE;
-  g_mutex_unlock (&self->frame_lock);
-
-  if (need_post)
-    post (event_new (self, EV_VIDEO_FRAME));
-  return GST_FLOW_OK;
-}
-
-static void
-deliver_frame (ScCall *self)
-{
-  g_mutex_lock (&self->frame_lock);
-  g_autoptr(GstSample) sample = g_steal_pointer (&self->latest_frame);
-  self->frame_posted = FALSE;
-  g_mutex_unlock (&self->frame_lock);
-  if (sample == NULL || self->video_output != SC_VIDEO_OUTPUT_TERMINAL)
-    return;
-
-  GstVideoInfo info;
-  GstMapInfo map;
-  GstBuffer *buffer = gst_sample_get_buffer (sample);
-  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
-      !gst_buffer_map (buffer, &map, GST_MAP_READ))
-    return;
-
-  ScVideoFrame frame = {
-    .width = GST_VIDEO_INFO_WIDTH (&info),
-    .height = GST_VIDEO_INFO_HEIGHT (&info),
-    .stride = GST_VIDEO_INFO_PLANE_STRIDE (&info, 0),
-    .format = GST_VIDEO_INFO_FORMAT (&info) == GST_VIDEO_FORMAT_RGB8P ? SC_VIDEO_FORMAT_CUBE6
-                                                                     : SC_VIDEO_FORMAT_RGB,
-  };
-  gsize size = MIN (map.size, (gsize) frame.stride * frame.height);
-  frame.data = g_bytes_new (map.data, size);
-  gst_buffer_unmap (buffer, &map);
-  if (size == (gsize) frame.stride * frame.height)
-    g_signal_emit (self, signals[SIG_VIDEO_FRAME], 0, &frame);
-  g_bytes_unref (frame.data);
-}
-
-/* The video sink for a window, from the session type. autovideosink would try sinks by
- * rank, kmssink among them, which takes over the whole display and fails inside a
- * desktop session. ximagesink works on every X server (xvimagesink needs the Xv
- * extension, which virtual and remote displays often lack). */
-static const char *
-window_sink_name (void)
-{
-  if (g_getenv ("WAYLAND_DISPLAY") && !g_getenv ("DISPLAY"))
-    return "waylandsink";
-  if (g_getenv ("DISPLAY"))
-    return "ximagesink";
-  return "autovideosink";
-}
-
-static char *
-terminal_caps_string (const ScVideoTarget *target)
-{
-  /* Square pixels: a cell is two pixels high with half blocks, and about twice as high
-   * as wide, so videoscale's borders keep the picture's aspect ratio. RGB8P is a 6×6×6
-   * colour cube, the same as xterm's colours 16–231. */
-  return g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,pixel-aspect-ratio=1/1",
-                          target->truecolor ? "RGB" : "RGB8P",
-                          MAX (target->width, 2), MAX (target->height, 2));
-}
-
-static void
-attach_video_output (ScCall *self)
-{
-  g_autofree char *description = NULL;
-
-  if (self->video_tee == NULL || self->video_branch != NULL)
-    return;
-  switch (self->video_output)
-    {
-    case SC_VIDEO_OUTPUT_NONE:
-      return;
-    case SC_VIDEO_OUTPUT_WINDOW:
-      /* async=false: this sink joins a pipeline that is already playing, and must not
-       * make it wait for a preroll. */
-      description = g_strdup_printf ("queue max-size-buffers=3 leaky=downstream ! videoconvert "
-                                     "! videoscale ! %s async=false", window_sink_name ());
-      break;
-    case SC_VIDEO_OUTPUT_TERMINAL:
-      {
-        g_autofree char *caps = terminal_caps_string (&self->video_target);
-        description = g_strdup_printf (
-          "queue max-size-buffers=1 leaky=downstream ! videoscale add-borders=true "
-          "! videoconvert dither=none ! capsfilter name=terminalcaps caps=\"%s\" "
-          "! appsink name=terminalsink max-buffers=1 drop=true sync=false async=false", caps);
-        break;
-      }
-    case SC_VIDEO_OUTPUT_PIPELINE:
-      description = g_strdup (self->config->video_sink);
-      break;
-    }
-
-  g_autoptr(GError) error = NULL;
-  GstElement *bin = gst_parse_bin_from_description (description, TRUE, &error);
-  if (bin == NULL)
-    {
-      g_signal_emit (self, signals[SIG_FAILED], 0, error->message);
-      return;
-    }
-  gst_bin_add (GST_BIN (self->pipeline), bin);
-
-  if (self->video_output == SC_VIDEO_OUTPUT_TERMINAL)
-    {
-      g_autoptr(GstElement) appsink = gst_bin_get_by_name (GST_BIN (bin), "terminalsink");
-      GstAppSinkCallbacks callbacks = { .new_sample = on_terminal_sample };
-      gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
-      self->terminal_caps = gst_bin_get_by_name (GST_BIN (bin), "terminalcaps");
-    }
-
-  /* The branch reaches the pipeline's state before it is linked: a buffer pushed into a
-   * branch still in NULL comes back FLUSHING, which the tee would pass upstream, and
-   * that stops the decoder's streaming thread for the rest of the call. */
-  gst_element_sync_state_with_parent (bin);
-  VideoBranch *branch = g_new0 (VideoBranch, 1);
-  branch->bin = gst_object_ref (bin);
-  branch->tee_pad = gst_element_request_pad_simple (self->video_tee, "src_%u");
-  g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (bin, "sink");
-  if (sink_pad == NULL || gst_pad_link (branch->tee_pad, sink_pad) != GST_PAD_LINK_OK)
-    g_warning ("cannot link the video output “%s”", description);
-  self->video_branch = branch;
-}
-
-static GstPadProbeReturn
-detach_probe (GstPad *tee_pad, GstPadProbeInfo *info, gpointer data)
-{
-  CallEvent *ev = data;
-  g_autoptr(GstPad) peer = gst_pad_get_peer (tee_pad);
-  if (peer)
-    gst_pad_unlink (tee_pad, peer);
-  post (ev);   /* the rest happens on the main context */
-  return GST_PAD_PROBE_REMOVE;
-}
-
-static void
-detach_video_output (ScCall *self)
-{
-  VideoBranch *branch = g_steal_pointer (&self->video_branch);
-  if (branch == NULL)
-    return;
-  g_clear_object (&self->terminal_caps);
-
-  /* Unlink when no buffer is passing, then stop and drop the branch. */
-  CallEvent *ev = event_new (self, EV_BRANCH_DETACHED);
-  ev->branch = branch;
-  gst_pad_add_probe (branch->tee_pad, GST_PAD_PROBE_TYPE_IDLE, detach_probe, ev, NULL);
-}
-
-/**
- * sc_call_set_video_output:
- * Switches how the remote video is shown, during the call too. A window closes when it
- * is switched away from.
- */
-void
-sc_call_set_video_output (ScCall *self, ScVideoOutput output)
-{
-  g_return_if_fail (SC_IS_CALL (self));
-  if (output == self->video_output)
-    return;
-  self->video_output = output;
-  if (g_atomic_int_get (&self->stopped))
-    return;
-  detach_video_output (self);
-  attach_video_output (self);
-}
-
-/**
- * sc_call_set_video_target:
- * The size (and colour depth) of the terminal picture; the scaler follows at once.
- */
-void
-sc_call_set_video_target (ScCall *self, const ScVideoTarget *target)
-{
-  g_return_if_fail (SC_IS_CALL (self));
-  if (target->width == self->video_target.width && target->height == self->video_target.height &&
-      target->truecolor == self->video_target.truecolor)
-    return;
-  self->video_target = *target;
-  if (self->terminal_caps)
-    {
-      g_autofree char *text = terminal_caps_string (target);
-      g_autoptr(GstCaps) caps = gst_caps_from_string (text);
-      g_object_set (self->terminal_caps, "caps", caps, NULL);
-    }
-}
-
-/* ---- Statistics --------------------------------------------------------------------- */
-
-static double
-stat_number (const GstStructure *s, const char *field)
-{
-  const GValue *v = gst_structure_get_value (s, field);
-  if (v == NULL)
-    return 0;
-  switch (G_VALUE_TYPE (v))
-    {
-    case G_TYPE_UINT64: return (double) g_value_get_uint64 (v);
-    case G_TYPE_INT64: return (double) g_value_get_int64 (v);
-    case G_TYPE_UINT: return g_value_get_uint (v);
-    case G_TYPE_INT: return g_value_get_int (v);
-    case G_TYPE_DOUBLE: return g_value_get_double (v);
-    default: return 0;
-    }
-}
-
-/* Packets lost on their way to us. GStreamer 1.22's inbound-rtp has no "packets-lost"
- * (its remote-inbound-rtp does, but that is the peer's count of what we sent); the
- * count is in the RTP source's own statistics nested in it. Newer versions put it in
- * inbound-rtp itself, which is then preferred. */
-static double
-inbound_packets_lost (const GstStructure *inbound)
-{
-  if (gst_structure_has_field (inbound, "packets-lost"))
-    return stat_number (inbound, "packets-lost");
-  const GValue *source = gst_structure_get_value (inbound, "gst-rtpsource-stats");
-  if (source == NULL || !GST_VALUE_HOLDS_STRUCTURE (source))
-    return 0;
-  return stat_number (gst_value_get_structure (source), "packets-lost");
-}
-
-static gboolean
-add_stat (GQuark field, const GValue *value, gpointer data)
-{
-  StatsTotals *totals = data;
-  GstWebRTCStatsType type;
-
-  if (!GST_VALUE_HOLDS_STRUCTURE (value))
-    return TRUE;
-  const GstStructure *s = gst_value_get_structure (value);
-  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
-    return TRUE;
-
-  switch (type)
-    {
-    case GST_WEBRTC_STATS_INBOUND_RTP:
-      totals->bytes_in += (guint64) stat_number (s, "bytes-received");
-      totals->packets_in += (guint64) stat_number (s, "packets-received");
-      totals->packets_lost += (gint64) inbound_packets_lost (s);
-      break;
-    case GST_WEBRTC_STATS_OUTBOUND_RTP:
-      totals->bytes_out += (guint64) stat_number (s, "bytes-sent");
-      break;
-    case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
-      if (gst_structure_has_field (s, "round-trip-time"))
-        totals->rtt_ms = MAX (totals->rtt_ms, stat_number (s, "round-trip-time") * 1000.0);
-      break;
-    default:
-      break;
-    }
-  return TRUE;
-}
-
-static void
-on_stats (GstPromise *promise, gpointer data)
-{
-  g_autoptr(ScCall) self = call_promise_answered (promise, data);
-  if (self == NULL || gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
-    return;
-  const GstStructure *reply = gst_promise_get_reply (promise);
-  if (reply == NULL)
-    return;
-
-  CallEvent *ev = event_new (self, EV_STATS);
-  ev->stats.rtt_ms = -1;
-  ev->stats.at_us = g_get_monotonic_time ();
-  gst_structure_foreach (reply, add_stat, &ev->stats);
-  post (ev);
-}
-
-static gboolean
-stats_tick (gpointer data)
-{
-  ScCall *self = data;
-  GstPromise *promise = call_promise_new (self, on_stats);
-  g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
-  gst_promise_unref (promise);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-start_stats (ScCall *self)
-{
-  if (self->stats_source)
-    return;
-  GSource *source = g_timeout_source_new (STATS_INTERVAL_MS);
-  g_source_set_callback (source, stats_tick, self, NULL);
-  self->stats_source = g_source_attach (source, self->context);
-  g_source_unref (source);
-  /* No reading at once: the call has just connected, and get-stats holds webrtcbin's
-   * lock while it walks every RTP session, just when the first packets want webrtcbin
-   * to announce their streams (measured: the answerer's first video packet then took
-   * 11 ms, p50, to become a stream). The first tick takes the baseline. */
-}
-
-static void
-report_stats (ScCall *self, const StatsTotals *now)
-{
-  StatsTotals last = self->last_stats;
-  self->last_stats = *now;
-  if (last.at_us == 0)
-    return;   /* the first reading only sets the baseline */
-
-  double seconds = (now->at_us - last.at_us) / 1e6;
-  if (seconds <= 0)
-    return;
-  if (now->packets_in > last.packets_in)
-    self->media_seen_us = now->at_us;
-  else if (self->connected && !self->silence_reported &&
-           now->at_us - self->media_seen_us >= PEER_SILENCE_MS * 1000)
-    {
-      self->silence_reported = TRUE;
-      g_signal_emit (self, signals[SIG_FAILED], 0, "nothing has come from the peer for 4 s");
-      return;
-    }
-  double lost = MAX (0, (double) (now->packets_lost - last.packets_lost));
-  double got = now->packets_in >= last.packets_in ? (double) (now->packets_in - last.packets_in) : 0;
-  ScCallStats stats = {
-    .rtt_ms = now->rtt_ms,
-    .kbps_in = now->bytes_in >= last.bytes_in ? (now->bytes_in - last.bytes_in) * 8 / seconds / 1000 : 0,
-    .kbps_out = now->bytes_out >= last.bytes_out ? (now->bytes_out - last.bytes_out) * 8 / seconds / 1000 : 0,
-    .loss_percent = lost + got > 0 ? 100.0 * lost / (lost + got) : 0,
-  };
-  g_signal_emit (self, signals[SIG_STATS], 0, &stats);
 }
 
 /* ---- Bus (main context) ----------------------------------------------------------- */
@@ -1599,7 +875,7 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
         g_warning ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
                    error->message, debug ? debug : "");
         if (!g_atomic_int_get (&self->stopped))
-          g_signal_emit (self, signals[SIG_FAILED], 0, error->message);
+          g_signal_emit (self, call_signals[SIG_FAILED], 0, error->message);
         break;
       }
     case GST_MESSAGE_WARNING:
@@ -1635,7 +911,7 @@ keyframe_request_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 static GstPadProbeReturn
 sent_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  post_mark (data, MARK_VIDEO_SENT);
+  call_post_mark (data, MARK_VIDEO_SENT);
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -1865,7 +1141,7 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
   g_signal_connect (self->webrtc, "notify::ice-connection-state",
                     G_CALLBACK (on_ice_connection_state), self);
   g_signal_connect (self->webrtc, "on-data-channel", G_CALLBACK (on_data_channel), self);
-  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_incoming_pad), self);
+  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (call_on_incoming_pad), self);
 
   g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_source = gst_bus_create_watch (bus);
@@ -1891,7 +1167,7 @@ connect_timeout_cb (gpointer data)
   ScCall *self = data;
   self->connect_timeout = 0;
   if (!self->connected && !g_atomic_int_get (&self->stopped))
-    g_signal_emit (self, signals[SIG_FAILED], 0, "no connection to the peer within 15 s");
+    g_signal_emit (self, call_signals[SIG_FAILED], 0, "no connection to the peer within 15 s");
   return G_SOURCE_REMOVE;
 }
 
@@ -1992,13 +1268,13 @@ sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
           EarlySignal *made = g_ptr_array_index (early, i);
           if (made->type)
             {
-              mark (self, MARK_LOCAL_DESCRIPTION, now);
-              g_signal_emit (self, signals[SIG_LOCAL_DESCRIPTION], 0, made->type, made->text);
+              call_mark (self, MARK_LOCAL_DESCRIPTION, now);
+              g_signal_emit (self, call_signals[SIG_LOCAL_DESCRIPTION], 0, made->type, made->text);
             }
           else
             {
-              mark (self, MARK_FIRST_CANDIDATE, now);
-              g_signal_emit (self, signals[SIG_LOCAL_CANDIDATE], 0, made->mline, made->text);
+              call_mark (self, MARK_FIRST_CANDIDATE, now);
+              g_signal_emit (self, call_signals[SIG_LOCAL_CANDIDATE], 0, made->mline, made->text);
             }
         }
     }
@@ -2090,7 +1366,7 @@ sc_call_set_remote_description (ScCall *self, const char *type, const char *sdp,
     self->offerer ? GST_WEBRTC_SDP_TYPE_ANSWER : GST_WEBRTC_SDP_TYPE_OFFER, message);
 
   GstPromise *promise = call_promise_new (self, on_remote_description_set);
-  mark (self, MARK_REMOTE_DESCRIPTION, g_get_monotonic_time ());
+  call_mark (self, MARK_REMOTE_DESCRIPTION, g_get_monotonic_time ());
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
   gst_promise_unref (promise);
   gst_webrtc_session_description_free (desc);
@@ -2166,128 +1442,8 @@ sc_call_get_path (ScCall *self, ScIcePath *path)
   return self->webrtc != NULL && sc_ice_agent_get_path (self->webrtc, path);
 }
 
-/* ---- Tearing down ------------------------------------------------------------------ */
+/* ---- Stopping ------------------------------------------------------------------------ */
 
-/* Taking a pipeline to NULL joins its streaming, ICE and SCTP threads and closes its
- * sockets: 20–50 ms here, which on the main context would delay the next call's
- * set-up (a skip's new match arrives while the old call is still going down). One
- * reaper thread does it instead, one call after the other; sc_call_join_teardowns()
- * waits for it before the process exits.
- *
- * The reaper runs at the lowest priority, so when the CPU is starved it gets nothing and
- * stopped calls pile up, each holding its threads, sockets and buffers: a 1,500-skip run
- * beside the whole test suite had 400 open files and 600 threads at 500 skips, and RSS
- * stayed at its 270–400 MiB high-water mark after they were gone. So at most
- * REAPER_BACKLOG calls wait for the reaper; a call stopped beyond those goes down on the
- * stopping thread, at that thread's priority: a slower skip when the machine is starved,
- * in exchange for resources that stay bounded. */
-#define REAPER_BACKLOG 2
-
-static GMutex reaper_lock;
-static GThreadPool *reaper;
-static gint reaper_calls;   /* atomic: calls given to the reaper and not yet torn down */
-
-/* Takes to NULL what is still above it inside @bin, however deep; returns how many. */
-static guint
-stop_stragglers (GstBin *bin)
-{
-  guint found = 0;
-  g_autoptr(GstIterator) it = gst_bin_iterate_recurse (bin);
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
-  while (!done)
-    switch (gst_iterator_next (it, &item))
-      {
-      case GST_ITERATOR_OK:
-        {
-          GstElement *element = g_value_get_object (&item);
-          GstState state = GST_STATE_VOID_PENDING;
-          gst_element_get_state (element, &state, NULL, 0);
-          if (state != GST_STATE_NULL)
-            {
-              GstStateChangeReturn ret = gst_element_set_state (element, GST_STATE_NULL);
-              g_debug ("stopping %s, left %s in a stopped call: %s", GST_ELEMENT_NAME (element),
-                       gst_element_state_get_name (state),
-                       gst_element_state_change_return_get_name (ret));
-              found++;
-            }
-          g_value_reset (&item);
-          break;
-        }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-      }
-  g_value_unset (&item);
-  return found;
-}
-
-static void
-stop_pipeline (ScCall *self)
-{
-  gint64 start_us = g_get_monotonic_time ();
-  gst_element_set_state (self->pipeline, GST_STATE_NULL);
-  /* webrtcbin 1.22 adds elements and starts them from its own thread (a transport's
-   * nicesrc when a description is applied, a data channel's appsrc): one started while
-   * the pipeline was going down stays PLAYING inside it, its thread running for ever
-   * (a test process then hung in gst_deinit(), 4 runs in about 100 under load). Until
-   * none is left: taking one down may let another's thread finish adding its own. */
-  for (guint pass = 0; pass < 50 && stop_stragglers (GST_BIN (self->pipeline)) > 0; pass++)
-    g_usleep (2000);
-  interrupt_promises (self);
-  guint copies_sent, copies_dropped;
-  sc_call_get_dtls_copies (self, &copies_sent, &copies_dropped);
-  g_debug ("call stopped in %.1f ms (DTLS handshake copies: %u sent, %u dropped)",
-           (g_get_monotonic_time () - start_us) / 1000.0, copies_sent, copies_dropped);
-}
-
-static void
-reap (gpointer data, gpointer unused)
-{
-  ScCall *self = data;
-  /* Tearing a call down costs 20-40 ms of CPU, just when the next call is being set up
-   * and needs the same cores: the reaper runs at the lowest priority (Linux: a nice
-   * value is per thread), on CPU time the set-up leaves. It holds no lock the set-up
-   * takes; the old pipeline's own threads keep their priority. */
-  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
-  stop_pipeline (self);
-  g_atomic_int_dec_and_test (&reaper_calls);
-  g_object_unref (self);   /* the call's last reference, usually */
-}
-
-guint
-sc_call_pending_teardowns (void)
-{
-  return (guint) g_atomic_int_get (&reaper_calls);
-}
-
-void
-sc_call_get_dtls_copies (ScCall *self, guint *sent, guint *dropped)
-{
-  g_return_if_fail (SC_IS_CALL (self));
-  if (sent)
-    *sent = 0;
-  if (dropped)
-    *dropped = 0;
-  if (self->dtls_resend)
-    sc_dtls_resend_get_counts (self->dtls_resend, sent, dropped);
-}
-
-void
-sc_call_join_teardowns (void)
-{
-  g_mutex_lock (&reaper_lock);
-  GThreadPool *pool = g_steal_pointer (&reaper);
-  g_mutex_unlock (&reaper_lock);
-  if (pool)
-    g_thread_pool_free (pool, FALSE, TRUE);
-}
-
-/* Main context side of stopping: after this no signal is emitted and no callback
- * touches the caller's objects. */
 static gboolean
 stop_signals (ScCall *self)
 {
@@ -2326,30 +1482,7 @@ sc_call_stop (ScCall *self)
   if (!stop_signals (self))
     return;
 
-  g_autoptr(GError) error = NULL;
-  g_mutex_lock (&reaper_lock);
-  if (reaper == NULL)
-    reaper = g_thread_pool_new (reap, NULL, 1, TRUE, &error);   /* its own thread */
-  gboolean behind = reaper && g_thread_pool_unprocessed (reaper) >= REAPER_BACKLOG;
-  gboolean queued = FALSE;
-  if (reaper && !behind)
-    {
-      g_atomic_int_inc (&reaper_calls);
-      queued = g_thread_pool_push (reaper, g_object_ref (self), &error);
-      if (!queued)
-        {
-          g_atomic_int_dec_and_test (&reaper_calls);
-          g_object_unref (self);   /* a failed push keeps nothing */
-        }
-    }
-  g_mutex_unlock (&reaper_lock);
-  if (queued)
-    return;
-  if (behind)
-    g_debug ("the reaper is %u calls behind: stopping this one here", REAPER_BACKLOG);
-  else
-    g_warning ("stopping the call here: %s", error ? error->message : "no reaper");
-  stop_pipeline (self);
+  call_reap_later (self);
 }
 
 static void
@@ -2358,7 +1491,7 @@ sc_call_dispose (GObject *object)
   ScCall *self = SC_CALL (object);
   /* Dropped without sc_call_stop(): stop here and now. */
   if (stop_signals (self) && self->pipeline)
-    stop_pipeline (self);
+    call_stop_pipeline (self);
   if (self->webrtc)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
   if (self->pipeline)
@@ -2367,7 +1500,7 @@ sc_call_dispose (GObject *object)
   if (decoder)
     gst_object_unref (decoder);
   g_clear_object (&self->channel);
-  g_clear_pointer (&self->video_branch, video_branch_free);
+  g_clear_pointer (&self->video_branch, call_video_branch_free);
   g_clear_object (&self->terminal_caps);
   g_clear_object (&self->video_tee);
   g_clear_object (&self->video_feed);
@@ -2387,7 +1520,7 @@ sc_call_finalize (GObject *object)
   g_ptr_array_unref (self->early_signals);
   g_clear_pointer (&self->latest_frame, gst_sample_unref);
   g_mutex_clear (&self->frame_lock);
-  interrupt_promises (self);   /* none, unless the pipeline never went to NULL */
+  call_interrupt_promises (self);   /* none, unless the pipeline never went to NULL */
   g_ptr_array_unref (self->promises);
   g_mutex_clear (&self->promise_lock);
   g_clear_pointer (&self->dtls_resend, sc_dtls_resend_unref);
@@ -2406,41 +1539,41 @@ sc_call_class_init (ScCallClass *klass)
   object_class->dispose = sc_call_dispose;
   object_class->finalize = sc_call_finalize;
 
-  signals[SIG_LOCAL_DESCRIPTION] =
+  call_signals[SIG_LOCAL_DESCRIPTION] =
     g_signal_new ("local-description", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[SIG_LOCAL_CANDIDATE] =
+  call_signals[SIG_LOCAL_CANDIDATE] =
     g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
-  signals[SIG_CONNECTED] =
+  call_signals[SIG_CONNECTED] =
     g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIG_FIRST_FRAME] =
+  call_signals[SIG_FIRST_FRAME] =
     g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
-  signals[SIG_FIRST_AUDIO] =
+  call_signals[SIG_FIRST_AUDIO] =
     g_signal_new ("first-audio", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
   /* ScCall::video-frame: (ScVideoFrame *), valid during the emission; terminal output */
-  signals[SIG_VIDEO_FRAME] =
+  call_signals[SIG_VIDEO_FRAME] =
     g_signal_new ("video-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   /* ScCall::stats: (ScCallStats *), every second once connected */
-  signals[SIG_STATS] =
+  call_signals[SIG_STATS] =
     g_signal_new ("stats", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   /* ScCall::frame-delay: (double) ms from a stamped frame's capture to its decoding here
    * (only with stamp_frames) */
-  signals[SIG_FRAME_DELAY] =
+  call_signals[SIG_FRAME_DELAY] =
     g_signal_new ("frame-delay", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
-  signals[SIG_CHANNEL_OPEN] =
+  call_signals[SIG_CHANNEL_OPEN] =
     g_signal_new ("channel-open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIG_DATA_RECEIVED] =
+  call_signals[SIG_DATA_RECEIVED] =
     g_signal_new ("data-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[SIG_FAILED] =
+  call_signals[SIG_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
