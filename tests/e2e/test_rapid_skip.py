@@ -13,7 +13,7 @@ Checked:
   its `ms`, and the skipper was matched again afterwards.
 It prints each skip's partner latency."""
 import time
-from harness import Failure, Scene, first_of, run
+from harness import Failure, Scene, first_of, run, slowdown
 
 SKIPS = 16
 GAP_S = 0.15
@@ -86,7 +86,9 @@ def test():
             # The skip that ended it: the last one sent before the partner heard. (For a
             # call that ended "lost" this understates how long the partner waited.)
             skip = max((t for t in sent if t <= left[0]["_rx"]), default=None)
-            if skip is None or skip < m["_rx"] - 0.05:
+            # The harness reads "matched" on a thread of its own: on a busy machine it
+            # can read it well after the client knew, and skipped, the call.
+            if skip is None or skip < m["_rx"] - 0.5 * slowdown():
                 problems.append(f"call {m['call']}: ended with no skip of it")
                 continue
             latencies.append((left[0]["_rx"] - skip, left[0]["reason"]))
