@@ -11,26 +11,7 @@
 
 #include <glib/gi18n.h>
 
-#include "sc-call.h"
-#include "sc-command.h"
-#include "sc-core.h"
-#include "sc-ice-uri.h"
-#include "sc-protocol.h"
-#include "sc-signalling.h"
-#include "sc-text.h"
-
-/* How long a clean quit waits for the server to acknowledge the close. */
-#define CLOSE_TIMEOUT_MS 2000
-/* Reconnecting: about 1, 2, 4 … 30 s between attempts, each ±25 % at random so that
- * clients dropped together do not come back together. */
-#define RECONNECT_FIRST_MS 1000
-#define RECONNECT_MAX_MS 30000
-/* Messages for the server kept while reconnecting (a skip, a late candidate). */
-#define PENDING_MAX 256
-/* Chat lines typed after the match but before the chat is connected: held and sent
- * when it opens (people say "hi" the moment the stranger appears). Bounded: a call
- * that never connects must not collect a script's or a stuck key's whole output. */
-#define CHAT_HELD_MAX 8
+#include "sc-core-private.h"
 
 G_DEFINE_QUARK (sc-core-error-quark, sc_core_error)
 
@@ -51,55 +32,6 @@ sc_core_error_code (const GError *error)
   return "error";
 }
 
-struct _ScCore
-{
-  GObject parent_instance;
-
-  gint64 start_us;
-  ScCoreState state;
-  char *server_url;
-  char *wanted_name;
-  ScIdentity *identity;          /* NULL: a guest */
-  ScMediaConfig *media;
-  ScFrontend *frontend;          /* unowned: the program owns both */
-  ScSignalling *signalling;
-  GCancellable *cancellable;
-
-  char *id;                      /* from signed-in */
-  char *name;
-
-  ScSender *sender;              /* capture and encoders, from start to quit */
-  ScCall *spare;                 /* the next call, made ahead of its match */
-  ScCall *spare_offer;           /* and one whose offer is made, for the offerer's role */
-  gboolean offer_ahead;          /* whether to make spare_offer (no STUN/TURN seen) */
-  ScCallStats last_stats;        /* the call's latest connection quality */
-  gboolean have_stats;
-  guint spare_source;
-  ScCall *call;                  /* the current call, or NULL */
-  char *call_id;
-  char *peer_id;
-  char *peer_name;
-  ScRole role;
-  guint queue;
-  GQueue held_chat;              /* of char *: lines waiting for this call's chat */
-
-  ScVideoTarget video_target;
-  gboolean have_video_target;
-
-  guint close_timeout;
-  int exit_code;
-
-  /* The session, and getting it back when the connection drops. */
-  char *token;                   /* from signed-in and session; NULL before */
-  char *nonce;                   /* of the current connection's hello */
-  gboolean reconnecting;
-  guint reconnect_attempt;
-  guint reconnect_source;
-  gboolean used_ticket;          /* the current connection was opened with a ticket */
-  gboolean resync_call;          /* resumed without our call: it ended while away */
-  GQueue pending;                /* of ScMessage, sent once the session is back */
-};
-
 G_DEFINE_FINAL_TYPE (ScCore, sc_core, G_TYPE_OBJECT)
 
 enum { SIG_FINISHED, SIG_VIEW_REQUEST, N_SIGNALS };
@@ -117,8 +49,8 @@ sc_core_state_to_string (ScCoreState state)
 
 /* ---- Events ------------------------------------------------------------------------ */
 
-static void
-emit (ScCore *self, ScEvent *event)
+void
+core_emit (ScCore *self, ScEvent *event)
 {
   event->t_ms = (g_get_monotonic_time () - self->start_us) / 1000;
   if (self->frontend)
@@ -132,7 +64,7 @@ sc_core_report_error (ScCore *self, const char *code, const char *message)
   ScEvent *event = sc_event_new (SC_EVENT_ERROR);
   event->error.code = g_strdup (code);
   event->error.message = g_strdup (message);
-  emit (self, event);
+  core_emit (self, event);
 }
 
 static void
@@ -206,16 +138,15 @@ sc_core_report_status (ScCore *self)
 {
   ScEvent *event = sc_event_new (SC_EVENT_STATUS);
   sc_core_get_status (self, &event->status);
-  emit (self, event);
+  core_emit (self, event);
 }
 
 /* ---- Finishing --------------------------------------------------------------------- */
 
-static void end_call   (ScCore *self);
 static void drop_spare (ScCore *self);
 
-static void
-finish (ScCore *self, int exit_code)
+void
+core_finish (ScCore *self, int exit_code)
 {
   if (self->state == SC_CORE_CLOSED)
     return;
@@ -226,11 +157,11 @@ finish (ScCore *self, int exit_code)
    * included) goes to the reaper now, so that sc_media_finish() waits for them. Left to
    * dispose, after main() had returned, a call still making its offer ran into exit()'s
    * OpenSSL clean-up and crashed (a client refusing an untrusted server, 1 run in 4). */
-  end_call (self);
+  core_end_call (self);
   drop_spare (self);
   if (self->sender)
     sc_sender_stop (self->sender);
-  emit (self, sc_event_new (SC_EVENT_BYE));
+  core_emit (self, sc_event_new (SC_EVENT_BYE));
   g_signal_emit (self, signals[SIG_FINISHED], 0, exit_code);
 }
 
@@ -289,8 +220,8 @@ make_spare_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule_spare (ScCore *self)
+void
+core_schedule_spare (ScCore *self)
 {
   if (spare_missing (self) && self->spare_source == 0 && self->sender)
     self->spare_source = g_idle_add_full (G_PRIORITY_LOW, make_spare_cb, self, NULL);
@@ -330,8 +261,8 @@ drop_held_chat (ScCore *self)
   sc_core_report_error (self, sc_core_error_code (error), error->message);
 }
 
-static void
-end_call (ScCore *self)
+void
+core_end_call (ScCore *self)
 {
   drop_held_chat (self);
   if (self->call)
@@ -344,7 +275,7 @@ end_call (ScCore *self)
   g_clear_pointer (&self->peer_id, g_free);
   g_clear_pointer (&self->peer_name, g_free);
   self->have_stats = FALSE;
-  schedule_spare (self);
+  core_schedule_spare (self);
 }
 
 /* Everything for the server goes through here: while reconnecting it waits (bounded)
@@ -400,7 +331,7 @@ on_call_connected (ScCall *call, gpointer data)
   self->state = SC_CORE_IN_CALL;
   ScEvent *event = sc_event_new (SC_EVENT_CONNECTED);
   event->connected.has_path = sc_call_get_path (call, &event->connected.path);
-  emit (self, event);
+  core_emit (self, event);
 }
 
 static void
@@ -410,8 +341,8 @@ on_first_frame (ScCall *call, guint width, guint height, gpointer data)
   ScEvent *event = sc_event_new (SC_EVENT_FIRST_FRAME);
   event->first_frame.width = width;
   event->first_frame.height = height;
-  emit (self, event);
-  schedule_spare (self);
+  core_emit (self, event);
+  core_schedule_spare (self);
 }
 
 static void
@@ -420,7 +351,7 @@ on_frame_delay (ScCall *call, double ms, gpointer data)
   ScCore *self = data;
   ScEvent *event = sc_event_new (SC_EVENT_FRAME_DELAY);
   event->frame_delay.ms = ms;
-  emit (self, event);
+  core_emit (self, event);
 }
 
 static void
@@ -430,7 +361,7 @@ on_first_audio (ScCall *call, guint rate, guint channels, gpointer data)
   ScEvent *event = sc_event_new (SC_EVENT_FIRST_AUDIO);
   event->first_audio.rate = rate;
   event->first_audio.channels = channels;
-  emit (self, event);
+  core_emit (self, event);
 }
 
 static void
@@ -450,7 +381,7 @@ on_stats (ScCall *call, gpointer ptr, gpointer data)
   self->have_stats = TRUE;
   ScEvent *event = sc_event_new (SC_EVENT_STATS);
   event->stats = *stats;
-  emit (self, event);
+  core_emit (self, event);
 }
 
 static gboolean send_chat (ScCore *self, const char *text, GError **error);
@@ -459,7 +390,7 @@ static void
 on_channel_open (ScCall *call, gpointer data)
 {
   ScCore *self = data;
-  emit (self, sc_event_new (SC_EVENT_CHAT_OPEN));
+  core_emit (self, sc_event_new (SC_EVENT_CHAT_OPEN));
 
   char *text;
   while ((text = g_queue_pop_head (&self->held_chat)) != NULL)
@@ -486,7 +417,7 @@ on_data_received (ScCall *call, const char *data_text, gpointer data)
   ScEvent *event = sc_event_new (SC_EVENT_CHAT);
   event->chat.from = g_strdup (self->peer_name);
   event->chat.text = g_strdup (text);
-  emit (self, event);
+  core_emit (self, event);
 }
 
 /* The call is over because of the peer: told by the server, or found out here. Either
@@ -497,14 +428,14 @@ peer_gone (ScCore *self, ScLeaveReason reason)
   ScEvent *event = sc_event_new (SC_EVENT_PEER_LEFT);
   event->peer_left.reason = reason;
   peer_ref_set (self, &event->peer_left.peer);
-  end_call (self);
+  core_end_call (self);
   self->state = SC_CORE_WAITING;
-  emit (self, event);
+  core_emit (self, event);
 }
 
 /* The call ended without the server's word: the peer is as good as gone. */
-static void
-lose_call (ScCore *self)
+void
+core_lose_call (ScCore *self)
 {
   peer_gone (self, SC_LEAVE_LOST);
 }
@@ -523,7 +454,7 @@ on_call_failed (ScCall *call, const char *message, gpointer data)
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_CALL_FAILED);
   msg->call = g_strdup (self->call_id);
   send_msg (self, msg);
-  lose_call (self);
+  core_lose_call (self);
 }
 
 static GStrv
@@ -567,10 +498,10 @@ ice_uris_for (ScCore *self, const ScMessage *matched)
   return g_strv_builder_end (builder);
 }
 
-static void
-handle_matched (ScCore *self, const ScMessage *msg)
+void
+core_handle_matched (ScCore *self, const ScMessage *msg)
 {
-  end_call (self);
+  core_end_call (self);
 
   g_auto(GStrv) ice_uris = ice_uris_for (self, msg);
   g_autoptr(GError) error = NULL;
@@ -586,7 +517,7 @@ handle_matched (ScCore *self, const ScMessage *msg)
   peer_ref_set (self, &event->matched.peer);
   event->matched.call = g_strdup (self->call_id);
   event->matched.role = self->role;
-  emit (self, event);
+  core_emit (self, event);
 
   /* An offer made ahead has no STUN or TURN candidates: with those servers in use (they
    * come with each match), every call makes its offer after the match. */
@@ -628,8 +559,8 @@ handle_matched (ScCore *self, const ScMessage *msg)
     }
 }
 
-static void
-handle_description (ScCore *self, const ScMessage *msg)
+void
+core_handle_description (ScCore *self, const ScMessage *msg)
 {
   g_autoptr(GError) error = NULL;
   const char *type = msg->type == SC_MSG_OFFER ? "offer" : "answer";
@@ -640,372 +571,10 @@ handle_description (ScCore *self, const ScMessage *msg)
     }
 }
 
-static void
-handle_peer_left (ScCore *self, const ScMessage *msg)
+void
+core_handle_peer_left (ScCore *self, const ScMessage *msg)
 {
   peer_gone (self, msg->reason);   /* the server has put us back in the lobby */
-}
-
-/* ---- Messages from the server ------------------------------------------------------- */
-
-static void
-send_sign_in (ScCore *self)
-{
-  g_autoptr(ScMessage) sign_in = sc_message_new (SC_MSG_SIGN_IN);
-  sign_in->version = SC_PROTOCOL_VERSION;
-  sign_in->name = g_strdup (self->wanted_name);
-  if (self->identity && self->nonce)
-    {
-      sign_in->key = sc_identity_public_key (self->identity);
-      sign_in->signature = sc_identity_sign_in (self->identity, self->nonce, self->wanted_name);
-    }
-  sc_signalling_send (self->signalling, sign_in);
-}
-
-static void
-handle_signed_in (ScCore *self, const ScMessage *msg)
-{
-  gboolean was_reconnecting = self->reconnecting;
-  g_free (self->id);
-  g_free (self->name);
-  g_free (self->token);
-  self->id = g_strdup (msg->id);
-  self->name = g_strdup (msg->name);
-  self->token = g_strdup (msg->token);
-
-  if (!was_reconnecting)
-    {
-      self->state = SC_CORE_IDLE;
-      ScEvent *event = sc_event_new (SC_EVENT_SIGNED_IN);
-      event->signed_in.name = g_strdup (self->name);
-      event->signed_in.id = g_strdup (self->id);
-      emit (self, event);
-      return;
-    }
-
-  self->reconnecting = FALSE;
-  self->reconnect_attempt = 0;
-  ScEvent *event = sc_event_new (SC_EVENT_RECONNECTED);
-  event->reconnected.resumed = msg->resumed;
-  emit (self, event);
-
-  if (!msg->resumed)
-    {
-      /* A new session (the old one ended, or the server restarted): whatever was in
-       * flight belonged to the old one. */
-      g_queue_clear_full (&self->pending, (GDestroyNotify) sc_message_free);
-      if (self->call_id)
-        lose_call (self);
-      self->state = SC_CORE_IDLE;
-      return;
-    }
-  /* The same session: what waited goes out now, in order. */
-  if (self->call_id && g_strcmp0 (msg->call, self->call_id) != 0)
-    {
-      /* Our call ended while we were away. Its peer-left is probably among the held
-       * messages that follow; if not (it went to the dead socket), "waiting" says so. */
-      self->resync_call = TRUE;
-    }
-  while (!g_queue_is_empty (&self->pending))
-    {
-      g_autoptr(ScMessage) pending = g_queue_pop_head (&self->pending);
-      sc_signalling_send (self->signalling, pending);
-    }
-}
-
-static gboolean
-is_current_call (ScCore *self, const ScMessage *msg)
-{
-  return self->call != NULL && g_strcmp0 (self->call_id, msg->call) == 0;
-}
-
-static void
-on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
-{
-  ScCore *self = data;
-  const ScMessage *msg = ptr;
-
-  if (self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
-    return;
-
-  switch (msg->type)
-    {
-    case SC_MSG_HELLO:
-      g_free (self->nonce);
-      self->nonce = g_strdup (msg->nonce);
-      /* Opened with a ticket, the session comes back by itself (or "bad-ticket" says
-       * to sign in after all). */
-      if (self->state == SC_CORE_SIGNING_IN || (self->reconnecting && !self->used_ticket))
-        send_sign_in (self);
-      break;
-
-    case SC_MSG_SIGNED_IN:
-      handle_signed_in (self, msg);
-      break;
-
-    case SC_MSG_SESSION:
-      g_free (self->token);
-      self->token = g_strdup (msg->token);
-      break;
-
-    case SC_MSG_WAITING:
-      if (self->resync_call && self->call_id)
-        {
-          /* Resumed, but our call was not the server's any more and no word of its end
-           * came: it ended while we were away. */
-          self->resync_call = FALSE;
-          lose_call (self);
-        }
-      self->resync_call = FALSE;
-      if (self->state == SC_CORE_MATCHED || self->state == SC_CORE_IN_CALL)
-        break;   /* stale: a match has overtaken it */
-      self->state = SC_CORE_WAITING;
-      self->queue = msg->queue;
-      {
-        ScEvent *event = sc_event_new (SC_EVENT_WAITING);
-        event->waiting.queue = msg->queue;
-        emit (self, event);
-      }
-      break;
-
-    case SC_MSG_COOLDOWN:
-      /* We skipped faster than the server's limit: the call has ended all the same, and
-       * the server puts us back in the lobby (with "waiting") after @ms. */
-      {
-        ScEvent *event = sc_event_new (SC_EVENT_COOLDOWN);
-        event->cooldown.ms = msg->ms;
-        emit (self, event);
-      }
-      break;
-
-    case SC_MSG_MATCHED:
-      /* After a resume the server repeats the pair, which we may know already. */
-      if (g_strcmp0 (msg->call, self->call_id) == 0)
-        break;
-      if (self->resync_call && self->call_id)
-        {
-          /* Resumed into a call we never heard of: ours ended while we were away, and
-           * its peer-left (and this matched) went to the dead socket. Its end comes
-           * first, so every matched follows the end of the call before. */
-          lose_call (self);
-        }
-      self->resync_call = FALSE;
-      handle_matched (self, msg);
-      break;
-
-    case SC_MSG_OFFER:
-    case SC_MSG_ANSWER:
-      if (is_current_call (self, msg))
-        handle_description (self, msg);
-      break;
-
-    case SC_MSG_CANDIDATE:
-      if (is_current_call (self, msg))
-        sc_call_add_remote_candidate (self->call, msg->mline, msg->candidate);
-      break;
-
-    case SC_MSG_PEER_LEFT:
-      if (g_strcmp0 (self->call_id, msg->call) == 0)
-        handle_peer_left (self, msg);
-      break;
-
-    case SC_MSG_ERROR:
-      if (g_strcmp0 (msg->code, "bad-ticket") == 0 && self->reconnecting)
-        {
-          /* The ticket did not take (expired on the way, or another node): sign in. */
-          g_info ("the server refused the ticket; signing in again");
-          self->used_ticket = FALSE;
-          send_sign_in (self);
-          break;
-        }
-      sc_core_report_error (self, msg->code, msg->message);
-      if (self->state == SC_CORE_SIGNING_IN || self->reconnecting ||
-          g_strcmp0 (msg->code, "replaced") == 0 || g_strcmp0 (msg->code, "banned") == 0)
-        {
-          /* Refused at sign-in (bad name, wrong version, a ban), or this session went on
-           * elsewhere: nothing else can work, and reconnecting would fight the other. */
-          self->exit_code = 1;
-          sc_core_quit (self);
-        }
-      break;
-
-    default:
-      g_debug ("ignored %s from the server", sc_message_type_to_string (msg->type));
-      break;
-    }
-}
-
-static void
-on_server_protocol_error (ScSignalling *signalling, GError *error, gpointer data)
-{
-  g_warning ("bad message from the server: %s", error->message);
-}
-
-static void connect_now (ScCore *self, const char *ticket);
-static void schedule_reconnect (ScCore *self);
-
-static void
-on_server_closed (ScSignalling *signalling, gpointer data)
-{
-  ScCore *self = data;
-
-  if (self->state == SC_CORE_CLOSING)
-    {
-      end_call (self);
-      finish (self, self->exit_code);
-      return;
-    }
-  if (self->state == SC_CORE_CLOSED)
-    return;
-  if (self->token == NULL)
-    {
-      /* Never signed in: there is no session to go back to. */
-      end_call (self);
-      sc_core_report_error (self, "server-lost", _("The connection to the server was lost."));
-      finish (self, 1);
-      return;
-    }
-  /* A running call is peer to peer and goes on; only signalling waits. */
-  g_info ("the connection to the server dropped; reconnecting");
-  self->reconnecting = TRUE;
-  schedule_reconnect (self);
-}
-
-static void
-connect_failed (ScCore *self, GError *error)
-{
-  if (error->domain == G_TLS_ERROR)
-    {
-      g_autofree char *text = g_strdup_printf (
-        _("The server at %s did not prove who it is (%s). If it uses a certificate of your "
-          "own authority, pass it with --ca-file."), self->server_url, error->message);
-      sc_core_report_error (self, "tls-failed", text);
-      finish (self, 1);
-    }
-  else if (self->reconnecting)
-    {
-      g_info ("reconnect attempt %u failed: %s", self->reconnect_attempt, error->message);
-      schedule_reconnect (self);
-    }
-  else
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot reach the server at %s: %s"),
-                                               self->server_url, error->message);
-      sc_core_report_error (self, "connect-failed", text);
-      finish (self, 1);
-    }
-}
-
-static void
-on_connected (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(ScCore) self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sc_signalling_connect_finish (SC_SIGNALLING (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-          self->state != SC_CORE_CLOSED)
-        connect_failed (self, error);
-      return;
-    }
-
-  /* Signing in waits for the server's hello, which carries the nonce to sign. */
-  if (self->state == SC_CORE_CONNECTING)
-    self->state = SC_CORE_SIGNING_IN;
-}
-
-static void
-on_ticket (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(ScCore) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ticket = sc_signalling_request_ticket_finish (SC_SIGNALLING (source), result,
-                                                                 &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->state == SC_CORE_CLOSED)
-    return;
-  if (g_error_matches (error, SC_SIGNALLING_ERROR, SC_SIGNALLING_ERROR_BAD_TOKEN))
-    {
-      /* The server does not know the session (it restarted with another secret, or
-       * the token expired): sign in afresh on a plain connection. */
-      g_info ("session token refused: signing in again");
-      g_clear_pointer (&self->token, g_free);
-      connect_now (self, NULL);
-      return;
-    }
-  if (ticket == NULL)
-    {
-      connect_failed (self, error);
-      return;
-    }
-  connect_now (self, ticket);
-}
-
-static void
-connect_now (ScCore *self, const char *ticket)
-{
-  self->used_ticket = ticket != NULL;
-  sc_signalling_connect_async (self->signalling, ticket, self->cancellable, on_connected,
-                               g_object_ref (self));
-}
-
-static gboolean
-reconnect_cb (gpointer data)
-{
-  ScCore *self = data;
-  self->reconnect_source = 0;
-  if (self->token)
-    sc_signalling_request_ticket_async (self->signalling, self->token, self->cancellable,
-                                        on_ticket, g_object_ref (self));
-  else
-    connect_now (self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_reconnect (ScCore *self)
-{
-  if (self->reconnect_source)
-    return;
-  self->reconnect_attempt++;
-  guint base = RECONNECT_FIRST_MS;
-  for (guint i = 1; i < self->reconnect_attempt && base < RECONNECT_MAX_MS; i++)
-    base *= 2;
-  base = MIN (base, RECONNECT_MAX_MS);
-  guint delay = (guint) (base * g_random_double_range (0.75, 1.25));
-
-  ScEvent *event = sc_event_new (SC_EVENT_RECONNECTING);
-  event->reconnecting.attempt = self->reconnect_attempt;
-  event->reconnecting.in_ms = delay;
-  emit (self, event);
-  self->reconnect_source = g_timeout_add (delay, reconnect_cb, self);
-}
-
-gboolean
-sc_core_set_ca_file (ScCore *self, const char *ca_file, GError **error)
-{
-  return sc_signalling_set_ca_file (self->signalling, ca_file, error);
-}
-
-/* Capture and encoders start with the program, so that the first call (and every
- * next one) finds them running; a camera or microphone that cannot be used is said at
- * once rather than at the first match. */
-void
-sc_core_start (ScCore *self)
-{
-  g_return_if_fail (self->state == SC_CORE_CONNECTING);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ScSender) sender = sc_sender_new (self->media, &error);
-  if (sender == NULL || !sc_sender_start (sender, &error))
-    {
-      sc_core_report_error (self, "media", error->message);
-      self->exit_code = 1;
-      sc_core_quit (self);
-      return;
-    }
-  self->sender = g_steal_pointer (&sender);
-  schedule_spare (self);
-  connect_now (self, NULL);
 }
 
 /* ---- Commands ----------------------------------------------------------------------- */
@@ -1036,7 +605,7 @@ sc_core_next (ScCore *self, GError **error)
   g_autoptr(ScMessage) next = sc_message_new (SC_MSG_NEXT);
   next->call = g_strdup (self->call_id);
   send_msg (self, next);
-  end_call (self);
+  core_end_call (self);
   self->state = SC_CORE_WAITING;
   return TRUE;
 }
@@ -1065,9 +634,9 @@ sc_core_report_peer (ScCore *self, const char *reason, GError **error)
 
   ScEvent *event = sc_event_new (SC_EVENT_REPORTED);
   peer_ref_set (self, &event->reported.peer);
-  emit (self, event);
+  core_emit (self, event);
 
-  end_call (self);
+  core_end_call (self);
   self->state = SC_CORE_WAITING;
   return TRUE;
 }
@@ -1084,7 +653,7 @@ send_chat (ScCore *self, const char *text, GError **error)
     }
   ScEvent *event = sc_event_new (SC_EVENT_SAID);
   event->said.text = g_strdup (text);
-  emit (self, event);
+  core_emit (self, event);
   return TRUE;
 }
 
@@ -1128,7 +697,7 @@ sc_core_set_mic_muted (ScCore *self, gboolean muted)
     sc_sender_set_mic_muted (self->sender, muted);
   ScEvent *event = sc_event_new (SC_EVENT_MUTE);
   event->mute.on = muted;
-  emit (self, event);
+  core_emit (self, event);
 }
 
 void
@@ -1139,7 +708,7 @@ sc_core_set_camera_on (ScCore *self, gboolean on)
     sc_sender_set_camera_off (self->sender, !on);
   ScEvent *event = sc_event_new (SC_EVENT_CAMERA);
   event->camera.on = on;
-  emit (self, event);
+  core_emit (self, event);
 }
 
 gboolean
@@ -1197,10 +766,10 @@ sc_core_set_video_mode (ScCore *self, const char *mode, GError **error)
     sc_call_set_video_output (self->call, sc_media_config_get_video_output (self->media));
   /* The prepared call was made for the old mode. */
   drop_spare (self);
-  schedule_spare (self);
+  core_schedule_spare (self);
   ScEvent *event = sc_event_new (SC_EVENT_VIDEO);
   event->video.mode = g_strdup (mode);
-  emit (self, event);
+  core_emit (self, event);
   return TRUE;
 }
 
@@ -1226,7 +795,7 @@ sc_core_report_help (ScCore *self)
       ScHelpEntry entry = { commands[i].name, commands[i].usage, _(commands[i].summary) };
       g_array_append_val (event->help.commands, entry);
     }
-  emit (self, event);
+  core_emit (self, event);
 }
 
 static gboolean
@@ -1235,7 +804,7 @@ close_timeout_cb (gpointer data)
   ScCore *self = data;
   self->close_timeout = 0;
   g_debug ("the server did not acknowledge the close in time");
-  finish (self, self->exit_code);
+  core_finish (self, self->exit_code);
   return G_SOURCE_REMOVE;
 }
 
@@ -1252,14 +821,14 @@ sc_core_quit (ScCore *self)
 
   gboolean open = sc_signalling_is_open (self->signalling) && !self->reconnecting;
   self->state = SC_CORE_CLOSING;
-  end_call (self);
+  core_end_call (self);
   drop_spare (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   self->state = SC_CORE_CLOSING;
   if (!open)
     {
-      finish (self, self->exit_code);
+      core_finish (self, self->exit_code);
       return;
     }
   send_simple (self, SC_MSG_LEAVE);
@@ -1284,7 +853,7 @@ sc_core_dispose (GObject *object)
 {
   ScCore *self = SC_CORE (object);
   self->state = SC_CORE_CLOSED;
-  end_call (self);
+  core_end_call (self);
   drop_spare (self);
   if (self->sender)
     sc_sender_stop (self->sender);
@@ -1369,8 +938,8 @@ sc_core_new (const char *server_url, const char *name, const ScMediaConfig *medi
   self->media = sc_media_config_copy (media);
   self->offer_ahead = !self->media->relay_only;
   self->signalling = sc_signalling_new (server_url);
-  g_signal_connect (self->signalling, "message", G_CALLBACK (on_server_message), self);
-  g_signal_connect (self->signalling, "protocol-error", G_CALLBACK (on_server_protocol_error), self);
-  g_signal_connect (self->signalling, "closed", G_CALLBACK (on_server_closed), self);
+  g_signal_connect (self->signalling, "message", G_CALLBACK (core_on_server_message), self);
+  g_signal_connect (self->signalling, "protocol-error", G_CALLBACK (core_on_server_protocol_error), self);
+  g_signal_connect (self->signalling, "closed", G_CALLBACK (core_on_server_closed), self);
   return self;
 }
