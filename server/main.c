@@ -48,12 +48,11 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  ScServerConfig config;
+  g_auto(ScServerConfig) config = { 0 };
   g_autoptr(GError) error = NULL;
   if (!sc_server_config_parse (&config, &argc, &argv, &error))
     {
       g_printerr ("showcast-server: %s\n", error->message);
-      sc_server_config_clear (&config);
       return 2;
     }
   int status = 0;
@@ -68,7 +67,6 @@ main (int argc, char **argv)
     status = -1;
   if (status >= 0)
     {
-      sc_server_config_clear (&config);
       return status;
     }
 
@@ -82,7 +80,6 @@ main (int argc, char **argv)
       if (redis == NULL)
         {
           g_printerr ("showcast-server: --redis: %s\n", error->message);
-          sc_server_config_clear (&config);
           return 2;
         }
       matcher = sc_redis_matcher_new (redis, config.node_name);
@@ -104,7 +101,6 @@ main (int argc, char **argv)
       if (signer == NULL)
         {
           g_printerr ("showcast-server: --session-secret-file: %s\n", error->message);
-          sc_server_config_clear (&config);
           return 2;
         }
       sc_lobby_set_token_signer (lobby, signer);
@@ -112,7 +108,6 @@ main (int argc, char **argv)
   if (config.tls_cert && !sc_server_set_tls (server, config.tls_cert, config.tls_key, &error))
     {
       g_printerr ("showcast-server: TLS: %s\n", error->message);
-      sc_server_config_clear (&config);
       return 2;
     }
   if (config.threads > 0)
@@ -129,7 +124,6 @@ main (int argc, char **argv)
   if (!sc_server_listen (server, config.listen, &error))
     {
       g_printerr ("showcast-server: cannot listen on %s: %s\n", config.listen, error->message);
-      sc_server_config_clear (&config);
       return 1;
     }
   sc_server_set_node_name (server, config.node_name);
@@ -141,6 +135,5 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);
-  sc_server_config_clear (&config);
   return 0;
 }

@@ -41,5 +41,6 @@ gboolean sc_server_config_parse (ScServerConfig  *config,
                                  char          ***argv,
                                  GError         **error);
 void     sc_server_config_clear (ScServerConfig  *config);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScServerConfig, sc_server_config_clear)
 
 G_END_DECLS
