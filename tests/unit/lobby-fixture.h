@@ -154,3 +154,17 @@ last_of (FakeConn *conn, ScMessageType type)
     }
   return NULL;
 }
+
+/* Disconnects and frees each connection of a NULL-terminated list. */
+G_GNUC_UNUSED G_GNUC_NULL_TERMINATED static void
+fake_end_all (ScLobby *lobby, FakeConn *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  for (FakeConn *conn = first; conn; conn = va_arg (ap, FakeConn *))
+    {
+      fake_disconnect (lobby, conn);
+      fake_free (conn);
+    }
+  va_end (ap);
+}

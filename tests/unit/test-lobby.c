@@ -947,12 +947,7 @@ test_call_failed (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_type (a, SC_MSG_MATCHED, mark_a) + count_type (b, SC_MSG_MATCHED, mark_b),
                     ==, 1);
 
-  fake_disconnect (f->lobby, a);
-  fake_disconnect (f->lobby, b);
-  fake_disconnect (f->lobby, c);
-  fake_free (a);
-  fake_free (b);
-  fake_free (c);
+  fake_end_all (f->lobby, a, b, c, NULL);
 }
 
 /* With a TURN server the lobby hands out, a failed call is not counted as one that had
@@ -1024,12 +1019,7 @@ test_crossing_skips (Fixture *f, gconstpointer data)
   fake_receive (f->lobby, a, real);
   g_assert_cmpuint (count_type (c, SC_MSG_PEER_LEFT, mark_c), ==, 1);
 
-  fake_disconnect (f->lobby, a);
-  fake_disconnect (f->lobby, b);
-  fake_disconnect (f->lobby, c);
-  fake_free (a);
-  fake_free (b);
-  fake_free (c);
+  fake_end_all (f->lobby, a, b, c, NULL);
 }
 
 /* Two nodes that share the secret file accept each other's tokens: a ticket from node 2
