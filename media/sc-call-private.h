@@ -1,5 +1,6 @@
 /* sc-call-private.h: what the files of ScCall share. sc-call.c: building the pipeline,
- * negotiation and fingerprints, posting to the main context, promises, the bus;
+ * posting to the main context, promises, webrtcbin's callbacks, the bus;
+ * sc-call-negotiation.c: descriptions (payload types, fingerprints) and candidates;
  * sc-call-receive.c: the peer's streams and where its video goes; sc-call-statistics.c:
  * webrtcbin's statistics and a silent peer; sc-call-reaper.c: tearing calls down off
  * the main context. Not for anyone else. */
@@ -184,6 +185,13 @@ enum {
 };
 G_GNUC_INTERNAL extern guint call_signals[N_SIGNALS];
 
+/* A remote candidate that came before the remote description: applied after it. */
+typedef struct
+{
+  guint mline;
+  char *candidate;
+} CandidateEntry;
+
 G_GNUC_INTERNAL CallEvent *call_event_new (ScCall *self, EventKind kind);
 G_GNUC_INTERNAL void call_post (CallEvent *ev);
 G_GNUC_INTERNAL void call_post_failure (ScCall *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -200,5 +208,12 @@ G_GNUC_INTERNAL void call_video_branch_free (VideoBranch *branch);
 G_GNUC_INTERNAL GstPromise *call_promise_new (ScCall *self, GstPromiseChangeFunc func);
 G_GNUC_INTERNAL ScCall *call_promise_answered (GstPromise *promise, gpointer data);
 G_GNUC_INTERNAL void call_reap_later (ScCall *self);
+
+G_GNUC_INTERNAL void call_candidate_entry_free (CandidateEntry *entry);
+G_GNUC_INTERNAL gboolean call_offer (ScCall *self, GError **error);
+G_GNUC_INTERNAL void call_set_send_format (ScCall *self, ScRtpKind kind, gint pt);
+G_GNUC_INTERNAL void call_create_offer (ScCall *self);
+G_GNUC_INTERNAL gboolean call_peer_certificate_matches (ScCall *self);
+G_GNUC_INTERNAL char *call_remote_fingerprint (const GstSDPMessage *sdp);
 
 G_END_DECLS
