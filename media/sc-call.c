@@ -1052,7 +1052,7 @@ sc_call_start (ScCall *self, gboolean offerer, const char *peer_name,
   if (self->prepared && (!offerer || (ice_uris && ice_uris[0])))
     {
       g_set_error_literal (error, SC_CALL_ERROR, SC_CALL_ERROR_PIPELINE,
-                           "a call with an offer made ahead can only call_offer, and only "
+                           "a call with an offer made ahead can only offer, and only "
                            "without STUN or TURN servers");
       return FALSE;
     }
