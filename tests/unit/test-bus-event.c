@@ -49,10 +49,13 @@ test_kinds (void)
       g_assert_cmpint (e->reason, ==, reasons[i]);
     }
 
-  g_autoptr(ScBusEvent) requeue = sc_bus_event_new (SC_BUS_REQUEUE, "u1", NULL);
-  g_autoptr(ScBusEvent) q = round_trip (requeue);
-  g_autoptr(ScBusEvent) no_relay = sc_bus_event_new (SC_BUS_NO_RELAY, "u1", "c1");
-  g_autoptr(ScBusEvent) n = round_trip (no_relay);
+  const ScBusKind bare[] = { SC_BUS_REQUEUE, SC_BUS_NO_RELAY };
+  for (guint i = 0; i < G_N_ELEMENTS (bare); i++)
+    {
+      g_autoptr(ScBusEvent) event = sc_bus_event_new (bare[i], "u1",
+                                                      bare[i] == SC_BUS_REQUEUE ? NULL : "c1");
+      sc_bus_event_free (round_trip (event));
+    }
 }
 
 static const char *const refused[] = {
