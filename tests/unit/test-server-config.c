@@ -11,8 +11,11 @@ parse (ScServerConfig *config, const char *line, GError **error)
   g_autofree char *full = g_strconcat ("showcast-server ", line, NULL);
   g_auto(GStrv) args = g_strsplit (full, " ", -1);
   int argc = (int) g_strv_length (args);
-  char **argv = args;
-  return sc_server_config_parse (config, &argc, &argv, error);
+  /* GOption takes what it reads out of argv: a shallow copy, so that every string is
+   * still freed with args. */
+  g_autofree char **argv = g_memdup2 (args, sizeof (char *) * (argc + 1));
+  char **moving = argv;
+  return sc_server_config_parse (config, &argc, &moving, error);
 }
 
 static void
