@@ -71,6 +71,15 @@ on_bus_event (ScNodeBus *bus, const ScBusEvent *event, gpointer data)
   lobby_check (self);
 }
 
+/* The half of @pair that is another node's user, or NULL for a pair of two of ours. */
+static ScLobbyUser *
+pair_stub (ScLobbyPair *pair)
+{
+  if (pair->offerer->remote_node)
+    return pair->offerer;
+  return pair->answerer->remote_node ? pair->answerer : NULL;
+}
+
 /* Is the node of each remote partner still alive? Asked every second (sc_lobby_tick). */
 static void
 on_node_checked (ScNodeBus *bus, const char *node, gboolean alive, gpointer data)
@@ -85,8 +94,8 @@ on_node_checked (ScNodeBus *bus, const char *node, gboolean alive, gpointer data
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       ScLobbyPair *pair = value;
-      ScLobbyUser *stub = pair->offerer->remote_node ? pair->offerer : pair->answerer;
-      if (stub->remote_node && g_str_equal (stub->remote_node, node))
+      ScLobbyUser *stub = pair_stub (pair);
+      if (stub && g_str_equal (stub->remote_node, node))
         g_ptr_array_add (ours, stub == pair->offerer ? pair->answerer : pair->offerer);
     }
   if (ours->len > 0)
@@ -107,9 +116,8 @@ lobby_check_remote_nodes (ScLobby *self)
   g_hash_table_iter_init (&iter, self->pairs);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      ScLobbyPair *pair = value;
-      ScLobbyUser *stub = pair->offerer->remote_node ? pair->offerer : pair->answerer;
-      if (stub->remote_node)
+      ScLobbyUser *stub = pair_stub (value);
+      if (stub)
         g_hash_table_add (nodes, stub->remote_node);
     }
   g_hash_table_iter_init (&iter, nodes);
