@@ -742,7 +742,8 @@ handle_metrics (ScServer *self, gpointer data)
     { "showcast_bans_total", "Bans", "counter", st->bans },
     { "showcast_calls_failed_total", "Calls ended by call-failed", "counter", st->calls_failed },
     { "showcast_calls_failed_no_relay_total", "Calls ended by call-failed on a lobby with no "
-      "TURN server (--turn-url) to hand out", "counter", st->calls_failed_no_relay },
+      "TURN server (--turn-url) to hand out (a pair across nodes may count on both)", "counter",
+      st->calls_failed_no_relay },
     { "showcast_resumed_total", "Sessions resumed within the grace period", "counter", st->resumed },
     { "showcast_grace_expired_total", "Sessions ended by the grace period", "counter",
       st->grace_expired },
