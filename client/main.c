@@ -26,7 +26,9 @@
 #include "sc-log.h"
 #include "sc-media.h"
 #include "sc-options.h"
+#include "sc-signalling.h"
 #include "sc-url.h"
+#include "sc-webrtc-factory.h"
 #include "sc-text.h"
 
 typedef struct
@@ -202,12 +204,15 @@ main (int argc, char **argv)
         }
     }
 
-  g_autoptr(ScCore) core = sc_core_new (url, valid_name, media, g_steal_pointer (&identity));
-  if (o.ca_file && !sc_core_set_ca_file (core, o.ca_file, &error))
+  g_autoptr(ScSignalling) signalling = sc_signalling_new (url);
+  if (o.ca_file && !sc_signalling_set_ca_file (signalling, o.ca_file, &error))
     {
       g_printerr ("showcast: --ca-file: %s\n", error->message);
       return 2;
     }
+  g_autoptr(ScCallFactory) factory = sc_webrtc_factory_new ();
+  g_autoptr(ScCore) core = sc_core_new (SC_SERVER_LINK (signalling), factory, url, valid_name,
+                                        media, g_steal_pointer (&identity));
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(ScHeadless) headless_frontend = NULL;
   g_autoptr(ScTui) tui = NULL;

@@ -3,12 +3,13 @@
  * server says, reconnecting and resuming). Not for anyone else. */
 #pragma once
 
-#include "sc-call.h"
+#include "sc-call-factory.h"
+#include "sc-clock.h"
 #include "sc-command.h"
 #include "sc-core.h"
 #include "sc-ice-uri.h"
 #include "sc-protocol.h"
-#include "sc-signalling.h"
+#include "sc-server-link.h"
 #include "sc-text.h"
 
 G_BEGIN_DECLS
@@ -37,20 +38,22 @@ struct _ScCore
   ScIdentity *identity;          /* NULL: a guest */
   ScMediaConfig *media;
   ScFrontend *frontend;          /* unowned: the program owns both */
-  ScSignalling *signalling;
+  ScServerLink *link;          /* to the server (ScSignalling, or a test's fake) */
   GCancellable *cancellable;
 
   char *id;                      /* from signed-in */
   char *name;
 
-  ScSender *sender;              /* capture and encoders, from start to quit */
-  ScCall *spare;                 /* the next call, made ahead of its match */
-  ScCall *spare_offer;           /* and one whose offer is made, for the offerer's role */
+  ScCallFactory *factory;        /* capture and calls (ScWebrtcFactory, or a test's fake) */
+  gboolean capturing;            /* capture runs: from start to finish */
+  const ScClock *clock;
+  ScPeerCall *spare;                 /* the next call, made ahead of its match */
+  ScPeerCall *spare_offer;           /* and one whose offer is made, for the offerer's role */
   gboolean offer_ahead;          /* whether to make spare_offer (no STUN/TURN seen) */
   ScCallStats last_stats;        /* the call's latest connection quality */
   gboolean have_stats;
   guint spare_source;
-  ScCall *call;                  /* the current call, or NULL */
+  ScPeerCall *call;                  /* the current call, or NULL */
   char *call_id;
   char *peer_id;
   char *peer_name;
@@ -83,8 +86,8 @@ G_GNUC_INTERNAL void core_handle_matched (ScCore *self, const ScMessage *msg);
 G_GNUC_INTERNAL void core_handle_peer_left (ScCore *self, const ScMessage *msg);
 G_GNUC_INTERNAL void core_lose_call (ScCore *self);
 G_GNUC_INTERNAL void core_schedule_spare (ScCore *self);
-G_GNUC_INTERNAL void core_on_server_closed (ScSignalling *signalling, gpointer data);
-G_GNUC_INTERNAL void core_on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data);
-G_GNUC_INTERNAL void core_on_server_protocol_error (ScSignalling *signalling, GError *error, gpointer data);
+G_GNUC_INTERNAL void core_on_server_closed (ScServerLink *link, gpointer data);
+G_GNUC_INTERNAL void core_on_server_message (ScServerLink *link, gpointer ptr, gpointer data);
+G_GNUC_INTERNAL void core_on_server_protocol_error (ScServerLink *link, GError *error, gpointer data);
 
 G_END_DECLS

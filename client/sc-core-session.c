@@ -22,7 +22,7 @@ send_sign_in (ScCore *self)
       sign_in->key = sc_identity_public_key (self->identity);
       sign_in->signature = sc_identity_sign_in (self->identity, self->nonce, self->wanted_name);
     }
-  sc_signalling_send (self->signalling, sign_in);
+  sc_server_link_send (self->link, sign_in);
 }
 
 static void
@@ -72,7 +72,7 @@ handle_signed_in (ScCore *self, const ScMessage *msg)
   while (!g_queue_is_empty (&self->pending))
     {
       g_autoptr(ScMessage) pending = g_queue_pop_head (&self->pending);
-      sc_signalling_send (self->signalling, pending);
+      sc_server_link_send (self->link, pending);
     }
 }
 
@@ -83,7 +83,7 @@ is_current_call (ScCore *self, const ScMessage *msg)
 }
 
 void
-core_on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
+core_on_server_message (ScServerLink *link, gpointer ptr, gpointer data)
 {
   ScCore *self = data;
   const ScMessage *msg = ptr;
@@ -164,7 +164,7 @@ core_on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
 
     case SC_MSG_CANDIDATE:
       if (is_current_call (self, msg))
-        sc_call_add_remote_candidate (self->call, msg->mline, msg->candidate);
+        sc_peer_call_add_remote_candidate (self->call, msg->mline, msg->candidate);
       break;
 
     case SC_MSG_PEER_LEFT:
@@ -199,7 +199,7 @@ core_on_server_message (ScSignalling *signalling, gpointer ptr, gpointer data)
 }
 
 void
-core_on_server_protocol_error (ScSignalling *signalling, GError *error, gpointer data)
+core_on_server_protocol_error (ScServerLink *link, GError *error, gpointer data)
 {
   g_warning ("bad message from the server: %s", error->message);
 }
@@ -208,7 +208,7 @@ static void connect_now (ScCore *self, const char *ticket);
 static void schedule_reconnect (ScCore *self);
 
 void
-core_on_server_closed (ScSignalling *signalling, gpointer data)
+core_on_server_closed (ScServerLink *link, gpointer data)
 {
   ScCore *self = data;
 
@@ -265,7 +265,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(ScCore) self = data;
   g_autoptr(GError) error = NULL;
 
-  if (!sc_signalling_connect_finish (SC_SIGNALLING (source), result, &error))
+  if (!sc_server_link_connect_finish (SC_SERVER_LINK (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
           self->state != SC_CORE_CLOSED)
@@ -283,11 +283,11 @@ on_ticket (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(ScCore) self = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *ticket = sc_signalling_request_ticket_finish (SC_SIGNALLING (source), result,
-                                                                 &error);
+  g_autofree char *ticket = sc_server_link_request_ticket_finish (SC_SERVER_LINK (source), result,
+                                                                   &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->state == SC_CORE_CLOSED)
     return;
-  if (g_error_matches (error, SC_SIGNALLING_ERROR, SC_SIGNALLING_ERROR_BAD_TOKEN))
+  if (g_error_matches (error, SC_SERVER_LINK_ERROR, SC_SERVER_LINK_ERROR_BAD_TOKEN))
     {
       /* The server does not know the session (it restarted with another secret, or
        * the token expired): sign in afresh on a plain connection. */
@@ -308,7 +308,7 @@ static void
 connect_now (ScCore *self, const char *ticket)
 {
   self->used_ticket = ticket != NULL;
-  sc_signalling_connect_async (self->signalling, ticket, self->cancellable, on_connected,
+  sc_server_link_connect_async (self->link, ticket, self->cancellable, on_connected,
                                g_object_ref (self));
 }
 
@@ -318,7 +318,7 @@ reconnect_cb (gpointer data)
   ScCore *self = data;
   self->reconnect_source = 0;
   if (self->token)
-    sc_signalling_request_ticket_async (self->signalling, self->token, self->cancellable,
+    sc_server_link_request_ticket_async (self->link, self->token, self->cancellable,
                                         on_ticket, g_object_ref (self));
   else
     connect_now (self, NULL);
@@ -341,13 +341,7 @@ schedule_reconnect (ScCore *self)
   event->reconnecting.attempt = self->reconnect_attempt;
   event->reconnecting.in_ms = delay;
   core_emit (self, event);
-  self->reconnect_source = g_timeout_add (delay, reconnect_cb, self);
-}
-
-gboolean
-sc_core_set_ca_file (ScCore *self, const char *ca_file, GError **error)
-{
-  return sc_signalling_set_ca_file (self->signalling, ca_file, error);
+  self->reconnect_source = sc_clock_add_timeout (self->clock, delay, reconnect_cb, self);
 }
 
 /* Capture and encoders start with the program, so that the first call (and every
@@ -358,15 +352,14 @@ sc_core_start (ScCore *self)
 {
   g_return_if_fail (self->state == SC_CORE_CONNECTING);
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScSender) sender = sc_sender_new (self->media, &error);
-  if (sender == NULL || !sc_sender_start (sender, &error))
+  if (!sc_call_factory_start_capture (self->factory, self->media, &error))
     {
       sc_core_report_error (self, "media", error->message);
       self->exit_code = 1;
       sc_core_quit (self);
       return;
     }
-  self->sender = g_steal_pointer (&sender);
+  self->capturing = TRUE;
   core_schedule_spare (self);
   connect_now (self, NULL);
 }

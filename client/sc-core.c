@@ -1,7 +1,7 @@
 /* sc-core.c: see sc-core.h.
  *
- * Everything here runs on the main loop: ScSignalling and ScCall emit their signals
- * there. A call belongs to exactly one call id; anything that arrives for another id
+ * Everything here runs on the main loop: the server link and the calls emit their
+ * signals there. A call belongs to exactly one call id; anything that arrives for another id
  * (a late candidate from the previous peer, say) is dropped, so the next peer never
  * sees anything of the previous one.
  */
@@ -52,7 +52,7 @@ sc_core_state_to_string (ScCoreState state)
 void
 core_emit (ScCore *self, ScEvent *event)
 {
-  event->t_ms = (g_get_monotonic_time () - self->start_us) / 1000;
+  event->t_ms = (sc_clock_now_us (self->clock) - self->start_us) / 1000;
   if (self->frontend)
     sc_frontend_handle_event (self->frontend, event);
   sc_event_free (event);
@@ -90,9 +90,9 @@ sc_core_get_status (ScCore *self, ScStatus *status)
       peer_ref_set (self, &status->peer);
       status->call = g_strdup (self->call_id);
       status->role = self->role;
-      status->connected = self->call && sc_call_is_connected (self->call);
-      status->has_path = status->connected && sc_call_get_path (self->call, &status->path);
-      status->chat_open = self->call && sc_call_is_channel_open (self->call);
+      status->connected = self->call && sc_peer_call_is_connected (self->call);
+      status->has_path = status->connected && sc_peer_call_get_path (self->call, &status->path);
+      status->chat_open = self->call && sc_peer_call_is_channel_open (self->call);
     }
   status->mic_muted = self->media->mic_muted;
   status->camera_on = !self->media->camera_off;
@@ -121,7 +121,7 @@ sc_core_get_peer_name (ScCore *self)
 gboolean
 sc_core_get_chat_open (ScCore *self)
 {
-  return self->call && sc_call_is_channel_open (self->call);
+  return self->call && sc_peer_call_is_channel_open (self->call);
 }
 
 gboolean
@@ -145,6 +145,14 @@ sc_core_report_status (ScCore *self)
 
 static void drop_spare (ScCore *self);
 
+static void
+stop_capture (ScCore *self)
+{
+  if (self->capturing)
+    sc_call_factory_stop_capture (self->factory);
+  self->capturing = FALSE;
+}
+
 void
 core_finish (ScCore *self, int exit_code)
 {
@@ -152,15 +160,14 @@ core_finish (ScCore *self, int exit_code)
     return;
   self->state = SC_CORE_CLOSED;
   self->exit_code = exit_code;
-  g_clear_handle_id (&self->close_timeout, g_source_remove);
+  sc_clock_clear_timeout (self->clock, &self->close_timeout);
   /* Finished for good, and main() returns soon after: every call (the calls made ahead
    * included) goes to the reaper now, so that sc_media_finish() waits for them. Left to
    * dispose, after main() had returned, a call still making its offer ran into exit()'s
    * OpenSSL clean-up and crashed (a client refusing an untrusted server, 1 run in 4). */
   core_end_call (self);
   drop_spare (self);
-  if (self->sender)
-    sc_sender_stop (self->sender);
+  stop_capture (self);
   core_emit (self, sc_event_new (SC_EVENT_BYE));
   g_signal_emit (self, signals[SIG_FINISHED], 0, exit_code);
 }
@@ -184,7 +191,7 @@ static gboolean
 make_spare_cb (gpointer data)
 {
   ScCore *self = data;
-  if (self->sender == NULL || self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
+  if (!self->capturing || self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
     {
       self->spare_source = 0;
       return G_SOURCE_REMOVE;
@@ -192,7 +199,7 @@ make_spare_cb (gpointer data)
   g_autoptr(GError) error = NULL;
   if (self->spare == NULL)
     {
-      self->spare = sc_call_new (self->media, self->sender, &error);
+      self->spare = sc_call_factory_new_call (self->factory, self->media, &error);
       if (self->spare == NULL)
         {
           g_warning ("cannot prepare the next call: %s", error->message);
@@ -202,13 +209,13 @@ make_spare_cb (gpointer data)
     }
   else if (self->offer_ahead && self->spare_offer == NULL)
     {
-      g_autoptr(ScCall) call = sc_call_new (self->media, self->sender, &error);
-      if (call == NULL || !sc_call_prepare_offer (call, &error))
+      g_autoptr(ScPeerCall) call = sc_call_factory_new_call (self->factory, self->media, &error);
+      if (call == NULL || !sc_peer_call_prepare_offer (call, &error))
         {
           /* The plain spare still serves both roles. */
           g_warning ("cannot make an offer ahead of the match: %s", error->message);
           if (call)
-            sc_call_stop (call);
+            sc_peer_call_stop (call);
           self->offer_ahead = FALSE;
         }
       else
@@ -223,16 +230,16 @@ make_spare_cb (gpointer data)
 void
 core_schedule_spare (ScCore *self)
 {
-  if (spare_missing (self) && self->spare_source == 0 && self->sender)
+  if (spare_missing (self) && self->spare_source == 0 && self->capturing)
     self->spare_source = g_idle_add_full (G_PRIORITY_LOW, make_spare_cb, self, NULL);
 }
 
 static void
-drop_spare_call (ScCall **call)
+drop_spare_call (ScPeerCall **call)
 {
   if (*call)
     {
-      sc_call_stop (*call);
+      sc_peer_call_stop (*call);
       g_clear_object (call);
     }
 }
@@ -268,7 +275,7 @@ core_end_call (ScCore *self)
   if (self->call)
     {
       g_signal_handlers_disconnect_by_data (self->call, self);
-      sc_call_stop (self->call);
+      sc_peer_call_stop (self->call);
       g_clear_object (&self->call);
     }
   g_clear_pointer (&self->call_id, g_free);
@@ -285,7 +292,7 @@ send_msg (ScCore *self, const ScMessage *msg)
 {
   if (!self->reconnecting)
     {
-      sc_signalling_send (self->signalling, msg);
+      sc_server_link_send (self->link, msg);
       return;
     }
   if (self->pending.length >= PENDING_MAX)
@@ -303,7 +310,7 @@ send_simple (ScCore *self, ScMessageType type)
 }
 
 static void
-on_local_description (ScCall *call, const char *type, const char *sdp, gpointer data)
+on_local_description (ScPeerCall *call, const char *type, const char *sdp, gpointer data)
 {
   ScCore *self = data;
   g_autoptr(ScMessage) msg = sc_message_new (g_str_equal (type, "offer") ? SC_MSG_OFFER
@@ -314,7 +321,7 @@ on_local_description (ScCall *call, const char *type, const char *sdp, gpointer 
 }
 
 static void
-on_local_candidate (ScCall *call, guint mline, const char *candidate, gpointer data)
+on_local_candidate (ScPeerCall *call, guint mline, const char *candidate, gpointer data)
 {
   ScCore *self = data;
   g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_CANDIDATE);
@@ -325,17 +332,17 @@ on_local_candidate (ScCall *call, guint mline, const char *candidate, gpointer d
 }
 
 static void
-on_call_connected (ScCall *call, gpointer data)
+on_call_connected (ScPeerCall *call, gpointer data)
 {
   ScCore *self = data;
   self->state = SC_CORE_IN_CALL;
   ScEvent *event = sc_event_new (SC_EVENT_CONNECTED);
-  event->connected.has_path = sc_call_get_path (call, &event->connected.path);
+  event->connected.has_path = sc_peer_call_get_path (call, &event->connected.path);
   core_emit (self, event);
 }
 
 static void
-on_first_frame (ScCall *call, guint width, guint height, gpointer data)
+on_first_frame (ScPeerCall *call, guint width, guint height, gpointer data)
 {
   ScCore *self = data;
   ScEvent *event = sc_event_new (SC_EVENT_FIRST_FRAME);
@@ -346,7 +353,7 @@ on_first_frame (ScCall *call, guint width, guint height, gpointer data)
 }
 
 static void
-on_frame_delay (ScCall *call, double ms, gpointer data)
+on_frame_delay (ScPeerCall *call, double ms, gpointer data)
 {
   ScCore *self = data;
   ScEvent *event = sc_event_new (SC_EVENT_FRAME_DELAY);
@@ -355,7 +362,7 @@ on_frame_delay (ScCall *call, double ms, gpointer data)
 }
 
 static void
-on_first_audio (ScCall *call, guint rate, guint channels, gpointer data)
+on_first_audio (ScPeerCall *call, guint rate, guint channels, gpointer data)
 {
   ScCore *self = data;
   ScEvent *event = sc_event_new (SC_EVENT_FIRST_AUDIO);
@@ -365,7 +372,7 @@ on_first_audio (ScCall *call, guint rate, guint channels, gpointer data)
 }
 
 static void
-on_video_frame (ScCall *call, gpointer frame, gpointer data)
+on_video_frame (ScPeerCall *call, gpointer frame, gpointer data)
 {
   ScCore *self = data;
   if (self->frontend)
@@ -373,7 +380,7 @@ on_video_frame (ScCall *call, gpointer frame, gpointer data)
 }
 
 static void
-on_stats (ScCall *call, gpointer ptr, gpointer data)
+on_stats (ScPeerCall *call, gpointer ptr, gpointer data)
 {
   ScCore *self = data;
   const ScCallStats *stats = ptr;
@@ -387,7 +394,7 @@ on_stats (ScCall *call, gpointer ptr, gpointer data)
 static gboolean send_chat (ScCore *self, const char *text, GError **error);
 
 static void
-on_channel_open (ScCall *call, gpointer data)
+on_channel_open (ScPeerCall *call, gpointer data)
 {
   ScCore *self = data;
   core_emit (self, sc_event_new (SC_EVENT_CHAT_OPEN));
@@ -403,7 +410,7 @@ on_channel_open (ScCall *call, gpointer data)
 }
 
 static void
-on_data_received (ScCall *call, const char *data_text, gpointer data)
+on_data_received (ScPeerCall *call, const char *data_text, gpointer data)
 {
   ScCore *self = data;
   g_autoptr(GError) error = NULL;
@@ -441,7 +448,7 @@ core_lose_call (ScCore *self)
 }
 
 static void
-on_call_failed (ScCall *call, const char *message, gpointer data)
+on_call_failed (ScPeerCall *call, const char *message, gpointer data)
 {
   ScCore *self = data;
   g_warning ("call %s failed: %s", self->call_id, message);
@@ -531,7 +538,7 @@ core_handle_matched (ScCore *self, const ScMessage *msg)
     self->call = g_steal_pointer (&self->spare);
   g_clear_handle_id (&self->spare_source, g_source_remove);
   if (self->call == NULL)
-    self->call = sc_call_new (self->media, self->sender, &error);
+    self->call = sc_call_factory_new_call (self->factory, self->media, &error);
   if (self->call)
     {
       g_signal_connect (self->call, "local-description", G_CALLBACK (on_local_description), self);
@@ -543,13 +550,13 @@ core_handle_matched (ScCore *self, const ScMessage *msg)
       g_signal_connect (self->call, "stats", G_CALLBACK (on_stats), self);
       g_signal_connect (self->call, "frame-delay", G_CALLBACK (on_frame_delay), self);
       if (self->have_video_target)
-        sc_call_set_video_target (self->call, &self->video_target);
+        sc_peer_call_set_video_target (self->call, &self->video_target);
       g_signal_connect (self->call, "channel-open", G_CALLBACK (on_channel_open), self);
       g_signal_connect (self->call, "data-received", G_CALLBACK (on_data_received), self);
       g_signal_connect (self->call, "failed", G_CALLBACK (on_call_failed), self);
     }
   if (self->call == NULL ||
-      !sc_call_start (self->call, self->role == SC_ROLE_OFFERER, shown_name,
+      !sc_peer_call_start (self->call, self->role == SC_ROLE_OFFERER, shown_name,
                       (const char *const *) ice_uris, &error))
     {
       /* Without working media no call can succeed: say why and stop. */
@@ -564,7 +571,7 @@ core_handle_description (ScCore *self, const ScMessage *msg)
 {
   g_autoptr(GError) error = NULL;
   const char *type = msg->type == SC_MSG_OFFER ? "offer" : "answer";
-  if (!sc_call_set_remote_description (self->call, type, msg->sdp, &error))
+  if (!sc_peer_call_set_remote_description (self->call, type, msg->sdp, &error))
     {
       sc_core_report_error (self, "bad-sdp", error->message);
       sc_core_next (self, NULL);
@@ -646,7 +653,7 @@ send_chat (ScCore *self, const char *text, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autofree char *wire = sc_peer_chat_encode (text);
-  if (!sc_call_send_data (self->call, wire, &local))
+  if (!sc_peer_call_send_data (self->call, wire, &local))
     {
       g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_CHAT_NOT_READY, local->message);
       return FALSE;
@@ -673,7 +680,7 @@ sc_core_say (ScCore *self, const char *text, GError **error)
                            _("You are not in a call."));
       return FALSE;
     }
-  if (!sc_call_is_channel_open (self->call) || !g_queue_is_empty (&self->held_chat))
+  if (!sc_peer_call_is_channel_open (self->call) || !g_queue_is_empty (&self->held_chat))
     {
       /* Held, in order, until the chat opens; "said" tells when it went. */
       if (g_queue_get_length (&self->held_chat) >= CHAT_HELD_MAX)
@@ -693,8 +700,8 @@ void
 sc_core_set_mic_muted (ScCore *self, gboolean muted)
 {
   self->media->mic_muted = muted;
-  if (self->sender)
-    sc_sender_set_mic_muted (self->sender, muted);
+  if (self->capturing)
+    sc_call_factory_set_mic_muted (self->factory, muted);
   ScEvent *event = sc_event_new (SC_EVENT_MUTE);
   event->mute.on = muted;
   core_emit (self, event);
@@ -704,8 +711,8 @@ void
 sc_core_set_camera_on (ScCore *self, gboolean on)
 {
   self->media->camera_off = !on;
-  if (self->sender)
-    sc_sender_set_camera_off (self->sender, !on);
+  if (self->capturing)
+    sc_call_factory_set_camera_off (self->factory, !on);
   ScEvent *event = sc_event_new (SC_EVENT_CAMERA);
   event->camera.on = on;
   core_emit (self, event);
@@ -763,7 +770,7 @@ sc_core_set_video_mode (ScCore *self, const char *mode, GError **error)
   g_free (self->media->video_sink);
   self->media->video_sink = g_strdup (g_str_equal (mode, "off") ? "none" : mode);
   if (self->call)
-    sc_call_set_video_output (self->call, sc_media_config_get_video_output (self->media));
+    sc_peer_call_set_video_output (self->call, sc_media_config_get_video_output (self->media));
   /* The prepared call was made for the old mode. */
   drop_spare (self);
   core_schedule_spare (self);
@@ -779,7 +786,7 @@ sc_core_set_video_target (ScCore *self, const ScVideoTarget *target)
   self->video_target = *target;
   self->have_video_target = TRUE;
   if (self->call)
-    sc_call_set_video_target (self->call, target);
+    sc_peer_call_set_video_target (self->call, target);
 }
 
 /* Answered with a "help" event listing every command of the one command table. */
@@ -819,12 +826,12 @@ sc_core_quit (ScCore *self)
   if (self->state == SC_CORE_CLOSING || self->state == SC_CORE_CLOSED)
     return;
 
-  gboolean open = sc_signalling_is_open (self->signalling) && !self->reconnecting;
+  gboolean open = sc_server_link_is_open (self->link) && !self->reconnecting;
   self->state = SC_CORE_CLOSING;
   core_end_call (self);
   drop_spare (self);
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  sc_clock_clear_timeout (self->clock, &self->reconnect_source);
   self->state = SC_CORE_CLOSING;
   if (!open)
     {
@@ -832,8 +839,8 @@ sc_core_quit (ScCore *self)
       return;
     }
   send_simple (self, SC_MSG_LEAVE);
-  self->close_timeout = g_timeout_add (CLOSE_TIMEOUT_MS, close_timeout_cb, self);
-  sc_signalling_close (self->signalling);
+  self->close_timeout = sc_clock_add_timeout (self->clock, CLOSE_TIMEOUT_MS, close_timeout_cb, self);
+  sc_server_link_close (self->link);
 }
 
 ScCoreState
@@ -855,15 +862,14 @@ sc_core_dispose (GObject *object)
   self->state = SC_CORE_CLOSED;
   core_end_call (self);
   drop_spare (self);
-  if (self->sender)
-    sc_sender_stop (self->sender);
-  g_clear_object (&self->sender);
-  g_clear_handle_id (&self->close_timeout, g_source_remove);
-  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  stop_capture (self);
+  g_clear_object (&self->factory);
+  sc_clock_clear_timeout (self->clock, &self->close_timeout);
+  sc_clock_clear_timeout (self->clock, &self->reconnect_source);
   g_queue_clear_full (&self->pending, (GDestroyNotify) sc_message_free);
-  if (self->signalling)
-    g_signal_handlers_disconnect_by_data (self->signalling, self);
-  g_clear_object (&self->signalling);
+  if (self->link)
+    g_signal_handlers_disconnect_by_data (self->link, self);
+  g_clear_object (&self->link);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sc_core_parent_class)->dispose (object);
 }
@@ -921,25 +927,37 @@ sc_core_request_view (ScCore *self, const char *what)
 static void
 sc_core_init (ScCore *self)
 {
-  self->start_us = g_get_monotonic_time ();
+  self->clock = sc_clock_get_system ();
+  self->start_us = sc_clock_now_us (self->clock);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->pending);
   g_queue_init (&self->held_chat);
 }
 
 ScCore *
-sc_core_new (const char *server_url, const char *name, const ScMediaConfig *media,
-             ScIdentity *identity)
+sc_core_new (ScServerLink *link, ScCallFactory *factory, const char *server_url,
+             const char *name, const ScMediaConfig *media, ScIdentity *identity)
 {
+  g_return_val_if_fail (SC_IS_SERVER_LINK (link), NULL);
+  g_return_val_if_fail (SC_IS_CALL_FACTORY (factory), NULL);
   ScCore *self = g_object_new (SC_TYPE_CORE, NULL);
   self->identity = identity;
   self->server_url = g_strdup (server_url);
   self->wanted_name = g_strdup (name);
   self->media = sc_media_config_copy (media);
   self->offer_ahead = !self->media->relay_only;
-  self->signalling = sc_signalling_new (server_url);
-  g_signal_connect (self->signalling, "message", G_CALLBACK (core_on_server_message), self);
-  g_signal_connect (self->signalling, "protocol-error", G_CALLBACK (core_on_server_protocol_error), self);
-  g_signal_connect (self->signalling, "closed", G_CALLBACK (core_on_server_closed), self);
+  self->factory = g_object_ref (factory);
+  self->link = g_object_ref (link);
+  g_signal_connect (self->link, "message", G_CALLBACK (core_on_server_message), self);
+  g_signal_connect (self->link, "protocol-error", G_CALLBACK (core_on_server_protocol_error), self);
+  g_signal_connect (self->link, "closed", G_CALLBACK (core_on_server_closed), self);
   return self;
+}
+
+void
+sc_core_set_clock (ScCore *self, const ScClock *clock)
+{
+  g_return_if_fail (self->state == SC_CORE_CONNECTING && !self->capturing);
+  self->clock = clock;
+  self->start_us = sc_clock_now_us (clock);
 }

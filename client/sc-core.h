@@ -9,10 +9,13 @@
 
 #include <glib-object.h>
 
+#include "sc-call-factory.h"
+#include "sc-clock.h"
 #include "sc-event.h"
 #include "sc-frontend.h"
 #include "sc-identity.h"
 #include "sc-media-config.h"
+#include "sc-server-link.h"
 
 G_BEGIN_DECLS
 
@@ -45,17 +48,22 @@ const char *sc_core_error_code (const GError *error);
 #define SC_TYPE_CORE (sc_core_get_type ())
 G_DECLARE_FINAL_TYPE (ScCore, sc_core, SC, CORE, GObject)
 
-/* @identity: (nullable) (transfer full): NULL signs in as a guest */
-ScCore     *sc_core_new            (const char          *server_url,
+/* The core's seams: @link, its line to the server (ScSignalling); @factory, capture
+ * and calls (ScWebrtcFactory); the clock (sc_core_set_clock). The program passes the
+ * real ones, the core's unit tests fakes. @server_url is only for what the user reads.
+ * @identity: (nullable) (transfer full): NULL signs in as a guest */
+ScCore     *sc_core_new            (ScServerLink        *link,
+                                    ScCallFactory       *factory,
+                                    const char          *server_url,
                                     const char          *name,
                                     const ScMediaConfig *media,
                                     ScIdentity          *identity);
+/* Before sc_core_start(); the system clock otherwise. @clock must outlive the core. */
+void        sc_core_set_clock      (ScCore              *self,
+                                    const ScClock       *clock);
 void        sc_core_set_frontend   (ScCore              *self,
                                     ScFrontend          *frontend);
 void        sc_core_start          (ScCore              *self);
-gboolean    sc_core_set_ca_file    (ScCore              *self,
-                                    const char          *ca_file,
-                                    GError             **error);
 
 gboolean    sc_core_next           (ScCore              *self,
                                     GError             **error);

@@ -1,9 +1,9 @@
 /* sc-signalling.c: see sc-signalling.h.
  *
- * Signals (main context): "message" (ScMessage *, valid during the emission) for every
- * well-formed message from the server; "protocol-error" (GError *) for a malformed one,
- * which is dropped; "closed" once per connection, when its socket is gone for whatever
- * reason — including silence: the server pings every 5 s, the client pings too, and a
+ * Signals (ScServerLink's, main context): "message" (ScMessage *, valid during the
+ * emission) for every well-formed message from the server; "protocol-error" (GError *)
+ * for a malformed one, which is dropped; "closed" once per connection, when its socket
+ * is gone for whatever reason — including silence: the server pings every 5 s, the client pings too, and a
  * connection from which nothing came for 15 s is given up (a dead network path gives
  * no close at all).
  *
@@ -24,8 +24,6 @@
 #define PING_INTERVAL_S 5
 #define SILENCE_TIMEOUT_S 15
 
-G_DEFINE_QUARK (sc-signalling-error-quark, sc_signalling_error)
-
 struct _ScSignalling
 {
   GObject parent_instance;
@@ -38,7 +36,10 @@ struct _ScSignalling
   guint silence_check;
 };
 
-G_DEFINE_FINAL_TYPE (ScSignalling, sc_signalling, G_TYPE_OBJECT)
+static void server_link_iface_init (ScServerLinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ScSignalling, sc_signalling, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SC_TYPE_SERVER_LINK, server_link_iface_init))
 
 enum { SIG_MESSAGE, SIG_PROTOCOL_ERROR, SIG_CLOSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -186,7 +187,7 @@ ticket_cb (GObject *source, GAsyncResult *result, gpointer data)
   guint status = soup_message_get_status (msg);
   if (status == SOUP_STATUS_UNAUTHORIZED)
     {
-      g_task_return_new_error (task, SC_SIGNALLING_ERROR, SC_SIGNALLING_ERROR_BAD_TOKEN,
+      g_task_return_new_error (task, SC_SERVER_LINK_ERROR, SC_SERVER_LINK_ERROR_BAD_TOKEN,
                                "the server does not know this session any more");
       return;
     }
@@ -206,7 +207,7 @@ ticket_cb (GObject *source, GAsyncResult *result, gpointer data)
  * sc_signalling_request_ticket_async:
  * Asks the server for a one-time ticket for the session of @token (POST
  * /session/ticket, the token in the Authorization header, never in a URL). Fails with
- * SC_SIGNALLING_ERROR_BAD_TOKEN when the server no longer accepts the token.
+ * SC_SERVER_LINK_ERROR_BAD_TOKEN when the server no longer accepts the token.
  */
 void
 sc_signalling_request_ticket_async (ScSignalling *self, const char *token,
@@ -312,13 +313,9 @@ sc_signalling_class_init (ScSignallingClass *klass)
   object_class->dispose = sc_signalling_dispose;
   object_class->finalize = sc_signalling_finalize;
 
-  signals[SIG_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIG_PROTOCOL_ERROR] = g_signal_new ("protocol-error", G_TYPE_FROM_CLASS (klass),
-                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 1, G_TYPE_ERROR);
-  signals[SIG_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The signals are ScServerLink's (sc-server-link.h); same order. */
+  for (guint i = 0; i < N_SIGNALS; i++)
+    signals[i] = sc_server_link_signal_id ((ScServerLinkSignal) i);
 }
 
 static void
@@ -333,4 +330,62 @@ sc_signalling_new (const char *url)
   self->url = g_strdup (url);
   self->session = soup_session_new_with_options ("user-agent", "showcast/" PACKAGE_VERSION, NULL);
   return self;
+}
+
+/* ScServerLink: the client core talks to the server through the interface. */
+static void
+link_request_ticket_async (ScServerLink *link, const char *token, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  sc_signalling_request_ticket_async (SC_SIGNALLING (link), token, cancellable, callback,
+                                      user_data);
+}
+
+static char *
+link_request_ticket_finish (ScServerLink *link, GAsyncResult *result, GError **error)
+{
+  return sc_signalling_request_ticket_finish (SC_SIGNALLING (link), result, error);
+}
+
+static void
+link_connect_async (ScServerLink *link, const char *ticket, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  sc_signalling_connect_async (SC_SIGNALLING (link), ticket, cancellable, callback, user_data);
+}
+
+static gboolean
+link_connect_finish (ScServerLink *link, GAsyncResult *result, GError **error)
+{
+  return sc_signalling_connect_finish (SC_SIGNALLING (link), result, error);
+}
+
+static gboolean
+link_is_open (ScServerLink *link)
+{
+  return sc_signalling_is_open (SC_SIGNALLING (link));
+}
+
+static void
+link_send (ScServerLink *link, const ScMessage *msg)
+{
+  sc_signalling_send (SC_SIGNALLING (link), msg);
+}
+
+static void
+link_close (ScServerLink *link)
+{
+  sc_signalling_close (SC_SIGNALLING (link));
+}
+
+static void
+server_link_iface_init (ScServerLinkInterface *iface)
+{
+  iface->request_ticket_async = link_request_ticket_async;
+  iface->request_ticket_finish = link_request_ticket_finish;
+  iface->connect_async = link_connect_async;
+  iface->connect_finish = link_connect_finish;
+  iface->is_open = link_is_open;
+  iface->send = link_send;
+  iface->close = link_close;
 }

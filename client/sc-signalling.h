@@ -1,19 +1,14 @@
-/* sc-signalling.h: the client's WebSocket to showcast-server (libsoup). It sends and
- * receives protocol messages and nothing else: it knows no call and no front end. */
+/* sc-signalling.h: the client's WebSocket to showcast-server (libsoup), the real
+ * ScServerLink (sc-server-link.h). It sends and receives protocol messages and nothing
+ * else: it knows no call and no front end. */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "sc-protocol.h"
+#include "sc-server-link.h"
 
 G_BEGIN_DECLS
-
-#define SC_SIGNALLING_ERROR (sc_signalling_error_quark ())
-GQuark sc_signalling_error_quark (void);
-
-typedef enum {
-  SC_SIGNALLING_ERROR_BAD_TOKEN,   /* the server refused the session token */
-} ScSignallingError;
 
 #define SC_TYPE_SIGNALLING (sc_signalling_get_type ())
 G_DECLARE_FINAL_TYPE (ScSignalling, sc_signalling, SC, SIGNALLING, GObject)

@@ -28,7 +28,10 @@ call_video_branch_free (VideoBranch *branch)
   g_free (branch);
 }
 
-G_DEFINE_FINAL_TYPE (ScCall, sc_call, G_TYPE_OBJECT)
+static void peer_call_iface_init (ScPeerCallInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ScCall, sc_call, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SC_TYPE_PEER_CALL, peer_call_iface_init))
 
 static GWeakRef *weak_ref_new (ScCall *self);
 static void weak_ref_free (gpointer data);
@@ -1234,43 +1237,9 @@ sc_call_class_init (ScCallClass *klass)
   object_class->dispose = sc_call_dispose;
   object_class->finalize = sc_call_finalize;
 
-  call_signals[SIG_LOCAL_DESCRIPTION] =
-    g_signal_new ("local-description", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  call_signals[SIG_LOCAL_CANDIDATE] =
-    g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
-  call_signals[SIG_CONNECTED] =
-    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 0);
-  call_signals[SIG_FIRST_FRAME] =
-    g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
-  call_signals[SIG_FIRST_AUDIO] =
-    g_signal_new ("first-audio", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
-  /* ScCall::video-frame: (ScVideoFrame *), valid during the emission; terminal output */
-  call_signals[SIG_VIDEO_FRAME] =
-    g_signal_new ("video-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  /* ScCall::stats: (ScCallStats *), every second once connected */
-  call_signals[SIG_STATS] =
-    g_signal_new ("stats", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  /* ScCall::frame-delay: (double) ms from a stamped frame's capture to its decoding here
-   * (only with stamp_frames) */
-  call_signals[SIG_FRAME_DELAY] =
-    g_signal_new ("frame-delay", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
-  call_signals[SIG_CHANNEL_OPEN] =
-    g_signal_new ("channel-open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 0);
-  call_signals[SIG_DATA_RECEIVED] =
-    g_signal_new ("data-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  call_signals[SIG_FAILED] =
-    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The signals are ScPeerCall's (sc-peer-call.h); same order. */
+  for (guint i = 0; i < N_SIGNALS; i++)
+    call_signals[i] = sc_peer_call_signal_id ((ScPeerCallSignal) i);
 }
 
 static void
@@ -1282,4 +1251,89 @@ sc_call_init (ScCall *self)
   g_mutex_init (&self->promise_lock);
   self->promises = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_promise_unref);
   self->video_target = (ScVideoTarget) { 80, 48, FALSE };
+}
+
+/* ScPeerCall: the client core drives a call through the interface. */
+static gboolean
+iface_prepare_offer (ScPeerCall *call, GError **error)
+{
+  return sc_call_prepare_offer (SC_CALL (call), error);
+}
+
+static gboolean
+iface_start (ScPeerCall *call, gboolean offerer, const char *peer_name,
+             const char *const *ice_uris, GError **error)
+{
+  return sc_call_start (SC_CALL (call), offerer, peer_name, ice_uris, error);
+}
+
+static gboolean
+iface_set_remote_description (ScPeerCall *call, const char *type, const char *sdp,
+                              GError **error)
+{
+  return sc_call_set_remote_description (SC_CALL (call), type, sdp, error);
+}
+
+static void
+iface_add_remote_candidate (ScPeerCall *call, guint mline, const char *candidate)
+{
+  sc_call_add_remote_candidate (SC_CALL (call), mline, candidate);
+}
+
+static gboolean
+iface_send_data (ScPeerCall *call, const char *text, GError **error)
+{
+  return sc_call_send_data (SC_CALL (call), text, error);
+}
+
+static void
+iface_set_video_output (ScPeerCall *call, ScVideoOutput output)
+{
+  sc_call_set_video_output (SC_CALL (call), output);
+}
+
+static void
+iface_set_video_target (ScPeerCall *call, const ScVideoTarget *target)
+{
+  sc_call_set_video_target (SC_CALL (call), target);
+}
+
+static void
+iface_stop (ScPeerCall *call)
+{
+  sc_call_stop (SC_CALL (call));
+}
+
+static gboolean
+iface_is_connected (ScPeerCall *call)
+{
+  return sc_call_is_connected (SC_CALL (call));
+}
+
+static gboolean
+iface_is_channel_open (ScPeerCall *call)
+{
+  return sc_call_is_channel_open (SC_CALL (call));
+}
+
+static gboolean
+iface_get_path (ScPeerCall *call, ScIcePath *path)
+{
+  return sc_call_get_path (SC_CALL (call), path);
+}
+
+static void
+peer_call_iface_init (ScPeerCallInterface *iface)
+{
+  iface->prepare_offer = iface_prepare_offer;
+  iface->start = iface_start;
+  iface->set_remote_description = iface_set_remote_description;
+  iface->add_remote_candidate = iface_add_remote_candidate;
+  iface->send_data = iface_send_data;
+  iface->set_video_output = iface_set_video_output;
+  iface->set_video_target = iface_set_video_target;
+  iface->stop = iface_stop;
+  iface->is_connected = iface_is_connected;
+  iface->is_channel_open = iface_is_channel_open;
+  iface->get_path = iface_get_path;
 }

@@ -1,10 +1,10 @@
 /* sc-call.h: one WebRTC call with one peer: a GStreamer pipeline around webrtcbin
  * sending VP8 video and Opus audio, receiving the peer's, and a reliable ordered data
- * channel.
+ * channel. It is the real ScPeerCall (sc-peer-call.h), and emits that interface's signals.
  *
  * Threads: webrtcbin, libnice and SCTP call back on their own threads. ScCall hands all
- * of that to the GMainContext it was created in; every signal below is emitted there,
- * and every method must be called there. After sc_call_stop() no signal is emitted.
+ * of that to the GMainContext it was created in; every signal is emitted there, and
+ * every method must be called there. After sc_call_stop() no signal is emitted.
  */
 #pragma once
 
@@ -13,6 +13,7 @@
 #include "sc-call-stats.h"
 #include "sc-ice-agent.h"
 #include "sc-media-config.h"
+#include "sc-peer-call.h"
 #include "sc-sender.h"
 #include "sc-video-frame.h"
 
