@@ -144,6 +144,7 @@ main (int argc, char **argv)
 {
   g_autofree char *servers = NULL;
   gint clients = 100, duration = 10, hold = -1, seed = 0, ramp = 2000, processes = 1;
+  gint grace = 10;   /* showcast-server's default --grace */
   gboolean chaos = FALSE, verbose = FALSE, idle = FALSE;
   const GOptionEntry entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &servers,
@@ -157,6 +158,9 @@ main (int argc, char **argv)
     { "chaos", 0, 0, G_OPTION_ARG_NONE, &chaos,
       "Random next, leave, report, dropped connections, reconnects and quits; check the "
       "lobby's invariants from the clients' side and exit 1 on a violation", NULL },
+    { "grace", 0, 0, G_OPTION_ARG_INT, &grace,
+      "With --chaos: the servers' --grace; some dropped clients stay away longer "
+      "(default 10)", "SECONDS" },
     { "idle", 0, 0, G_OPTION_ARG_NONE, &idle,
       "Clients sign in, leave the lobby and hold their connections (idle sessions)", NULL },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the random choices (default: random)", "N" },
@@ -180,10 +184,11 @@ main (int argc, char **argv)
       return 2;
     }
   if (servers == NULL || clients < 1 || duration < 1 || hold < -1 || ramp < 0 ||
-      processes < 1 || processes > clients || (chaos && processes > 1))
+      processes < 1 || processes > clients || (chaos && processes > 1) || grace < 0 ||
+      grace > 3600)
     {
       g_printerr ("showcast-loadgen: --server URL is required; --clients, --duration ≥ 1; "
-                  "1 ≤ --processes ≤ --clients, and 1 with --chaos\n");
+                  "1 ≤ --processes ≤ --clients, and 1 with --chaos; 0 ≤ --grace ≤ 3600\n");
       return 2;
     }
   if (!sc_log_init (verbose, NULL, &error))
@@ -212,6 +217,7 @@ main (int argc, char **argv)
     .duration_s = (guint) duration,
     .hold_ms = hold,
     .chaos = chaos,
+    .grace_s = (guint) grace,
     .idle = idle,
     .seed = seed ? (guint32) seed : g_random_int (),
     .ramp_per_s = (guint) ramp,

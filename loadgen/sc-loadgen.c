@@ -13,7 +13,9 @@
 #include "sc-url.h"
 
 #define FAKE_SDP "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
-#define SETTLE_S 16        /* after a chaos run: the longest absence (13 s) and a grace */
+/* After a chaos run, for those away to come back and the grace periods to run out:
+ * the longest absence (the grace and 3 s) and 3 s more. */
+#define SETTLE_S(grace_s) ((grace_s) + 6)
 #define NEXT_GAP_US (1100 * 1000)   /* chaos clients keep under the server's next limit */
 #define CLIENTS_PER_SESSION 32
 /* The calls a probe names (see vc_leave, vc_report): never a real call id. */
@@ -672,7 +674,10 @@ chaos_action (gpointer data)
 
   guint roll = g_rand_int_range (lg->rand, 0, 100);
   gboolean may_next = g_get_monotonic_time () - vc->last_next_us >= NEXT_GAP_US;
-  guint away = g_rand_int_range (lg->rand, 0, 100) < 15 ? g_rand_int_range (lg->rand, 11000, 13001)
+  /* One absence in seven outlasts the servers' grace period: the session ends. */
+  gint32 grace_ms = (gint32) lg->opt->grace_s * 1000;
+  guint away = g_rand_int_range (lg->rand, 0, 100) < 15
+               ? g_rand_int_range (lg->rand, grace_ms + 1000, grace_ms + 3001)
                                                          : g_rand_int_range (lg->rand, 200, 3001);
 
   if (vc->state == VC_IDLE)
@@ -815,7 +820,7 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
       for (guint i = 0; i < opt->clients; i++)
         if (lg.vcs[i].state >= VC_IDLE)
           g_clear_handle_id (&lg.vcs[i].timer, g_source_remove);
-      run_for (&lg, SETTLE_S * 1000);
+      run_for (&lg, SETTLE_S (opt->grace_s) * 1000);
       res->violations = sc_call_ledger_check (lg.ledger, still_there, &lg, report);
       /* What the clients a violation names said and heard last. */
       if (res->violations > 0)

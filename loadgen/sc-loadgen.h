@@ -20,6 +20,7 @@ typedef struct
   guint duration_s;
   gint hold_ms;         /* -1: random 500–1500 ms */
   gboolean chaos;
+  guint grace_s;        /* chaos: the servers' --grace; some absences outlast it */
   gboolean idle;        /* sign in, leave the lobby, hold the connection: idle sessions */
   guint32 seed;
   guint ramp_per_s;     /* connections opened per second at the start (0: all at once) */

@@ -34,10 +34,10 @@ def test():
             """(fds, threads), the least of a few samples: GLib's worker pools start
             and retire threads of their own at any moment."""
             reads = []
-            for _ in range(5):
+            for _ in range(3):
                 reads.append((len(os.listdir(f"/proc/{c.proc.pid}/fd")),
                               len(os.listdir(f"/proc/{c.proc.pid}/task"))))
-                time.sleep(0.1)
+                time.sleep(0.05)
             return min(reads)
         samples = []   # (fds, threads) of the two clients in each new call
 

@@ -52,13 +52,19 @@ def test():
         for c in (eve, frank):
             c.expect("matched", timeout=15)
             c.expect("first-frame", timeout=30)
-        time.sleep(0.5)
-        log = turn.text()
-        users = set(re.findall(r"username=<(\d+:[0-9a-f]+)>", log))
-        for c in (eve, frank):
-            if not any(u.endswith(":" + c.has_seen_or_expect("signed-in")["id"]) for u in users):
-                raise Failure(f"{c.name} ({c.has_seen_or_expect('matched')['role']}) made no "
-                              f"TURN allocation: an offer made before the match was used")
+        # coturn logs each allocation's user; wait until both are there (or time is up).
+        ids = {c: c.has_seen_or_expect("signed-in")["id"] for c in (eve, frank)}
+        deadline = time.monotonic() + 10
+        while True:
+            users = set(re.findall(r"username=<(\d+:[0-9a-f]+)>", turn.text()))
+            missing = [c for c in (eve, frank)
+                       if not any(u.endswith(":" + ids[c]) for u in users)]
+            if not missing or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for c in missing:
+            raise Failure(f"{c.name} ({c.has_seen_or_expect('matched')['role']}) made no "
+                          f"TURN allocation: an offer made before the match was used")
         print("TURN in the match: both sides gathered relay candidates after it")
 
         # A TURN server the credentials do not fit: relay-only calls cannot connect.

@@ -2,8 +2,6 @@
 clients notice, reconnect by themselves with backoff, sign in again (the new process
 does not know their old tokens), go back to the lobby and are matched into a new call
 with video. A client started with no server at all says so and exits non-zero."""
-import time
-
 from harness import Failure, Scene, run
 
 
@@ -17,9 +15,10 @@ def test():
             first[c.name] = c.expect("matched", timeout=15)["call"]
             c.expect("first-frame", timeout=15)
         server.kill()
+        # Back only once each client's first attempt has failed: they keep trying.
         for c in (alice, bob):
             c.expect("reconnecting", timeout=20)
-        time.sleep(2)
+            c.expect("reconnecting", timeout=20, where=lambda e: e["attempt"] >= 2)
         server = scene.server()
         for c in (alice, bob):
             back = c.expect("reconnected", timeout=40)
