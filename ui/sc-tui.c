@@ -24,18 +24,9 @@
 #include "sc-terminal-guard.h"
 #include "sc-text.h"
 #include "sc-text-width.h"
+#include "sc-theme.h"
 #include "sc-tui.h"
 
-enum {
-  PAIR_STATUS = 1,
-  PAIR_SYSTEM,
-  PAIR_ERROR,
-  PAIR_SELF,
-  PAIR_PEER,
-  PAIR_SEPARATOR,
-  PAIR_HINT,
-  PAIR_VIDEO,
-};
 
 struct _ScTui
 {
@@ -163,12 +154,12 @@ draw_status (ScTui *self)
   if (left_cols + 1 + right_cols > (guint) COLS)
     right_cols = 0;
 
-  attron (COLOR_PAIR (PAIR_STATUS) | A_BOLD);
+  attron (sc_theme_attr (SC_THEME_STATUS));
   fill_row (0, 0, COLS);
   put (0, 0, left, COLS - right_cols);
   if (right_cols)
     put (0, COLS - right_cols, right, right_cols);
-  attroff (COLOR_PAIR (PAIR_STATUS) | A_BOLD);
+  attroff (sc_theme_attr (SC_THEME_STATUS));
 }
 
 static void
@@ -185,24 +176,24 @@ draw_chat (ScTui *self, int top, int left, guint cols, guint rows)
     {
       ScChatRow *row = g_ptr_array_index (lines, i);
       int y = top + (int) (i - start) + (int) (rows - MIN (rows, end - start));
-      int pair = row->kind == SC_CHAT_SYSTEM ? PAIR_SYSTEM : row->kind == SC_CHAT_ERROR ? PAIR_ERROR
-                 : row->kind == SC_CHAT_SEPARATOR ? PAIR_SEPARATOR : 0;
-      if (pair)
-        attron (COLOR_PAIR (pair));
+      attr_t attr = row->kind == SC_CHAT_SYSTEM ? sc_theme_attr (SC_THEME_SYSTEM)
+                    : row->kind == SC_CHAT_ERROR ? sc_theme_attr (SC_THEME_ERROR)
+                    : row->kind == SC_CHAT_SEPARATOR ? sc_theme_attr (SC_THEME_SEPARATOR)
+                    : A_NORMAL;
+      attron (attr);
       if (row->prefix_len > 0 && (row->kind == SC_CHAT_PEER || row->kind == SC_CHAT_SELF))
         {
           g_autofree char *prefix = g_strndup (row->text, row->prefix_len);
-          int name_pair = row->kind == SC_CHAT_SELF ? PAIR_SELF : PAIR_PEER;
-          attron (COLOR_PAIR (name_pair) | A_BOLD);
+          attr_t name = sc_theme_attr (row->kind == SC_CHAT_SELF ? SC_THEME_SELF : SC_THEME_PEER);
+          attron (name);
           put (y, left, prefix, cols);
-          attroff (COLOR_PAIR (name_pair) | A_BOLD);
+          attroff (name);
           put (y, left + (int) sc_text_width (prefix), row->text + row->prefix_len,
                cols - MIN (cols, sc_text_width (prefix)));
         }
       else
         put (y, left, row->text, cols);
-      if (pair)
-        attroff (COLOR_PAIR (pair));
+      attroff (attr);
     }
   if (self->scroll > 0)
     {
@@ -356,11 +347,11 @@ redraw (ScTui *self)
       self->have_video_area = TRUE;
       /* ncurses believes the video area holds black half blocks, which it never needs
        * to change: so it never writes there, nor clears there to save bytes. */
-      attron (COLOR_PAIR (PAIR_VIDEO));
+      attron (sc_theme_attr (SC_THEME_VIDEO));
       for (guint r = 0; r < main_rows; r++)
         for (guint c = 0; c < video_cols; c++)
           mvaddstr (main_top + (int) r, (int) c, "▀");
-      attroff (COLOR_PAIR (PAIR_VIDEO));
+      attroff (sc_theme_attr (SC_THEME_VIDEO));
       for (guint r = 0; r < main_rows; r++)
         mvaddstr (main_top + (int) r, video_cols, "│");
     }
@@ -374,10 +365,10 @@ redraw (ScTui *self)
   draw_chat (self, main_top, chat_left, COLS - chat_left - 1, main_rows);
 
   g_autofree char *hints = hints_text (self);
-  attron (COLOR_PAIR (PAIR_HINT));
+  attron (sc_theme_attr (SC_THEME_HINT));
   fill_row (LINES - 2, 0, COLS);
   put (LINES - 2, 0, hints, COLS);
-  attroff (COLOR_PAIR (PAIR_HINT));
+  attroff (sc_theme_attr (SC_THEME_HINT));
 
   guint cursor_col = 0;
   g_autofree char *visible = sc_input_line_visible (self->input, COLS - 3, &cursor_col);
@@ -761,19 +752,7 @@ sc_tui_start (ScTui *self, GError **error)
   idlok (stdscr, FALSE);
   scrollok (stdscr, FALSE);
   set_escdelay (25);
-  if (has_colors ())
-    {
-      start_color ();
-      use_default_colors ();
-      init_pair (PAIR_STATUS, COLOR_BLACK, COLOR_CYAN);
-      init_pair (PAIR_SYSTEM, COLOR_CYAN, -1);
-      init_pair (PAIR_ERROR, COLOR_RED, -1);
-      init_pair (PAIR_SELF, COLOR_GREEN, -1);
-      init_pair (PAIR_PEER, COLOR_YELLOW, -1);
-      init_pair (PAIR_SEPARATOR, COLOR_MAGENTA, -1);
-      init_pair (PAIR_HINT, COLOR_WHITE, COLOR_BLUE);
-      init_pair (PAIR_VIDEO, COLOR_BLACK, COLOR_BLACK);
-    }
+  sc_theme_start (sc_theme_choose (g_getenv ("NO_COLOR"), sc_theme_terminal_colors ()));
   self->started = TRUE;
   self->stdin_watch = g_unix_fd_add (STDIN_FILENO, G_IO_IN, on_stdin, self);
   self->winch_watch = g_unix_signal_add (SIGWINCH, on_winch, self);
