@@ -20,6 +20,7 @@
 
 #include "sc-config.h"
 #include "sc-core.h"
+#include "sc-devices.h"
 #include "sc-file.h"
 #include "sc-headless.h"
 #include "sc-tui.h"
@@ -123,6 +124,13 @@ main (int argc, char **argv)
       g_print ("showcast %s (protocol %d)\n", PACKAGE_VERSION, SC_PROTOCOL_VERSION);
       return 0;
     }
+  if (o.list_devices)
+    {
+      g_autoptr(GPtrArray) devices = sc_devices_list ();
+      g_autofree char *text = sc_devices_describe (devices);
+      g_print ("%s", text);
+      return 0;
+    }
   g_autofree char *key_path = sc_identity_default_path ();
   g_autoptr(ScIdentity) identity = NULL;
   if (o.whoami || !o.guest)
@@ -182,6 +190,14 @@ main (int argc, char **argv)
     }
 
   g_autoptr(ScMediaConfig) media = sc_options_media_config (&o, default_video_sink (o.headless));
+  media->card_name = g_strdup (valid_name);
+  /* "auto" and device:NAME: which camera, microphone and speaker, now; a missing one is
+   * said before anything starts. */
+  if (!sc_devices_resolve (media, &error))
+    {
+      g_printerr ("showcast: %s\n", error->message);
+      return 2;
+    }
 
   if (o.headless)
     {

@@ -96,6 +96,8 @@ sc_core_get_status (ScCore *self, ScStatus *status)
     }
   status->mic_muted = self->media->mic_muted;
   status->camera_on = !self->media->camera_off;
+  status->video_source = g_strdup (self->media->video_source);
+  status->audio_source = g_strdup (self->media->audio_source);
   status->video = g_strdup (sc_core_get_video_mode (self));
   status->reconnecting = self->reconnecting;
 }
@@ -110,6 +112,8 @@ sc_status_clear (ScStatus *status)
   g_clear_pointer (&status->peer.id, g_free);
   g_clear_pointer (&status->call, g_free);
   g_clear_pointer (&status->video, g_free);
+  g_clear_pointer (&status->video_source, g_free);
+  g_clear_pointer (&status->audio_source, g_free);
 }
 
 const char *
@@ -716,6 +720,18 @@ sc_core_set_camera_on (ScCore *self, gboolean on)
   ScEvent *event = sc_event_new (SC_EVENT_CAMERA);
   event->camera.on = on;
   core_emit (self, event);
+}
+
+gboolean
+sc_core_has_camera (ScCore *self)
+{
+  return !g_str_equal (self->media->video_source, "card");
+}
+
+gboolean
+sc_core_has_microphone (ScCore *self)
+{
+  return !g_str_equal (self->media->audio_source, "none");
 }
 
 gboolean

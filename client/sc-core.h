@@ -75,6 +75,9 @@ void        sc_core_set_mic_muted  (ScCore              *self,
 void        sc_core_set_camera_on  (ScCore              *self,
                                     gboolean             on);
 gboolean    sc_core_get_mic_muted  (ScCore              *self);
+/* FALSE when there is none: the peer sees a card, or hears nothing (sc-devices.h). */
+gboolean    sc_core_has_camera     (ScCore              *self);
+gboolean    sc_core_has_microphone (ScCore              *self);
 gboolean    sc_core_get_camera_on  (ScCore              *self);
 gboolean    sc_core_set_video_mode (ScCore              *self,
                                     const char          *mode,

@@ -64,6 +64,8 @@ typedef struct
   gboolean chat_open;
   gboolean mic_muted;         /* always */
   gboolean camera_on;
+  char *video_source;         /* what is sent: "device:NAME", "card" (no camera), "test"… */
+  char *audio_source;         /* "device:NAME", "none" (no microphone), "test"… */
   char *video;
   gboolean reconnecting;
 } ScStatus;

@@ -19,14 +19,20 @@ sc_options_parse (ScOptions *o, int *argc, char ***argv, GError **error)
     { "name", 'n', 0, G_OPTION_ARG_STRING, &o->name,
       N_("Name shown to peers, 1–32 characters (default: your user name)"), N_("NAME") },
     { "video-source", 0, 0, G_OPTION_ARG_STRING, &o->video_source,
-      N_("test, camera or a GStreamer pipeline description (default test)"), N_("SOURCE") },
+      N_("auto, device:NAME, test, card or a GStreamer pipeline description (default auto: "
+         "your camera, or a card with your name when there is none)"), N_("SOURCE") },
     { "audio-source", 0, 0, G_OPTION_ARG_STRING, &o->audio_source,
-      N_("test, mic, none or a GStreamer pipeline description (default test)"), N_("SOURCE") },
+      N_("auto, device:NAME, test, none or a GStreamer pipeline description (default auto: "
+         "your microphone, or none)"), N_("SOURCE") },
     { "video-sink", 0, 0, G_OPTION_ARG_STRING, &o->video_sink,
       N_("window, terminal, none or a GStreamer pipeline description (default window with a "
          "display, else terminal; none with --headless)"), N_("SINK") },
     { "audio-sink", 0, 0, G_OPTION_ARG_STRING, &o->audio_sink,
-      N_("auto, none or a GStreamer pipeline description (default auto)"), N_("SINK") },
+      N_("auto, device:NAME, none or a GStreamer pipeline description (default auto)"),
+      N_("SINK") },
+    { "list-devices", 0, 0, G_OPTION_ARG_NONE, &o->list_devices,
+      N_("List the cameras, microphones and speakers, with the names the options take, "
+         "and exit"), NULL },
     { "stun", 0, 0, G_OPTION_ARG_STRING, &o->stun,
       N_("Use this STUN server (stun:HOST:PORT) instead of the lobby's"), N_("URL") },
     { "turn", 0, 0, G_OPTION_ARG_STRING, &o->turn,
@@ -94,8 +100,9 @@ sc_options_media_config (const ScOptions *o, const char *default_video_sink)
 {
   ScMediaConfig *media = sc_media_config_new ();
 #define TAKE(field, value) if (value) { g_free (media->field); media->field = g_strdup (value); }
-  TAKE (video_source, o->video_source);
-  TAKE (audio_source, o->audio_source);
+  /* The program's default is the user's own camera and microphone. */
+  TAKE (video_source, o->video_source ? o->video_source : "auto");
+  TAKE (audio_source, o->audio_source ? o->audio_source : "auto");
   TAKE (video_sink, o->video_sink ? o->video_sink : default_video_sink);
   TAKE (audio_sink, o->audio_sink);
   TAKE (stun, o->stun);

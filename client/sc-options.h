@@ -14,6 +14,7 @@ typedef struct
   gboolean verbose;
   gboolean version;
   gboolean whoami;
+  gboolean list_devices;
   gboolean guest;
   gboolean relay_only;
   gboolean stamp_frames;

@@ -10,8 +10,16 @@
 /* ---- Receive branches: built on the streaming thread that found the pad ----------- */
 
 static GstElement *
-make_audio_sink (const char *choice, GError **error)
+make_audio_sink (const ScMediaConfig *config, GError **error)
 {
+  const char *choice = config->audio_sink;
+  if (config->speaker_device)
+    {
+      GstElement *sink = gst_device_create_element (config->speaker_device, NULL);
+      if (sink == NULL)
+        g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "cannot open %s", choice);
+      return sink;
+    }
   if (g_str_equal (choice, "none"))
     return gst_element_factory_make ("fakesink", NULL);
   if (g_str_equal (choice, "auto"))
@@ -117,7 +125,7 @@ static gboolean
 attach_audio_sink (ScCall *self, GstPad *decoded)
 {
   g_autoptr(GError) error = NULL;
-  GstElement *sink = make_audio_sink (self->config->audio_sink, &error);
+  GstElement *sink = make_audio_sink (self->config, &error);
   if (sink == NULL)
     {
       call_post_failure (self, "cannot make the audio sink: %s",

@@ -34,6 +34,10 @@ sc_media_config_copy (const ScMediaConfig *config)
   copy->camera_off = config->camera_off;
   copy->stamp_frames = config->stamp_frames;
   copy->dtls_resend_ms = config->dtls_resend_ms;
+  g_set_object (&copy->video_device, config->video_device);
+  g_set_object (&copy->audio_device, config->audio_device);
+  g_set_object (&copy->speaker_device, config->speaker_device);
+  copy->card_name = g_strdup (config->card_name);
   return copy;
 }
 
@@ -49,6 +53,10 @@ sc_media_config_free (ScMediaConfig *config)
   g_strfreev (config->ice_addresses);
   g_free (config->stun);
   g_free (config->turn);
+  g_clear_object (&config->video_device);
+  g_clear_object (&config->audio_device);
+  g_clear_object (&config->speaker_device);
+  g_free (config->card_name);
   g_free (config);
 }
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
@@ -22,6 +23,7 @@ struct _ScSender
   GstElement *camera_balance;
   GstElement *mic_volume;        /* NULL without an audio source */
   GSource *bus_source;
+  char *card_name;               /* drawn on the card when there is no camera */
 
   GMutex lock;                   /* guards the five below; never held while pushing */
   ScFeed *video_target;
@@ -33,6 +35,10 @@ struct _ScSender
 
 G_DEFINE_FINAL_TYPE (ScSender, sc_sender, G_TYPE_OBJECT)
 
+/* No camera: a card with the user's name and "no camera", drawn here (pango's
+ * textoverlay; its text is markup, so the name is escaped), 15 pictures a second. */
+#define CARD_BACKGROUND "0xff2b3a42"
+
 static char *
 video_source_description (const char *choice)
 {
@@ -41,6 +47,12 @@ video_source_description (const char *choice)
     return g_strdup ("videotestsrc name=testpicture is-live=true pattern=solid-color "
                      "foreground-color=" SC_TEST_PICTURE_BACKGROUND " "
                      "! video/x-raw,format=I420,width=640,height=480,framerate=30/1");
+  if (g_str_equal (choice, "card"))
+    return g_strdup ("videotestsrc is-live=true pattern=solid-color foreground-color="
+                     CARD_BACKGROUND " ! video/x-raw,format=I420,width=640,height=480,"
+                     "framerate=15/1 ! textoverlay name=card halignment=center "
+                     "valignment=center line-alignment=center shaded-background=false "
+                     "font-desc=\"Sans Bold 30\"");
   if (g_str_equal (choice, "camera"))
     return g_strdup ("autovideosrc");
   return g_strdup (choice);
@@ -163,21 +175,41 @@ stamp_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 }
 
 /* "SOURCE ! CHAIN ! appsink" as one bin in the pipeline; one description, so that a
- * source may end in caps. The chain names the elements the sender controls later. */
+ * source may end in caps. The chain names the elements the sender controls later. With
+ * @device, the device's own element is the source instead of @source. */
 static gboolean
-add_branch (ScSender *self, const char *source, const char *chain, GstAppSinkCallbacks *callbacks,
-            GError **error)
+add_branch (ScSender *self, GstDevice *device, const char *source, const char *chain,
+            GstAppSinkCallbacks *callbacks, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autofree char *description = g_strdup_printf (
-    "%s ! %s ! appsink name=out sync=false async=false max-buffers=4 drop=false "
-    "emit-signals=false", source, chain);
-  GstElement *bin = gst_parse_bin_from_description (description, FALSE, &local);
+    "%s%s%s ! appsink name=out sync=false async=false max-buffers=4 drop=false "
+    "emit-signals=false", device ? "" : source, device ? "" : " ! ", chain);
+  GstElement *bin = gst_parse_bin_from_description (description, device != NULL, &local);
   if (bin == NULL)
     {
       g_set_error (error, SC_SENDER_ERROR, 0, "cannot make the source “%s”: %s", source,
                    local->message);
       return FALSE;
+    }
+  if (device)
+    {
+      GstElement *element = gst_device_create_element (device, NULL);
+      if (element == NULL)
+        {
+          gst_object_unref (bin);
+          g_set_error (error, SC_SENDER_ERROR, 0, "cannot open the device “%s”", source);
+          return FALSE;
+        }
+      GstElement *both = gst_bin_new (NULL);
+      gst_bin_add_many (GST_BIN (both), element, bin, NULL);
+      if (!gst_element_link (element, bin))
+        {
+          gst_object_unref (both);
+          g_set_error (error, SC_SENDER_ERROR, 0, "cannot use the device “%s”", source);
+          return FALSE;
+        }
+      bin = both;
     }
   gst_bin_add (GST_BIN (self->pipeline), bin);
 
@@ -200,6 +232,14 @@ add_branch (ScSender *self, const char *source, const char *chain, GstAppSinkCal
     {
       g_autoptr(GstPad) pad = gst_element_get_static_pad (named, "src");
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_probe, NULL, NULL);
+      gst_object_unref (named);
+    }
+  if ((named = gst_bin_get_by_name (GST_BIN (bin), "card")))
+    {
+      g_autofree char *markup = g_markup_printf_escaped (
+        "%s\n<span size=\"smaller\" weight=\"normal\">%s</span>",
+        self->card_name ? self->card_name : "", _("no camera"));
+      g_object_set (named, "text", markup, NULL);
       gst_object_unref (named);
     }
   if ((named = gst_bin_get_by_name (GST_BIN (bin), "testpicture")))
@@ -245,8 +285,15 @@ sc_sender_new (const ScMediaConfig *config, GError **error)
     "queue name=vp8enc max-size-buffers=2 leaky=downstream ! vp8enc name=encoder deadline=1 cpu-used=16 end-usage=cbr target-bitrate=800000 "
     "lag-in-frames=0 keyframe-max-dist=300 threads=1",
     config->stamp_frames ? "identity name=stamp ! " : "");
+  /* A device's pictures come as the device gives them: to the size and rate the call
+   * sends (the aspect kept, with borders). */
+  g_autofree char *device_chain = g_strdup_printf (
+    "videoconvert ! videoscale ! videorate ! video/x-raw,width=640,height=480,"
+    "framerate=30/1 ! %s", video_chain);
   GstAppSinkCallbacks video_callbacks = { .new_sample = on_video_sample };
-  if (!add_branch (self, video_src, video_chain, &video_callbacks, error))
+  self->card_name = g_strdup (config->card_name);
+  if (!add_branch (self, config->video_device, video_src,
+                   config->video_device ? device_chain : video_chain, &video_callbacks, error))
     return NULL;
 
   if (!g_str_equal (config->audio_source, "none"))
@@ -262,7 +309,8 @@ sc_sender_new (const ScMediaConfig *config, GError **error)
       const char *audio_chain =
         "audioconvert ! audioresample ! volume name=mic ! opusenc frame-size=40 complexity=5";
       GstAppSinkCallbacks audio_callbacks = { .new_sample = on_audio_sample };
-      if (!add_branch (self, audio_src, audio_chain, &audio_callbacks, error))
+      if (!add_branch (self, config->audio_device, audio_src, audio_chain, &audio_callbacks,
+                       error))
         return NULL;
     }
 
@@ -418,6 +466,7 @@ sc_sender_finalize (GObject *object)
 {
   ScSender *self = SC_SENDER (object);
   g_mutex_clear (&self->lock);
+  g_free (self->card_name);
   G_OBJECT_CLASS (sc_sender_parent_class)->finalize (object);
 }
 

@@ -63,6 +63,8 @@ set_status (JsonObject *o, const ScStatus *st)
     }
   json_object_set_boolean_member (o, "mic_muted", st->mic_muted);
   json_object_set_boolean_member (o, "camera_on", st->camera_on);
+  set_string (o, "video_source", st->video_source);
+  set_string (o, "audio_source", st->audio_source);
   set_string (o, "video", st->video);
   json_object_set_boolean_member (o, "reconnecting", st->reconnecting);
 }

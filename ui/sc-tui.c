@@ -137,8 +137,11 @@ draw_status (ScTui *self)
   g_autofree char *left = clock ? g_strdup_printf (" showcast │ %s │ %s", self->state_text, clock)
                                 : g_strdup_printf (" showcast │ %s", self->state_text);
   g_autofree char *devices = g_strdup_printf (
-    "%s │ %s │ %s ", sc_core_get_mic_muted (self->core) ? _("mic off") : _("mic on"),
-    sc_core_get_camera_on (self->core) ? _("camera on") : _("camera off"),
+    "%s │ %s │ %s ",
+    !sc_core_has_microphone (self->core) ? _("no mic")
+    : sc_core_get_mic_muted (self->core) ? _("mic off") : _("mic on"),
+    !sc_core_has_camera (self->core) ? _("no camera")
+    : sc_core_get_camera_on (self->core) ? _("camera on") : _("camera off"),
     sc_core_get_video_mode (self->core));
   /* The state comes first; connection quality only where it fits. */
   g_autofree char *quality = quality_text (self->core);

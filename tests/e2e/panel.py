@@ -28,9 +28,13 @@ class Panel:
         args = [CLIENT_BIN, "--server", server.url, *([] if no_name else ["--name", name]),
                 "--audio-sink", "none",
                 "--ice-address", "127.0.0.1", "--log-file", self.log, "-v", *extra]
-        if video == "test":  # None: the client default (640x480@30)
+        # "test": a small ball; None: the client's own test picture (640x480@30) and
+        # tone; "auto": the client's default, the system's camera and microphone.
+        if video == "test":
             args += ["--video-source", "videotestsrc is-live=true pattern=ball ! "
-                     "video/x-raw,width=320,height=240,framerate=15/1"]
+                     "video/x-raw,width=320,height=240,framerate=15/1", "--audio-source", "test"]
+        elif video is None:
+            args += ["--video-source", "test", "--audio-source", "test"]
         # Under a shell, as a user runs it. The shell writes the client's exit status to
         # a file: tmux's own #{pane_dead_status} is not reliable (it does not always
         # reap the pane's process).
