@@ -304,7 +304,9 @@ class Peer:
         return self.expect(name, timeout)
 
     def brief(self):
-        return [e.get("event") for e in self.seen[-30:]]
+        """The last events' names; an error with its code and message, which say why."""
+        return [f"error({e.get('code')}: {e.get('message')})" if e.get("event") == "error"
+                else e.get("event") for e in self.seen[-30:]]
 
     def log_tail(self, n=25):
         self.stderr.flush()
