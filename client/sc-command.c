@@ -71,6 +71,16 @@ cmd_camera (ScCore *core, JsonObject *args, GError **error)
 }
 
 static gboolean
+cmd_self (ScCore *core, JsonObject *args, GError **error)
+{
+  gboolean on;
+  if (!get_switch (args, "self", !sc_core_get_self_view (core), &on, error))
+    return FALSE;
+  sc_core_set_self_view (core, on);
+  return TRUE;
+}
+
+static gboolean
 cmd_video (ScCore *core, JsonObject *args, GError **error)
 {
   JsonNode *node = args ? json_object_get_member (args, "mode") : NULL;
@@ -141,6 +151,9 @@ static const ScCommand commands[] = {
     N_("Mute or unmute the microphone; without an argument, switch"), cmd_mute },
   { "camera", ARGS ("on"), "{\"cmd\":\"camera\",\"on\":false}", "/camera [on|off]",
     SC_TYPED_SWITCH, N_("Turn the camera on or off; without an argument, switch"), cmd_camera },
+  { "self", ARGS ("on"), "{\"cmd\":\"self\",\"on\":true}", "/self [on|off]", SC_TYPED_SWITCH,
+    N_("Show or hide your own picture in a corner of the peer's; without an argument, "
+       "switch"), cmd_self },
   { "video", ARGS ("mode"), "{\"cmd\":\"video\",\"mode\":\"terminal\"}",
     "/video window|terminal|off|cycle", SC_TYPED_WORD,
     N_("Show the peer's video in a window, in the terminal, or not at all"), cmd_video },

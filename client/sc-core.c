@@ -96,6 +96,7 @@ sc_core_get_status (ScCore *self, ScStatus *status)
     }
   status->mic_muted = self->media->mic_muted;
   status->camera_on = !self->media->camera_off;
+  status->self_view = self->media->self_view;
   status->video_source = g_strdup (self->media->video_source);
   status->audio_source = g_strdup (self->media->audio_source);
   status->video = g_strdup (sc_core_get_video_mode (self));
@@ -553,6 +554,8 @@ core_handle_matched (ScCore *self, const ScMessage *msg)
       g_signal_connect (self->call, "video-frame", G_CALLBACK (on_video_frame), self);
       g_signal_connect (self->call, "stats", G_CALLBACK (on_stats), self);
       g_signal_connect (self->call, "frame-delay", G_CALLBACK (on_frame_delay), self);
+      /* Made ahead, the call may have an older choice. */
+      sc_peer_call_set_self_view (self->call, self->media->self_view);
       if (self->have_video_target)
         sc_peer_call_set_video_target (self->call, &self->video_target);
       g_signal_connect (self->call, "channel-open", G_CALLBACK (on_channel_open), self);
@@ -720,6 +723,23 @@ sc_core_set_camera_on (ScCore *self, gboolean on)
   ScEvent *event = sc_event_new (SC_EVENT_CAMERA);
   event->camera.on = on;
   core_emit (self, event);
+}
+
+void
+sc_core_set_self_view (ScCore *self, gboolean on)
+{
+  self->media->self_view = on;
+  if (self->call)
+    sc_peer_call_set_self_view (self->call, on);
+  ScEvent *event = sc_event_new (SC_EVENT_SELF_VIEW);
+  event->self_view.on = on;
+  core_emit (self, event);
+}
+
+gboolean
+sc_core_get_self_view (ScCore *self)
+{
+  return self->media->self_view;
 }
 
 gboolean

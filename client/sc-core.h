@@ -75,6 +75,10 @@ void        sc_core_set_mic_muted  (ScCore              *self,
 void        sc_core_set_camera_on  (ScCore              *self,
                                     gboolean             on);
 gboolean    sc_core_get_mic_muted  (ScCore              *self);
+/* The self-view: your own picture in a corner of the peer's (window and terminal). */
+void        sc_core_set_self_view  (ScCore              *self,
+                                    gboolean             on);
+gboolean    sc_core_get_self_view  (ScCore              *self);
 /* FALSE when there is none: the peer sees a card, or hears nothing (sc-devices.h). */
 gboolean    sc_core_has_camera     (ScCore              *self);
 gboolean    sc_core_has_microphone (ScCore              *self);

@@ -8,7 +8,7 @@
 static const char *const kind_names[SC_EVENT_N_KINDS] = {
   "signed-in", "waiting", "cooldown", "matched", "connected", "first-frame", "first-audio",
   "chat-open", "chat", "said", "peer-left", "reported", "stats", "frame-delay", "mute",
-  "camera", "video", "help", "status", "reconnecting", "reconnected", "error", "bye",
+  "camera", "self", "video", "help", "status", "reconnecting", "reconnected", "error", "bye",
 };
 
 const char *

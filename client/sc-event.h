@@ -30,6 +30,7 @@ typedef enum
   SC_EVENT_FRAME_DELAY,    /* "frame-delay" */
   SC_EVENT_MUTE,           /* "mute" */
   SC_EVENT_CAMERA,         /* "camera" */
+  SC_EVENT_SELF_VIEW,      /* "self" */
   SC_EVENT_VIDEO,          /* "video" */
   SC_EVENT_HELP,           /* "help" */
   SC_EVENT_STATUS,         /* "status" */
@@ -64,6 +65,7 @@ typedef struct
   gboolean chat_open;
   gboolean mic_muted;         /* always */
   gboolean camera_on;
+  gboolean self_view;
   char *video_source;         /* what is sent: "device:NAME", "card" (no camera), "test"… */
   char *audio_source;         /* "device:NAME", "none" (no microphone), "test"… */
   char *video;
@@ -99,6 +101,7 @@ typedef struct
     struct { double ms; } frame_delay;
     struct { gboolean on; } mute;
     struct { gboolean on; } camera;
+    struct { gboolean on; } self_view;
     struct { char *mode; } video;
     struct { GArray *commands; } help;   /* of ScHelpEntry */
     ScStatus status;

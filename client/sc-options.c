@@ -69,8 +69,8 @@ sc_options_parse (ScOptions *o, int *argc, char ***argv, GError **error)
     "Keys in the terminal panel (change them in the [keys] group of the config file):\n"
     "  Ctrl-N  next person        F1  help          Ctrl-C, Ctrl-Q  quit\n"
     "  F2  microphone on/off      F3  camera on/off  F4  video: terminal, window, off\n"
-    "  PageUp/PageDown  scroll the chat             Ctrl-L  redraw\n"
-    "Commands typed in the input line: /next /mute /camera /video MODE /help /quit;\n"
+    "  F5  self-view on/off       PageUp/PageDown  scroll the chat  Ctrl-L  redraw\n"
+    "Commands typed in the input line: /next /mute /camera /self /video MODE /help /quit;\n"
     "anything else is said to your peer. See showcast(1)."));
   return g_option_context_parse (context, argc, argv, error);
 }

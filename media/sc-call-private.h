@@ -99,6 +99,8 @@ struct _ScCall
   ScVideoOutput video_output;
   ScVideoTarget video_target;
   GstElement *terminal_caps;      /* the terminal branch's capsfilter */
+  gboolean self_view;             /* main context: the self-view shows */
+  GstPad *self_pad;               /* the branch's compositor pad for it, or NULL */
 
   GMutex frame_lock;              /* guards the two below, shared with the appsink thread */
   GstSample *latest_frame;

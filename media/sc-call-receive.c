@@ -296,6 +296,119 @@ terminal_caps_string (const ScVideoTarget *target)
                           MAX (target->width, 2), MAX (target->height, 2));
 }
 
+/* The self-view (sc-sender.h) over the bottom right corner of the peer's picture, a
+ * quarter of its width: a compositor whose first input is the peer and whose second is
+ * the sender's small picture, read from the inter channel. Its output is I420 (left to
+ * itself it picks a 64-bit format) at the peer's size and rate (place_self_view), and the
+ * self-view waits for the peer's first caps: a compositor that meets the self-view first
+ * settles on its 15 fps and on 1x1, and a window sink never resizes its window after.
+ * @rest: after the compositor. */
+static char *
+with_self_view (const char *queue, const char *rest)
+{
+  return g_strdup_printf (
+    "%s ! selfmix.sink_0 compositor name=selfmix background=black ! "
+    "capsfilter name=selfsize caps=video/x-raw,format=I420 ! %s "
+    "intervideosrc channel=" SC_SELF_VIEW_CHANNEL " ! video/x-raw,format=I420,width="
+    G_STRINGIFY (SC_SELF_VIEW_WIDTH) ",height=" G_STRINGIFY (SC_SELF_VIEW_HEIGHT)
+    ",framerate=" G_STRINGIFY (SC_SELF_VIEW_FPS) "/1 ! selfmix.sink_1", queue, rest);
+}
+
+typedef struct
+{
+  GstPad *self_pad;       /* the compositor's pad for the self-view */
+  GstElement *size;       /* the capsfilter after the compositor */
+  gulong hold;            /* the probe holding the self-view until then; 0: released */
+  gint placed;            /* atomic: the output's caps are the peer's */
+} SelfViewPlace;
+
+static GstPadProbeReturn
+hold_self_view (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  return GST_PAD_PROBE_OK;   /* blocking is the point */
+}
+
+/* Before the peer's caps, a live compositor still makes pictures, at 1x1: none of
+ * them, nor their caps, reaches the sink (a window sink would keep a 1x1 window). */
+static GstPadProbeReturn
+drop_until_placed (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  SelfViewPlace *place = data;
+  if (g_atomic_int_get (&place->placed))
+    return GST_PAD_PROBE_REMOVE;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return GST_PAD_PROBE_DROP;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  return event && GST_EVENT_TYPE (event) == GST_EVENT_CAPS ? GST_PAD_PROBE_DROP
+                                                           : GST_PAD_PROBE_OK;
+}
+
+static void
+self_view_place_free (SelfViewPlace *place)
+{
+  gst_object_unref (place->self_pad);
+  gst_object_unref (place->size);
+  g_free (place);
+}
+
+/* On the peer's input (its caps, on its streaming thread): the output takes the peer's
+ * size, and the self-view its corner. */
+static GstPadProbeReturn
+place_self_view (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  SelfViewPlace *place = data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  GstCaps *caps;
+  gst_event_parse_caps (event, &caps);
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  gint width = 0, height = 0;
+  if (!gst_structure_get_int (s, "width", &width) || !gst_structure_get_int (s, "height", &height) ||
+      width < 8 || height < 8)
+    return GST_PAD_PROBE_OK;
+  gint w = width / 4, h = w * SC_SELF_VIEW_HEIGHT / SC_SELF_VIEW_WIDTH;
+  g_object_set (place->self_pad, "width", w, "height", h, "xpos", width - w - width / 40,
+                "ypos", height - h - height / 40, NULL);
+  gint par_n = 1, par_d = 1;
+  gst_structure_get_fraction (s, "pixel-aspect-ratio", &par_n, &par_d);
+  gint fps_n = 0, fps_d = 1;
+  if (!gst_structure_get_fraction (s, "framerate", &fps_n, &fps_d) || fps_n <= 0)
+    fps_n = 30, fps_d = 1;   /* a variable rate (WebRTC's): the most a camera sends */
+  g_autoptr(GstCaps) size = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420",
+                                                 "width", G_TYPE_INT, width,
+                                                 "height", G_TYPE_INT, height,
+                                                 "pixel-aspect-ratio", GST_TYPE_FRACTION, par_n,
+                                                 par_d, "framerate", GST_TYPE_FRACTION, fps_n,
+                                                 fps_d, NULL);
+  g_object_set (place->size, "caps", size, NULL);
+  g_atomic_int_set (&place->placed, 1);
+  gulong hold = place->hold;
+  place->hold = 0;
+  if (hold)
+    gst_pad_remove_probe (place->self_pad, hold);
+  return GST_PAD_PROBE_OK;
+}
+
+/* The compositor keeps the stream's tags to itself: the window's title (see
+ * first_frame_probe) is given again after it, once. */
+static GstPadProbeReturn
+retitle_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  ScCall *self = data;
+  if (self->title)
+    gst_pad_push_event (pad, gst_event_new_tag (gst_tag_list_new (GST_TAG_TITLE, self->title,
+                                                                  NULL)));
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+show_self_view (ScCall *self)
+{
+  if (self->self_pad)
+    g_object_set (self->self_pad, "alpha", self->self_view ? 1.0 : 0.0, NULL);
+}
+
 void
 call_attach_video_output (ScCall *self)
 {
@@ -308,18 +421,22 @@ call_attach_video_output (ScCall *self)
     case SC_VIDEO_OUTPUT_NONE:
       return;
     case SC_VIDEO_OUTPUT_WINDOW:
-      /* async=false: this sink joins a pipeline that is already playing, and must not
-       * make it wait for a preroll. */
-      description = g_strdup_printf ("queue max-size-buffers=3 leaky=downstream ! videoconvert "
-                                     "! videoscale ! %s async=false", window_sink_name ());
-      break;
+      {
+        /* async=false: this sink joins a pipeline that is already playing, and must not
+         * make it wait for a preroll. */
+        g_autofree char *rest = g_strdup_printf ("videoconvert ! videoscale ! %s async=false",
+                                                 window_sink_name ());
+        description = with_self_view ("queue max-size-buffers=3 leaky=downstream", rest);
+        break;
+      }
     case SC_VIDEO_OUTPUT_TERMINAL:
       {
         g_autofree char *caps = terminal_caps_string (&self->video_target);
-        description = g_strdup_printf (
-          "queue max-size-buffers=1 leaky=downstream ! videoscale add-borders=true "
-          "! videoconvert dither=none ! capsfilter name=terminalcaps caps=\"%s\" "
-          "! appsink name=terminalsink max-buffers=1 drop=true sync=false async=false", caps);
+        g_autofree char *rest = g_strdup_printf (
+          "videoscale add-borders=true ! videoconvert dither=none ! capsfilter "
+          "name=terminalcaps caps=\"%s\" ! appsink name=terminalsink max-buffers=1 drop=true "
+          "sync=false async=false", caps);
+        description = with_self_view ("queue max-size-buffers=1 leaky=downstream", rest);
         break;
       }
     case SC_VIDEO_OUTPUT_PIPELINE:
@@ -336,6 +453,25 @@ call_attach_video_output (ScCall *self)
     }
   gst_bin_add (GST_BIN (self->pipeline), bin);
 
+  g_autoptr(GstElement) mix = gst_bin_get_by_name (GST_BIN (bin), "selfmix");
+  if (mix)
+    {
+      g_autoptr(GstPad) peer_pad = gst_element_get_static_pad (mix, "sink_0");
+      self->self_pad = gst_element_get_static_pad (mix, "sink_1");
+      SelfViewPlace *place = g_new0 (SelfViewPlace, 1);
+      place->self_pad = gst_object_ref (self->self_pad);
+      place->size = gst_bin_get_by_name (GST_BIN (bin), "selfsize");
+      place->hold = gst_pad_add_probe (self->self_pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+                                       hold_self_view, NULL, NULL);
+      g_autoptr(GstPad) sized = gst_element_get_static_pad (place->size, "src");
+      gst_pad_add_probe (sized, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                         drop_until_placed, place, NULL);
+      gst_pad_add_probe (peer_pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, place_self_view, place,
+                         (GDestroyNotify) self_view_place_free);
+      g_autoptr(GstPad) mixed = gst_element_get_static_pad (mix, "src");
+      gst_pad_add_probe (mixed, GST_PAD_PROBE_TYPE_BUFFER, retitle_probe, self, NULL);
+      show_self_view (self);
+    }
   if (self->video_output == SC_VIDEO_OUTPUT_TERMINAL)
     {
       g_autoptr(GstElement) appsink = gst_bin_get_by_name (GST_BIN (bin), "terminalsink");
@@ -375,6 +511,7 @@ detach_video_output (ScCall *self)
   if (branch == NULL)
     return;
   g_clear_object (&self->terminal_caps);
+  g_clear_object (&self->self_pad);
 
   /* Unlink when no buffer is passing, then stop and drop the branch. */
   CallEvent *ev = call_event_new (self, EV_BRANCH_DETACHED);
@@ -398,6 +535,18 @@ sc_call_set_video_output (ScCall *self, ScVideoOutput output)
     return;
   detach_video_output (self);
   call_attach_video_output (self);
+}
+
+/**
+ * sc_call_set_self_view:
+ * Shows or hides the self-view in the window or terminal picture, during the call too.
+ */
+void
+sc_call_set_self_view (ScCall *self, gboolean on)
+{
+  g_return_if_fail (SC_IS_CALL (self));
+  self->self_view = on;
+  show_self_view (self);
 }
 
 /**

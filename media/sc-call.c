@@ -893,6 +893,7 @@ sc_call_new (const ScMediaConfig *config, ScSender *sender, GError **error)
   self->dtls_resend = sc_dtls_resend_new (config->dtls_resend_ms);
   self->sender = g_object_ref (sender);
   self->video_output = sc_media_config_get_video_output (config);
+  self->self_view = config->self_view;
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new ("call"));
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added), self);
@@ -1200,6 +1201,7 @@ sc_call_dispose (GObject *object)
   g_clear_object (&self->channel);
   g_clear_pointer (&self->video_branch, call_video_branch_free);
   g_clear_object (&self->terminal_caps);
+  g_clear_object (&self->self_pad);
   g_clear_object (&self->video_tee);
   g_clear_object (&self->video_feed);
   g_clear_object (&self->audio_feed);
@@ -1299,6 +1301,12 @@ iface_set_video_target (ScPeerCall *call, const ScVideoTarget *target)
 }
 
 static void
+iface_set_self_view (ScPeerCall *call, gboolean on)
+{
+  sc_call_set_self_view (SC_CALL (call), on);
+}
+
+static void
 iface_stop (ScPeerCall *call)
 {
   sc_call_stop (SC_CALL (call));
@@ -1332,6 +1340,7 @@ peer_call_iface_init (ScPeerCallInterface *iface)
   iface->send_data = iface_send_data;
   iface->set_video_output = iface_set_video_output;
   iface->set_video_target = iface_set_video_target;
+  iface->set_self_view = iface_set_self_view;
   iface->stop = iface_stop;
   iface->is_connected = iface_is_connected;
   iface->is_channel_open = iface_is_channel_open;

@@ -67,6 +67,8 @@ void      sc_call_set_video_output       (ScCall              *self,
                                           ScVideoOutput        output);
 void      sc_call_set_video_target       (ScCall              *self,
                                           const ScVideoTarget *target);
+void      sc_call_set_self_view          (ScCall              *self,
+                                          gboolean             on);
 void      sc_call_stop                   (ScCall              *self);
 
 gboolean  sc_call_is_connected           (ScCall              *self);

@@ -15,6 +15,7 @@ sc_media_config_new (void)
   config->video_sink = g_strdup ("window");
   config->audio_sink = g_strdup ("auto");
   config->dtls_resend_ms = SC_DTLS_RESEND_MS;
+  config->self_view = TRUE;
   return config;
 }
 
@@ -32,6 +33,7 @@ sc_media_config_copy (const ScMediaConfig *config)
   copy->relay_only = config->relay_only;
   copy->mic_muted = config->mic_muted;
   copy->camera_off = config->camera_off;
+  copy->self_view = config->self_view;
   copy->stamp_frames = config->stamp_frames;
   copy->dtls_resend_ms = config->dtls_resend_ms;
   g_set_object (&copy->video_device, config->video_device);

@@ -28,6 +28,7 @@ typedef struct
   gboolean relay_only;   /* relay (TURN) candidates only */
   gboolean mic_muted;
   gboolean camera_off;
+  gboolean self_view;    /* the self-view over the peer's picture (window, terminal) */
   gboolean stamp_frames; /* glass-to-glass benchmark: stamp sent frames, time received ones */
   guint dtls_resend_ms;  /* each DTLS handshake datagram sent again this much later; 0: not */
 } ScMediaConfig;

@@ -100,6 +100,13 @@ sc_peer_call_set_video_target (ScPeerCall *self, const ScVideoTarget *target)
 }
 
 void
+sc_peer_call_set_self_view (ScPeerCall *self, gboolean on)
+{
+  g_return_if_fail (SC_IS_PEER_CALL (self));
+  IFACE (self)->set_self_view (self, on);
+}
+
+void
 sc_peer_call_stop (ScPeerCall *self)
 {
   g_return_if_fail (SC_IS_PEER_CALL (self));

@@ -53,6 +53,8 @@ struct _ScPeerCallInterface
                                       ScVideoOutput        output);
   void     (*set_video_target)       (ScPeerCall          *self,
                                       const ScVideoTarget *target);
+  void     (*set_self_view)          (ScPeerCall          *self,
+                                      gboolean             on);
   void     (*stop)                   (ScPeerCall          *self);
   gboolean (*is_connected)           (ScPeerCall          *self);
   gboolean (*is_channel_open)        (ScPeerCall          *self);
@@ -99,6 +101,8 @@ void     sc_peer_call_set_video_output      (ScPeerCall          *self,
                                              ScVideoOutput        output);
 void     sc_peer_call_set_video_target      (ScPeerCall          *self,
                                              const ScVideoTarget *target);
+void     sc_peer_call_set_self_view         (ScPeerCall          *self,
+                                             gboolean             on);
 void     sc_peer_call_stop                  (ScPeerCall          *self);
 gboolean sc_peer_call_is_connected          (ScPeerCall          *self);
 gboolean sc_peer_call_is_channel_open       (ScPeerCall          *self);

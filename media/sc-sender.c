@@ -179,12 +179,12 @@ stamp_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
  * @device, the device's own element is the source instead of @source. */
 static gboolean
 add_branch (ScSender *self, GstDevice *device, const char *source, const char *chain,
-            GstAppSinkCallbacks *callbacks, GError **error)
+            const char *more, GstAppSinkCallbacks *callbacks, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autofree char *description = g_strdup_printf (
     "%s%s%s ! appsink name=out sync=false async=false max-buffers=4 drop=false "
-    "emit-signals=false", device ? "" : source, device ? "" : " ! ", chain);
+    "emit-signals=false %s", device ? "" : source, device ? "" : " ! ", chain, more);
   GstElement *bin = gst_parse_bin_from_description (description, device != NULL, &local);
   if (bin == NULL)
     {
@@ -281,7 +281,7 @@ sc_sender_new (const ScMediaConfig *config, GError **error)
    * delaying the newest. */
   /* I420 is what vp8enc takes anyway; fixed here so that the stamp knows its plane. */
   g_autofree char *video_chain = g_strdup_printf (
-    "videoconvert ! videobalance name=camera ! video/x-raw,format=I420 ! %s"
+    "videoconvert ! videobalance name=camera ! video/x-raw,format=I420 ! tee name=selftee ! %s"
     "queue name=vp8enc max-size-buffers=2 leaky=downstream ! vp8enc name=encoder deadline=1 cpu-used=16 end-usage=cbr target-bitrate=800000 "
     "lag-in-frames=0 keyframe-max-dist=300 threads=1",
     config->stamp_frames ? "identity name=stamp ! " : "");
@@ -292,8 +292,17 @@ sc_sender_new (const ScMediaConfig *config, GError **error)
     "framerate=30/1 ! %s", video_chain);
   GstAppSinkCallbacks video_callbacks = { .new_sample = on_video_sample };
   self->card_name = g_strdup (config->card_name);
+  /* The self-view: what is sent (the camera off: black), small, to every call's window
+   * or terminal picture through GStreamer's inter elements (sc-sender.h). */
+  const char *self_view =
+    "selftee. ! queue leaky=downstream max-size-buffers=1 ! videorate drop-only=true "
+    "max-rate=" G_STRINGIFY (SC_SELF_VIEW_FPS) " ! videoscale ! videoconvert "
+    "! video/x-raw,format=I420,width=" G_STRINGIFY (SC_SELF_VIEW_WIDTH) ",height="
+    G_STRINGIFY (SC_SELF_VIEW_HEIGHT) " ! intervideosink channel=" SC_SELF_VIEW_CHANNEL
+    " sync=false async=false";
   if (!add_branch (self, config->video_device, video_src,
-                   config->video_device ? device_chain : video_chain, &video_callbacks, error))
+                   config->video_device ? device_chain : video_chain, self_view,
+                   &video_callbacks, error))
     return NULL;
 
   if (!g_str_equal (config->audio_source, "none"))
@@ -309,7 +318,7 @@ sc_sender_new (const ScMediaConfig *config, GError **error)
       const char *audio_chain =
         "audioconvert ! audioresample ! volume name=mic ! opusenc frame-size=40 complexity=5";
       GstAppSinkCallbacks audio_callbacks = { .new_sample = on_audio_sample };
-      if (!add_branch (self, config->audio_device, audio_src, audio_chain, &audio_callbacks,
+      if (!add_branch (self, config->audio_device, audio_src, audio_chain, "", &audio_callbacks,
                        error))
         return NULL;
     }

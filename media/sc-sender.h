@@ -20,6 +20,14 @@
 
 G_BEGIN_DECLS
 
+/* The self-view: the sent picture at this size and rate, published on an intervideosink
+ * of this channel (one process, one sender); each call's window or terminal picture
+ * reads it with an intervideosrc and lays it over a corner (sc-call-receive.c). */
+#define SC_SELF_VIEW_CHANNEL "showcast-self"
+#define SC_SELF_VIEW_WIDTH 160
+#define SC_SELF_VIEW_HEIGHT 120
+#define SC_SELF_VIEW_FPS 15
+
 #define SC_SENDER_ERROR (sc_sender_error_quark ())
 GQuark sc_sender_error_quark (void);
 

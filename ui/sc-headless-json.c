@@ -63,6 +63,7 @@ set_status (JsonObject *o, const ScStatus *st)
     }
   json_object_set_boolean_member (o, "mic_muted", st->mic_muted);
   json_object_set_boolean_member (o, "camera_on", st->camera_on);
+  json_object_set_boolean_member (o, "self_view", st->self_view);
   set_string (o, "video_source", st->video_source);
   set_string (o, "audio_source", st->audio_source);
   set_string (o, "video", st->video);
@@ -133,6 +134,9 @@ sc_headless_event_to_json (const ScEvent *e)
       break;
     case SC_EVENT_CAMERA:
       json_object_set_boolean_member (o, "on", e->camera.on);
+      break;
+    case SC_EVENT_SELF_VIEW:
+      json_object_set_boolean_member (o, "on", e->self_view.on);
       break;
     case SC_EVENT_VIDEO:
       set_string (o, "mode", e->video.mode);

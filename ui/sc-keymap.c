@@ -19,6 +19,7 @@ static const struct { const char *key; const char *command; } default_bindings[]
   { "F2", "mute" },
   { "F3", "camera" },
   { "F4", "video cycle" },
+  { "F5", "self" },
   { "C-r", "report" },
   { "PageUp", "scroll up" },
   { "PageDown", "scroll down" },

@@ -211,9 +211,10 @@ static char *
 hints_text (ScTui *self)
 {
   /* Built from the keymap, so rebinding shows here too. */
-  static const char *const wanted[] = { "next", "help", "mute", "camera", "video cycle", "quit" };
+  static const char *const wanted[] = { "next", "help", "mute", "camera", "video cycle", "self",
+                                        "quit" };
   static const char *const labels[] = { N_("next"), N_("help"), N_("mic"), N_("camera"),
-                                        N_("video"), N_("quit") };
+                                        N_("video"), N_("self-view"), N_("quit") };
   GString *out = g_string_new (" ");
   GPtrArray *list = sc_keymap_list (self->keymap);
   for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
@@ -513,6 +514,10 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
     case SC_EVENT_CAMERA:
       system_line (self, SC_CHAT_SYSTEM, event->camera.on ? _("Camera on.")
                                                            : _("Camera off: your peer sees black."));
+      break;
+    case SC_EVENT_SELF_VIEW:
+      system_line (self, SC_CHAT_SYSTEM, event->self_view.on ? _("Self-view on.")
+                                                              : _("Self-view off."));
       break;
     case SC_EVENT_REPORTED:
       {

@@ -1,7 +1,9 @@
 """Remote video drawn in the terminal: with --video-sink terminal, the captured pane
 (tmux capture-pane -e) shows many distinct colours in the video area, as 24-bit colour
 when COLORTERM says the terminal takes it and from the 256-colour cube otherwise. The
-key F4 switches the video off and back on."""
+key F4 switches the video off and back on. The self-view (issue #25): the panel's own
+test picture (dark slate) shows over a corner of a plain green peer; F5 hides it, and
+"/self on" brings it back."""
 import re
 import time
 
@@ -71,9 +73,55 @@ def check(scene, server, env, kind, minimum):
     panel.stop()
 
 
+def slate_cells(panel):
+    """Cells of the video area drawn in the test picture's slate (#203040, 24-bit)."""
+    n = 0
+    for row in panel.screen(escapes=True).split("\n")[1:34]:
+        for m in re.finditer(r"\x1b\[([0-9;]*)m", row.split("│")[0]):
+            p = m.group(1).split(";")
+            for i in range(len(p) - 4):
+                if p[i] in ("38", "48") and p[i + 1] == "2":
+                    r, g, b = (int(x) for x in p[i + 2:i + 5])
+                    n += abs(r - 0x20) < 24 and abs(g - 0x30) < 24 and abs(b - 0x40) < 24
+    return n
+
+
+def wait_slate(panel, present, timeout=10):
+    deadline = time.monotonic() + timeout
+    while (slate_cells(panel) > 0) != present and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if (slate_cells(panel) > 0) != present:
+        raise Failure(f"self-view {'missing' if present else 'still there'}:\n"
+                      f"{panel.screen()}")
+
+
+def check_self_view(scene, server):
+    green = ("videotestsrc is-live=true pattern=solid-color foreground-color=0xff00c000 ! "
+             "video/x-raw,width=320,height=240,framerate=15/1")
+    peer = scene.client(server, "green", video=green)
+    panel = Panel(server, "me", width=120, height=36, env={"COLORTERM": "truecolor"},
+                  extra=["--video-sink", "terminal"], video=None)
+    scene.procs.append(panel)
+    panel.wait_for(r"in call with green")
+    wait_slate(panel, True)
+    panel.keys("F5")
+    panel.wait_for(r"Self-view off\.")
+    wait_slate(panel, False)
+    panel.type("/self on")
+    panel.keys("Enter")
+    panel.wait_for(r"Self-view on\.")
+    wait_slate(panel, True)
+    print(f"self-view: {slate_cells(panel)} cells of the own picture; F5 and /self work")
+    panel.keys("C-q")
+    peer.expect("peer-left", timeout=10)
+    peer.stop()
+    panel.stop()
+
+
 def test():
     with Scene() as scene:
         server = scene.server()
+        check_self_view(scene, server)
         check(scene, server, {"COLORTERM": "truecolor"}, "2", 100)
         check(scene, server, {"COLORTERM": ""}, "5", 30)
 

@@ -1,6 +1,8 @@
 """--video-sink window under Xvfb: the remote test pattern shows in a window whose title
 holds the peer's name, and a screenshot of it is not uniform. When the peer leaves, the
-window goes; the next peer's window never shows the previous peer's picture."""
+window goes; the next peer's window never shows the previous peer's picture. The viewer's
+own picture (plain blue) shows in the window's bottom right corner, and goes with
+{"cmd":"self","on":false} (issue #25's self-view)."""
 import os
 import struct
 import subprocess
@@ -34,8 +36,9 @@ def wait_window(needle, timeout=15):
     raise Failure(f"no window titled with {needle!r}; windows: {windows()}")
 
 
-def screenshot(wid):
-    """The window's pixels as a set of distinct (r, g, b), from xwd's ZPixmap dump."""
+def screenshot(wid, region=None):
+    """The window's pixels as a set of distinct (r, g, b), from xwd's ZPixmap dump;
+    REGION: (x0, y0, x1, y1) as fractions of the window, the whole window by default."""
     data = subprocess.run(["xwd", "-id", wid, "-silent"], capture_output=True,
                           env={**os.environ, "DISPLAY": DISPLAY}, check=True).stdout
     h = struct.unpack(">25I", data[:100])
@@ -46,10 +49,11 @@ def screenshot(wid):
         raise Failure(f"unexpected xwd depth {bpp}")
     pixels = data[header_size + ncolors * 12:]
     fmt = "<I" if byte_order == 0 else ">I"
+    x0, y0, x1, y1 = region or (0, 0, 1, 1)
     colours = set()
-    for y in range(0, height, 4):
+    for y in range(int(height * y0), int(height * y1), 4):
         row = pixels[y * bytes_per_line:(y + 1) * bytes_per_line]
-        for x in range(0, width, 4):
+        for x in range(int(width * x0), int(width * x1), 4):
             (p,) = struct.unpack_from(fmt, row, x * 4)
             colours.add(tuple((p & m) >> (m & -m).bit_length() - 1 for m in masks))
     return colours
@@ -76,7 +80,9 @@ def test():
             time.sleep(0.5)
             os.environ["DISPLAY"] = DISPLAY
             server = scene.server()
-            viewer = scene.client(server, "viewer", extra=["--video-sink", "window"])
+            viewer = scene.client(server, "viewer", extra=["--video-sink", "window"], video=(
+                "videotestsrc is-live=true pattern=solid-color foreground-color=0xff0000ff ! "
+                "video/x-raw,width=320,height=240,framerate=15/1"))
             # (harness passes --video-sink none first; the later option wins)
             first = scene.client(server, "Wínd🦊w ✓", video=(
                 "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=320,height=240,framerate=15/1"))
@@ -102,13 +108,41 @@ def test():
                 "videotestsrc is-live=true pattern=red ! video/x-raw,width=320,height=240,framerate=15/1"))
             viewer.expect("first-frame", timeout=15)
             wid, title = wait_window("Redd")
+
+            def red(c):
+                return c[0] > 200 and c[1] < 60 and c[2] < 60
+
+            def blue(c):
+                return c[2] > 200 and c[0] < 60 and c[1] < 60
+
             for _ in range(10):
                 colours = screenshot(wid)
-                stale = [c for c in colours if not (c[0] > 200 and c[1] < 60 and c[2] < 60)
-                         and c != (0, 0, 0)]
+                stale = [c for c in colours if not red(c) and not blue(c) and c != (0, 0, 0)]
                 if stale:
                     raise Failure(f"the new peer's window shows other colours: {stale[:5]}")
                 time.sleep(0.1)
+            # The self-view: the viewer's blue in the bottom right corner, nowhere else.
+            deadline = time.monotonic() + 10
+            corner = set()
+            while time.monotonic() < deadline:
+                corner = screenshot(wid, (0.78, 0.78, 0.95, 0.95))
+                if any(blue(c) for c in corner):
+                    break
+                time.sleep(0.1)
+            if not any(blue(c) for c in corner) or \
+                    any(blue(c) for c in screenshot(wid, (0, 0, 0.7, 0.7))):
+                raise Failure(f"no self-view in the corner: {sorted(corner)[:5]}")
+            viewer.send({"cmd": "self", "on": False})
+            viewer.expect("self")
+            deadline = time.monotonic() + 5
+            while any(blue(c) for c in screenshot(wid)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if any(blue(c) for c in screenshot(wid)):
+                raise Failure("the self-view stayed after {\"cmd\":\"self\",\"on\":false}")
+            viewer.send({"cmd": "status"})
+            if viewer.expect("status")["self_view"] is not False:
+                raise Failure("status says the self-view is still on")
+            print("self-view: blue in the corner, gone when switched off")
         finally:
             xvfb.terminate()
             xvfb.wait()

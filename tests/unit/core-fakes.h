@@ -218,6 +218,7 @@ struct _FakeCall
   gboolean connected;
   gboolean channel_open;
   gboolean refuse_sdp;         /* set_remote_description fails */
+  gint self_view;              /* -1: never set; else the last set_self_view */
   gboolean stopped;
 };
 
@@ -295,6 +296,12 @@ fake_call_set_video_target (ScPeerCall *call, const ScVideoTarget *target)
 }
 
 static void
+fake_call_set_self_view (ScPeerCall *call, gboolean on)
+{
+  FAKE_CALL (call)->self_view = on;
+}
+
+static void
 fake_call_stop (ScPeerCall *call)
 {
   FakeCall *self = FAKE_CALL (call);
@@ -333,6 +340,7 @@ fake_call_iface_init (ScPeerCallInterface *iface)
   iface->send_data = fake_call_send_data;
   iface->set_video_output = fake_call_set_video_output;
   iface->set_video_target = fake_call_set_video_target;
+  iface->set_self_view = fake_call_set_self_view;
   iface->stop = fake_call_stop;
   iface->is_connected = fake_call_is_connected;
   iface->is_channel_open = fake_call_is_channel_open;
@@ -361,6 +369,7 @@ fake_call_init (FakeCall *self)
 {
   self->remote = g_ptr_array_new_with_free_func (g_free);
   self->data_sent = g_ptr_array_new_with_free_func (g_free);
+  self->self_view = -1;
 }
 
 /* The call's side of things, as webrtcbin would report it. */
@@ -655,6 +664,9 @@ fake_frontend_handle_event (ScFrontend *frontend, const ScEvent *event)
       break;
     case SC_EVENT_COOLDOWN:
       line = g_strdup_printf ("cooldown %u", event->cooldown.ms);
+      break;
+    case SC_EVENT_SELF_VIEW:
+      line = g_strdup_printf ("self %s", event->self_view.on ? "on" : "off");
       break;
     case SC_EVENT_RECONNECTED:
       line = g_strdup_printf ("reconnected %s", event->reconnected.resumed ? "resumed" : "new");

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "core-fakes.h"
+#include "sc-command.h"
 
 typedef struct
 {
@@ -496,6 +497,39 @@ test_mute_and_camera (Fixture *f, gconstpointer data)
   assert_events (f, "mute|camera");
 }
 
+static void
+test_self_view (Fixture *f, gconstpointer data)
+{
+  sign_in (f);
+  FakeCall *first = match (f, "c1", "offerer", "bob");
+  g_assert_cmpint (first->self_view, ==, TRUE);   /* on by default */
+  /* The command table's "self", as {"cmd":"self"}, /self and F5 reach it. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) off = json_object_new ();
+  json_object_set_string_member (off, "cmd", "self");
+  json_object_set_boolean_member (off, "on", FALSE);
+  g_assert_true (sc_command_run (f->core, off, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first->self_view, ==, FALSE);
+  assert_events (f, "self off");
+  ScStatus status = { 0 };
+  sc_core_get_status (f->core, &status);
+  g_assert_false (status.self_view);
+  sc_status_clear (&status);
+  /* The next call, made ahead while it was on, starts with it off. */
+  g_assert_true (sc_core_next (f->core, NULL));
+  fake_link_hear (f->link, "{\"type\":\"waiting\",\"queue\":1}");
+  assert_events (f, "waiting 1");
+  FakeCall *second = match (f, "c2", "answerer", "carol");
+  g_assert_cmpint (second->self_view, ==, FALSE);
+  /* Typed without an argument, it switches. */
+  g_autoptr(JsonObject) typed = sc_command_parse_typed ("/self", &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_command_run (f->core, typed, NULL));
+  g_assert_cmpint (second->self_view, ==, TRUE);
+  assert_events (f, "self on");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -515,6 +549,7 @@ main (int argc, char **argv)
     { "/core/quit", test_quit },
     { "/core/quit-unanswered", test_quit_unanswered },
     { "/core/mute-and-camera", test_mute_and_camera },
+    { "/core/self-view", test_self_view },
   };
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
     g_test_add (tests[i].path, Fixture, NULL, fixture_set_up, tests[i].func, fixture_tear_down);
