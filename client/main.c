@@ -164,6 +164,13 @@ main (int argc, char **argv)
       g_printerr ("showcast: %s\n", _("the terminal panel needs a terminal; scripts use --headless"));
       return 2;
     }
+  ScTermGraphics graphics = SC_TERM_GRAPHICS_AUTO;
+  if (o.terminal_graphics && !sc_term_graphics_from_string (o.terminal_graphics, &graphics))
+    {
+      g_printerr ("showcast: --terminal-graphics: %s\n",
+                  _("takes auto, kitty, sixel or blocks"));
+      return 2;
+    }
   g_autoptr(ScKeymap) keymap = NULL;
   if (!o.headless)
     {
@@ -240,7 +247,7 @@ main (int argc, char **argv)
     }
   else
     {
-      tui = sc_tui_new (core, g_steal_pointer (&keymap), truecolor_terminal ());
+      tui = sc_tui_new (core, g_steal_pointer (&keymap), truecolor_terminal (), graphics);
       sc_core_set_frontend (core, SC_FRONTEND (tui));
     }
 

@@ -41,7 +41,8 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
     }
 
   static const char *const known[] = { "server", "name", "video-source", "audio-source",
-                                       "video-sink", "audio-sink", "stun", "turn",
+                                       "video-sink", "audio-sink", "terminal-graphics",
+                                       "stun", "turn",
                                        "ice-address", "log-file", "ca-file", "relay-only", NULL };
   g_auto(GStrv) keys = g_key_file_get_keys (config->file, GROUP, NULL, NULL);
   for (guint i = 0; keys && keys[i]; i++)
@@ -58,6 +59,7 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
   config->audio_source = get (config->file, "audio-source");
   config->video_sink = get (config->file, "video-sink");
   config->audio_sink = get (config->file, "audio-sink");
+  config->terminal_graphics = get (config->file, "terminal-graphics");
   config->stun = get (config->file, "stun");
   config->turn = get (config->file, "turn");
   config->log_file = get (config->file, "log-file");
@@ -85,6 +87,7 @@ sc_config_free (ScConfig *config)
   g_free (config->audio_source);
   g_free (config->video_sink);
   g_free (config->audio_sink);
+  g_free (config->terminal_graphics);
   g_free (config->stun);
   g_free (config->turn);
   g_free (config->log_file);

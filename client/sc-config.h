@@ -15,6 +15,7 @@ typedef struct
   char *audio_source;
   char *video_sink;
   char *audio_sink;
+  char *terminal_graphics;
   char *stun;
   char *turn;
   char *log_file;

@@ -30,6 +30,9 @@ sc_options_parse (ScOptions *o, int *argc, char ***argv, GError **error)
     { "audio-sink", 0, 0, G_OPTION_ARG_STRING, &o->audio_sink,
       N_("auto, device:NAME, none or a GStreamer pipeline description (default auto)"),
       N_("SINK") },
+    { "terminal-graphics", 0, 0, G_OPTION_ARG_STRING, &o->terminal_graphics,
+      N_("How video is drawn in the terminal: auto (ask the terminal), kitty, sixel or "
+         "blocks (default auto)"), N_("MODE") },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &o->list_devices,
       N_("List the cameras, microphones and speakers, with the names the options take, "
          "and exit"), NULL },
@@ -85,6 +88,7 @@ sc_options_merge_config (ScOptions *o, const ScConfig *config)
   PICK (audio_source);
   PICK (video_sink);
   PICK (audio_sink);
+  PICK (terminal_graphics);
   PICK (stun);
   PICK (turn);
   PICK (log_file);
@@ -124,6 +128,7 @@ sc_options_clear (ScOptions *o)
   g_clear_pointer (&o->audio_source, g_free);
   g_clear_pointer (&o->video_sink, g_free);
   g_clear_pointer (&o->audio_sink, g_free);
+  g_clear_pointer (&o->terminal_graphics, g_free);
   g_clear_pointer (&o->stun, g_free);
   g_clear_pointer (&o->turn, g_free);
   g_clear_pointer (&o->config_path, g_free);

@@ -25,6 +25,7 @@ typedef struct
   char *audio_source;
   char *video_sink;
   char *audio_sink;
+  char *terminal_graphics;
   char *stun;
   char *turn;
   char *config_path;

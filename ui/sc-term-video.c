@@ -3,7 +3,12 @@
 
 #include "config.h"
 
+#include "sc-kitty.h"
+#include "sc-sixel.h"
 #include "sc-term-video.h"
+
+/* The one kitty image of the video area: each picture replaces the last. */
+#define KITTY_IMAGE_ID 7331
 
 /* A cell's colours: 24-bit RGB, or a 256-colour index with this bit set. */
 #define INDEXED 0x1000000u
@@ -18,12 +23,47 @@ struct _ScTermVideo
 {
   guint top, left, cols, rows;
   Cell *cells;       /* what the terminal shows now, cols × rows */
+  ScTermGraphics mode;
+  guint cell_width, cell_height, registers;
+  gboolean image_shown;   /* a kitty image is in the terminal */
 };
 
 ScTermVideo *
 sc_term_video_new (void)
 {
-  return g_new0 (ScTermVideo, 1);
+  ScTermVideo *self = g_new0 (ScTermVideo, 1);
+  self->mode = SC_TERM_GRAPHICS_BLOCKS;
+  return self;
+}
+
+void
+sc_term_video_set_graphics (ScTermVideo *self, ScTermGraphics mode, guint cell_width,
+                            guint cell_height, guint registers)
+{
+  if (mode != SC_TERM_GRAPHICS_BLOCKS && (cell_width == 0 || cell_height == 0))
+    mode = SC_TERM_GRAPHICS_BLOCKS;   /* pixels, but not how many a cell holds */
+  self->mode = mode;
+  self->cell_width = cell_width;
+  self->cell_height = cell_height;
+  self->registers = registers;
+  if (self->cells)
+    sc_term_video_invalidate (self);
+}
+
+ScTermGraphics
+sc_term_video_get_graphics (ScTermVideo *self)
+{
+  return self->mode;
+}
+
+void
+sc_term_video_get_target (ScTermVideo *self, gboolean truecolor, ScVideoTarget *target)
+{
+  if (self->mode == SC_TERM_GRAPHICS_BLOCKS)
+    *target = (ScVideoTarget) { self->cols, self->rows * 2, truecolor };
+  else
+    *target = (ScVideoTarget) { self->cols * self->cell_width, self->rows * self->cell_height,
+                                TRUE };
 }
 
 void
@@ -137,6 +177,34 @@ render (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
   return changed;
 }
 
+/* One picture as an image over the whole area. Returns 0 (and draws nothing) for a
+ * picture of another size than the area's: during a resize the old size still comes
+ * for a moment, and would spill over the panel or leave half a picture. */
+static guint
+render_image (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
+{
+  ScVideoTarget want;
+  sc_term_video_get_target (self, TRUE, &want);
+  if (frame->format != SC_VIDEO_FORMAT_RGB || frame->width != want.width ||
+      frame->height != want.height)
+    return 0;
+  const guint8 *data = g_bytes_get_data (frame->data, NULL);
+  g_string_append_printf (out, "\033[?2026h\0337\033[%u;%uH", self->top + 1, self->left + 1);
+  if (self->mode == SC_TERM_GRAPHICS_KITTY)
+    {
+      sc_kitty_encode (data, frame->width, frame->height, frame->stride, KITTY_IMAGE_ID,
+                       self->cols, self->rows, out);
+      self->image_shown = TRUE;
+    }
+  else
+    sc_sixel_encode (data, frame->width, frame->height, frame->stride, self->registers, out);
+  g_string_append (out, "\0338\033[?2026l");
+  /* The cells hold a picture now, not the blocks the table says: a blank repaints. */
+  for (guint i = 0; i < self->cols * self->rows; i++)
+    self->cells[i] = (Cell) { UNKNOWN, UNKNOWN };
+  return self->cols * self->rows;
+}
+
 guint
 sc_term_video_render (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
 {
@@ -146,7 +214,19 @@ sc_term_video_render (ScTermVideo *self, const ScVideoFrame *frame, GString *out
   gsize bpp = frame->format == SC_VIDEO_FORMAT_RGB ? 3 : 1;
   if (frame->stride < frame->width * bpp || size < (gsize) frame->stride * frame->height)
     return 0;   /* malformed: never read past the data */
+  if (self->mode != SC_TERM_GRAPHICS_BLOCKS)
+    return render_image (self, frame, out);
   return render (self, frame, out);
+}
+
+void
+sc_term_video_hide (ScTermVideo *self, GString *out)
+{
+  if (self->image_shown)
+    sc_kitty_delete (KITTY_IMAGE_ID, out);
+  self->image_shown = FALSE;
+  if (self->cells)
+    sc_term_video_invalidate (self);
 }
 
 guint
@@ -154,5 +234,10 @@ sc_term_video_render_blank (ScTermVideo *self, GString *out)
 {
   if (self->cells == NULL)
     return 0;
+  if (self->image_shown)
+    {
+      sc_kitty_delete (KITTY_IMAGE_ID, out);
+      self->image_shown = FALSE;
+    }
   return render (self, NULL, out);
 }

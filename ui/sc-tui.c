@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "sc-chat-view.h"
@@ -35,6 +37,9 @@ struct _ScTui
   ScCore *core;                 /* unowned: the program owns both */
   ScKeymap *keymap;
   gboolean truecolor;
+  ScTermGraphics graphics_wanted;   /* --terminal-graphics */
+  ScTermGraphics graphics;          /* what is drawn with, once started */
+  ScTermReplies replies;            /* what the terminal said at start */
   ScChatView *chat;
   ScInputLine *input;
   ScTermVideo *video;
@@ -276,8 +281,15 @@ write_video (GString *out)
 static void
 paint_video (ScTui *self)
 {
-  if (!self->have_video_area || self->help_visible || self->too_small)
+  if (!self->have_video_area)
     return;
+  if (self->help_visible || self->too_small)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      sc_term_video_hide (self->video, out);
+      write_video (out);
+      return;
+    }
   g_autoptr(GString) out = g_string_new (NULL);
   if (self->last_frame)
     {
@@ -300,10 +312,51 @@ paint_video (ScTui *self)
     }
 }
 
+/* The size of a cell in pixels: the kernel's window size where the terminal fills in
+ * its pixels, else what the terminal answered at start. FALSE: not known. */
+static gboolean
+cell_pixels (ScTui *self, guint *width, guint *height)
+{
+  struct winsize ws;
+  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_xpixel > 0 && ws.ws_ypixel > 0 &&
+      ws.ws_col > 0 && ws.ws_row > 0)
+    {
+      *width = ws.ws_xpixel / ws.ws_col;
+      *height = ws.ws_ypixel / ws.ws_row;   /* rounded down: an image never spills */
+      return *width > 0 && *height > 0;
+    }
+  if (self->replies.cell_width && self->replies.cell_height)
+    {
+      *width = self->replies.cell_width;
+      *height = self->replies.cell_height;
+      return TRUE;
+    }
+  if (self->replies.window_width && self->replies.window_height && COLS > 0 && LINES > 0)
+    {
+      *width = self->replies.window_width / (guint) COLS;
+      *height = self->replies.window_height / (guint) LINES;
+      return *width > 0 && *height > 0;
+    }
+  return FALSE;
+}
+
 static void
 request_video_size (ScTui *self)
 {
-  ScVideoTarget target = { self->video_cols, self->video_rows * 2, self->truecolor };
+  guint cell_width = 0, cell_height = 0;
+  ScTermGraphics mode = self->graphics;
+  if (mode != SC_TERM_GRAPHICS_BLOCKS && !cell_pixels (self, &cell_width, &cell_height))
+    {
+      /* Asked for by name: assume the common 8×16; found by asking: half blocks. */
+      if (self->graphics_wanted == mode)
+        cell_width = 8, cell_height = 16;
+      else
+        mode = SC_TERM_GRAPHICS_BLOCKS;
+    }
+  sc_term_video_set_graphics (self->video, mode, cell_width, cell_height,
+                              self->replies.colour_registers);
+  ScVideoTarget target;
+  sc_term_video_get_target (self->video, self->truecolor, &target);
   sc_core_set_video_target (self->core, &target);
 }
 
@@ -362,6 +415,9 @@ redraw (ScTui *self)
   else if (self->have_video_area)
     {
       self->have_video_area = FALSE;
+      g_autoptr(GString) out = g_string_new (NULL);
+      sc_term_video_hide (self->video, out);
+      write_video (out);
       force_repaint (self);   /* ncurses repaints the cells the video used */
     }
 
@@ -745,6 +801,23 @@ gboolean
 sc_tui_start (ScTui *self, GError **error)
 {
   sc_terminal_guard_install (STDOUT_FILENO);
+  /* What the terminal can draw: asked before ncurses takes the screen. */
+  self->graphics = self->graphics_wanted;
+  if (self->graphics == SC_TERM_GRAPHICS_AUTO)
+    {
+      gint64 start = g_get_monotonic_time ();
+      sc_term_probe_run (STDIN_FILENO, STDOUT_FILENO, SC_TERM_PROBE_BUDGET_MS, &self->replies);
+      self->graphics = sc_term_probe_choose (&self->replies);
+      g_info ("terminal graphics: %s (terminal “%s”, %s, sixel %s, kitty %s, %u colour "
+              "registers, cell %ux%u px; asked in %.0f ms)",
+              sc_term_graphics_to_string (self->graphics), self->replies.name,
+              self->replies.da1 ? "answered" : "no answer", self->replies.sixel ? "yes" : "no",
+              self->replies.kitty ? "yes" : "no", self->replies.colour_registers,
+              self->replies.cell_width, self->replies.cell_height,
+              (g_get_monotonic_time () - start) / 1000.0);
+    }
+  else
+    g_info ("terminal graphics: %s (chosen)", sc_term_graphics_to_string (self->graphics));
   if (initscr () == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot start the terminal interface."));
@@ -832,12 +905,13 @@ sc_tui_init (ScTui *self)
 }
 
 ScTui *
-sc_tui_new (ScCore *core, ScKeymap *keymap, gboolean truecolor)
+sc_tui_new (ScCore *core, ScKeymap *keymap, gboolean truecolor, ScTermGraphics graphics)
 {
   ScTui *self = g_object_new (SC_TYPE_TUI, NULL);
   self->core = core;
   self->keymap = keymap;
   self->truecolor = truecolor;
+  self->graphics_wanted = graphics;
   g_signal_connect (core, "view-request", G_CALLBACK (on_view_request), self);
   return self;
 }

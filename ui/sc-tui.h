@@ -6,6 +6,7 @@
 #include <glib-object.h>
 
 #include "sc-core.h"
+#include "sc-term-probe.h"
 #include "sc-frontend.h"
 #include "sc-keymap.h"
 
@@ -20,7 +21,8 @@ G_DECLARE_FINAL_TYPE (ScTui, sc_tui, SC, TUI, GObject)
 /* @keymap: (transfer full) */
 ScTui    *sc_tui_new   (ScCore    *core,
                         ScKeymap  *keymap,
-                        gboolean   truecolor);
+                        gboolean   truecolor,
+                        ScTermGraphics graphics);
 gboolean  sc_tui_start (ScTui     *self,
                         GError   **error);
 void      sc_tui_stop  (ScTui     *self);

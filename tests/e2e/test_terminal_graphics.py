@@ -1,0 +1,284 @@
+"""Pixel video in terminals that show pixels (issue #25, point 3), the client choosing by
+asking the terminal:
+
+- a real xterm as a VT340 under Xvfb: the client finds sixel by itself, and a
+  screenshot shows the peer's picture at pixel level (cells of the video area holding
+  many colours); the same xterm as a VT100 gets half blocks (two colours a cell at most);
+- a terminal of the test's own on a pty that answers like kitty: the client's stream is
+  decoded (image id, sizes, payload → the peer's colour bars), and a resize mid-call
+  never gives a picture of the wrong size for its cells;
+- a terminal that answers nothing, or garbage: half blocks once the 250 ms budget is
+  over, never a hang.
+"""
+import base64
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+import zlib
+
+from harness import CLIENT_BIN, Failure, Scene, run, slowdown
+
+BARS = ("videotestsrc is-live=true pattern=smpte ! "
+        "video/x-raw,width=320,height=240,framerate=15/1")
+COLOURS = ("videotestsrc is-live=true pattern=colors ! "
+           "video/x-raw,width=320,height=240,framerate=15/1")
+
+
+def client_args(server, log):
+    return [CLIENT_BIN, "--server", server.url, "--name", "me", "--video-source", "test",
+            "--audio-source", "test", "--audio-sink", "none", "--video-sink", "terminal",
+            "--ice-address", "127.0.0.1", "--log-file", log, "-v"]
+
+
+def wait_log(log, pattern, timeout=20, term=None):
+    """Waits for PATTERN in the client's log; TERM: a PtyTerminal to keep reading
+    meanwhile (a terminal that is not read blocks its program)."""
+    deadline = time.monotonic() + timeout * slowdown()
+    while time.monotonic() < deadline:
+        if term:
+            term.pump(0.1)
+        try:
+            with open(log, errors="replace") as f:
+                m = re.search(pattern, f.read())
+            if m:
+                return m
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise Failure(f"{pattern!r} not in the client's log")
+
+
+# ---- xterm under Xvfb --------------------------------------------------------------
+
+def xwd_pixels(display, wid):
+    data = subprocess.run(["xwd", "-id", wid, "-silent"], capture_output=True,
+                          env={**os.environ, "DISPLAY": display}, check=True).stdout
+    h = struct.unpack(">25I", data[:100])
+    header, width, height, order, bpl, ncolors = h[0], h[4], h[5], h[7], h[12], h[19]
+    masks = h[14:17]
+    pixels = data[header + ncolors * 12:]
+    fmt = "<I" if order == 0 else ">I"
+    shifts = [(m & -m).bit_length() - 1 for m in masks]
+
+    def at(x, y):
+        (p,) = struct.unpack_from(fmt, pixels, y * bpl + x * 4)
+        return tuple((p & m) >> s for m, s in zip(masks, shifts))
+    return width, height, at
+
+
+def colours_per_cell(display, title, cols, rows, video_cols, top, bottom):
+    out = subprocess.run(["xwininfo", "-name", title], capture_output=True, text=True,
+                         env={**os.environ, "DISPLAY": display}).stdout
+    m = re.search(r"Window id: (0x[0-9a-f]+)", out)
+    if not m:
+        raise Failure(f"no xterm window {title!r}")
+    width, height, at = xwd_pixels(display, m.group(1))
+    cw, ch = width // cols, height // rows
+    counts = []
+    for row in range(top, bottom):
+        for col in range(video_cols):
+            seen = {at(col * cw + x, row * ch + y) for y in range(ch) for x in range(cw)}
+            counts.append(len(seen))
+    return counts
+
+
+def xterm_case(scene, server, display, ti):
+    log = f"/tmp/showcast-xterm-{os.getpid()}-{ti}.log"
+    title = f"showcast-{ti}"
+    peer = scene.client(server, f"peer-{ti}", video=COLOURS)
+    peer.expect("waiting")
+    cmd = " ".join(f"'{a}'" for a in client_args(server, log))
+    # A bitmap font and no borders: cells on an exact grid.
+    xterm = subprocess.Popen(["xterm", "-ti", ti, "-b", "0", "-bw", "0", "-geometry", "120x36",
+                              "-fn", "fixed", "-T", title, "-e", "sh", "-c", cmd],
+                             env={**os.environ, "DISPLAY": display, "COLORTERM": ""},
+                             stderr=subprocess.DEVNULL)
+    try:
+        m = wait_log(log, r"terminal graphics: (\w+) \(terminal “([^”]*)”.*asked in (\d+) ms")
+        peer.expect("first-frame", timeout=20)
+        time.sleep(2 * slowdown())   # frames through xterm's own decoder
+        # The video area: 55 % of 120 columns, rows 1-32 (status bar above, hints below).
+        counts = colours_per_cell(display, title, 120, 36, 120 * 11 // 20, 2, 32)
+        rich = sum(1 for n in counts if n > 2)
+        print(f"xterm -ti {ti}: {m.group(1)} ({m.group(2)}, asked in {m.group(3)} ms); "
+              f"{rich} of {len(counts)} video cells hold more than two colours, "
+              f"up to {max(counts)}")
+        return m.group(1), rich, len(counts)
+    finally:
+        xterm.terminate()
+        xterm.wait()
+        peer.stop()
+
+
+# ---- A terminal of our own on a pty ---------------------------------------------------
+
+class PtyTerminal:
+    """Runs the panel on a pty, answers its queries as told, and keeps what it writes."""
+
+    def __init__(self, args, answer, cols=120, rows=36, cell=(8, 16)):
+        self.answer = answer
+        self.out = b""
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.environ["TERM"] = "xterm-256color"
+            os.environ.pop("COLORTERM", None)
+            os.execv(args[0], args)
+        self.resize(cols, rows, cell)
+        self.answered = False
+
+    def resize(self, cols, rows, cell):
+        self.size = (cols, rows, cell)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ,
+                    struct.pack("HHHH", rows, cols, cols * cell[0], rows * cell[1]))
+
+    def pump(self, seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([self.fd], [], [], 0.05)
+            if not r:
+                continue
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:
+                return
+            self.out += data
+            if not self.answered and b"\x1b[c" in self.out:
+                self.answered = True
+                if self.answer:
+                    os.write(self.fd, self.answer)
+
+    def stop(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                self.pump(0.1)   # it may be writing its last screen
+                if os.waitpid(self.pid, os.WNOHANG)[0]:
+                    break
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        os.close(self.fd)
+
+
+def kitty_images(stream):
+    """Every complete kitty image in STREAM: (keys of its first chunk, decoded RGB)."""
+    images, keys, payload = [], None, b""
+    for m in re.finditer(rb"\x1b_G([^;\x1b]*);?([^\x1b]*)\x1b\\", stream):
+        k = dict(kv.split(b"=", 1) for kv in m.group(1).split(b",") if b"=" in kv)
+        if keys is None:
+            keys, payload = k, b""
+        payload += m.group(2)
+        if k.get(b"m", b"0") == b"0":
+            if keys.get(b"a") == b"T":
+                images.append((keys, zlib.decompress(base64.b64decode(payload))))
+            keys = None
+    return images
+
+
+def kitty_case(server):
+    log = f"/tmp/showcast-kitty-{os.getpid()}.log"
+    term = PtyTerminal(client_args(server, log), b"\x1b_Gi=31;OK\x1b\\\x1b[?62;c")
+    try:
+        wait_log(log, r"terminal graphics: kitty", term=term)
+        term.pump(8 * slowdown())
+        images = kitty_images(term.out)
+        if len(images) < 5:
+            raise Failure(f"{len(images)} kitty images in the stream")
+        ids = {k[b"i"] for k, _ in images}
+        if len(ids) != 1:
+            raise Failure(f"image ids {ids}: one id a stream expected")
+        keys, rgb = images[-1]
+        w, h, c, r = (int(keys[x]) for x in (b"s", b"v", b"c", b"r"))
+        if (w, h) != (c * 8, r * 16) or len(rgb) != w * h * 3:
+            raise Failure(f"an image of {w}x{h} for {c}x{r} cells")
+
+        def px(fx, fy):
+            i = (int(fy * h) * w + int(fx * w)) * 3
+            return tuple(rgb[i:i + 3])
+        # The peer's 4:3 bars in a wider area: find the picture's left edge.
+        left = next(x for x in range(w) if max(px(x / w, 0.3)) > 60) / w
+        span = 1 - 2 * left
+        yellow, red = px(left + span * 3 / 14, 0.3), px(left + span * 11 / 14, 0.3)
+        if not (yellow[0] > 150 and yellow[1] > 150 and yellow[2] < 90 and
+                red[0] > 150 and red[1] < 90 and red[2] < 90):
+            raise Failure(f"the decoded picture is not the bars: yellow {yellow}, red {red}")
+        print(f"kitty: {len(images)} images, id {ids.pop().decode()}, {w}x{h} px for {c}x{r} "
+              f"cells; bars decoded (yellow {yellow}, red {red})")
+
+        # Resized mid-call: every image fits its cells, and the new size comes.
+        term.out = b""
+        term.resize(100, 30, (8, 16))
+        os.kill(term.pid, signal.SIGWINCH)
+        term.pump(6 * slowdown())
+        after = kitty_images(term.out)
+        sizes = set()
+        for keys, rgb in after:
+            w, h, c, r = (int(keys[x]) for x in (b"s", b"v", b"c", b"r"))
+            if (w, h) != (c * 8, r * 16) or len(rgb) != w * h * 3:
+                raise Failure(f"after the resize: an image of {w}x{h} for {c}x{r} cells")
+            sizes.add((c, r))
+        if (100 * 11 // 20, 27) not in sizes:
+            raise Failure(f"after the resize the images were for {sizes} cells")
+        print(f"kitty after a resize: {len(after)} images, cells {sorted(sizes)}")
+    finally:
+        term.stop()
+
+
+def silent_case(server, answer, what):
+    log = f"/tmp/showcast-silent-{os.getpid()}-{what}.log"
+    term = PtyTerminal(client_args(server, log), answer)
+    try:
+        m = wait_log(log, r"terminal graphics: (\w+) .*asked in (\d+) ms", term=term)
+        term.pump(4 * slowdown())
+        if m.group(1) != "blocks" or not 240 <= int(m.group(2)) < 1000 * slowdown():
+            raise Failure(f"{what}: {m.group(0)}")
+        if "▀".encode() not in term.out or b"\x1b_G" in term.out[200:] or b"\x1bP" in term.out[200:]:
+            raise Failure(f"{what}: no half blocks, or graphics anyway")
+        print(f"{what}: blocks after {m.group(2)} ms")
+    finally:
+        term.stop()
+
+
+def test():
+    with Scene() as scene:
+        server = scene.server()
+
+        read_end, write_end = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
+                                 "1280x800x24", "-nolisten", "tcp", "-noreset"],
+                                pass_fds=(write_end,), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            display = ":" + pipe.readline().strip()
+        try:
+            mode, rich, total = xterm_case(scene, server, display, "vt340")
+            if mode != "sixel" or rich < total // 4:
+                raise Failure(f"xterm as a VT340: {mode}, {rich} of {total} cells rich")
+            mode, rich, total = xterm_case(scene, server, display, "vt100")
+            if mode != "blocks" or rich > 0:
+                raise Failure(f"xterm as a VT100: {mode}, {rich} of {total} cells with more "
+                              f"than two colours")
+        finally:
+            xvfb.terminate()
+            xvfb.wait()
+
+        peer = scene.client(server, "bars", video=BARS)
+        peer.expect("waiting")
+        kitty_case(server)
+        peer.expect("peer-left", timeout=10)
+        silent_case(server, b"", "a terminal that answers nothing")
+        silent_case(server, os.urandom(300).replace(b"c", b"x"), "a terminal that answers garbage")
+
+
+run(test)

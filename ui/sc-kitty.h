@@ -1,0 +1,26 @@
+/* sc-kitty.h: an RGB picture in kitty's graphics protocol (kitty, Ghostty, WezTerm,
+ * Konsole): sent as 24-bit RGB, zlib-compressed (GIO's GZlibCompressor), base64 in
+ * chunks of 4096, under one image id and placement for the whole call, so that each
+ * picture replaces the last in place (no flicker) and nothing piles up in the terminal.
+ * Replies are suppressed (q=2). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Appends the picture, displayed at the cursor over @cols × @rows cells without moving
+ * the cursor. */
+void sc_kitty_encode (const guint8 *rgb,
+                      guint         width,
+                      guint         height,
+                      guint         stride,
+                      guint         image_id,
+                      guint         cols,
+                      guint         rows,
+                      GString      *out);
+/* Appends what deletes the image and frees its data in the terminal. */
+void sc_kitty_delete (guint         image_id,
+                      GString      *out);
+
+G_END_DECLS

@@ -1,0 +1,220 @@
+/* sc-term-probe.c: see sc-term-probe.h. */
+#define G_LOG_DOMAIN "showcast-ui"
+
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "sc-term-probe.h"
+
+static const char *const names[] = {
+  [SC_TERM_GRAPHICS_AUTO] = "auto",
+  [SC_TERM_GRAPHICS_BLOCKS] = "blocks",
+  [SC_TERM_GRAPHICS_SIXEL] = "sixel",
+  [SC_TERM_GRAPHICS_KITTY] = "kitty",
+};
+
+gboolean
+sc_term_graphics_from_string (const char *text, ScTermGraphics *mode)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (text && g_str_equal (text, names[i]))
+      {
+        *mode = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sc_term_graphics_to_string (ScTermGraphics mode)
+{
+  g_return_val_if_fail (mode < G_N_ELEMENTS (names), "?");
+  return names[mode];
+}
+
+const char *
+sc_term_probe_queries (void)
+{
+  return "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\"   /* kitty graphics */
+         "\033[>q"                                     /* XTVERSION */
+         "\033[16t"                                    /* cell size in pixels */
+         "\033[14t"                                    /* text area in pixels */
+         "\033[?1;1;0S"                                /* sixel colour registers */
+         "\033[c";                                     /* DA1, last */
+}
+
+/* Up to @max numbers separated by ';' in data[*i..len) ending at a final byte in
+ * @finals: returns the final byte, or 0 (and leaves *i) if there is no such sequence. */
+static guint8
+read_params (const guint8 *data, gsize len, gsize *i, guint *params, guint max, guint *n,
+             const char *finals)
+{
+  gsize j = *i;
+  *n = 0;
+  guint value = 0;
+  gboolean have = FALSE;
+  for (; j < len && j - *i < 64; j++)
+    {
+      guint8 c = data[j];
+      if (c >= '0' && c <= '9')
+        {
+          value = MIN (value * 10 + (c - '0'), 1000000u);
+          have = TRUE;
+        }
+      else if (c == ';' || c == ':')
+        {
+          if (*n < max)
+            params[(*n)++] = value;
+          value = 0;
+          have = FALSE;
+        }
+      else if (strchr (finals, c) && c != '\0')
+        {
+          if ((have || *n > 0) && *n < max)
+            params[(*n)++] = value;
+          *i = j + 1;
+          return c;
+        }
+      else
+        return 0;
+    }
+  return 0;
+}
+
+gboolean
+sc_term_probe_parse (const guint8 *data, gsize len, ScTermReplies *replies)
+{
+  for (gsize i = 0; i + 1 < len; i++)
+    {
+      if (data[i] != 0x1b)
+        continue;
+      guint8 kind = data[i + 1];
+      if (kind == '_' || kind == 'P')
+        {
+          /* APC (kitty) or DCS (XTVERSION): up to ESC \, bounded. */
+          gsize end = i + 2;
+          while (end + 1 < len && end - i < 512 && !(data[end] == 0x1b && data[end + 1] == '\\'))
+            end++;
+          if (end + 1 >= len || data[end] != 0x1b)
+            continue;
+          const guint8 *body = data + i + 2;
+          gsize body_len = end - (i + 2);
+          if (kind == '_' && body_len >= 1 && body[0] == 'G')
+            {
+              /* "Gi=31;OK": the terminal draws kitty images; an error means it parsed
+               * the query, which a terminal without them does not. */
+              if (g_strstr_len ((const char *) body, body_len, "i=31") &&
+                  g_strstr_len ((const char *) body, body_len, ";OK"))
+                replies->kitty = TRUE;
+            }
+          else if (kind == 'P' && body_len >= 2 && body[0] == '>' && body[1] == '|')
+            {
+              gsize n = 0;
+              for (gsize k = 2; k < body_len && n + 1 < sizeof replies->name; k++)
+                if (body[k] >= 0x20 && body[k] < 0x7f)
+                  replies->name[n++] = (char) body[k];
+              replies->name[n] = '\0';
+            }
+          i = end + 1;
+          continue;
+        }
+      if (kind != '[')
+        continue;
+      gsize j = i + 2;
+      guint params[16], n;
+      if (j < len && data[j] == '?')
+        {
+          j++;
+          guint8 final = read_params (data, len, &j, params, G_N_ELEMENTS (params), &n, "cS");
+          if (final == 'c')
+            {
+              replies->da1 = TRUE;
+              for (guint k = 1; k < n; k++)   /* the first is the terminal's class */
+                if (params[k] == 4)
+                  replies->sixel = TRUE;
+            }
+          else if (final == 'S' && n >= 3 && params[0] == 1 && params[1] == 0)
+            replies->colour_registers = params[2];
+          if (final)
+            i = j - 1;
+          continue;
+        }
+      guint8 final = read_params (data, len, &j, params, G_N_ELEMENTS (params), &n, "t");
+      if (final == 't' && n == 3 && params[1] > 0 && params[2] > 0 && params[1] < 10000 &&
+          params[2] < 10000)
+        {
+          if (params[0] == 6)
+            replies->cell_height = params[1], replies->cell_width = params[2];
+          else if (params[0] == 4)
+            replies->window_height = params[1], replies->window_width = params[2];
+        }
+      if (final)
+        i = j - 1;
+    }
+  return replies->da1;
+}
+
+void
+sc_term_probe_run (int fd, int out_fd, guint budget_ms, ScTermReplies *replies)
+{
+  memset (replies, 0, sizeof *replies);
+  struct termios saved, raw;
+  if (tcgetattr (fd, &saved) != 0)
+    return;
+  raw = saved;
+  raw.c_lflag &= ~(ICANON | ECHO);
+  raw.c_cc[VMIN] = 0;
+  raw.c_cc[VTIME] = 0;
+  tcsetattr (fd, TCSANOW, &raw);
+
+  const char *queries = sc_term_probe_queries ();
+  gsize left = strlen (queries);
+  while (left > 0)
+    {
+      ssize_t n = write (out_fd, queries + strlen (queries) - left, left);
+      if (n <= 0 && errno != EINTR)
+        break;
+      if (n > 0)
+        left -= (gsize) n;
+    }
+
+  guint8 buffer[4096];
+  gsize have = 0;
+  gint64 deadline = g_get_monotonic_time () + (gint64) budget_ms * 1000;
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      if (now >= deadline || have == sizeof buffer)
+        break;
+      struct pollfd p = { fd, POLLIN, 0 };
+      int r = poll (&p, 1, (int) ((deadline - now + 999) / 1000));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      ssize_t n = read (fd, buffer + have, sizeof buffer - have);
+      if (n <= 0)
+        break;
+      have += (gsize) n;
+      memset (replies, 0, sizeof *replies);
+      if (sc_term_probe_parse (buffer, have, replies))
+        break;
+    }
+  tcsetattr (fd, TCSANOW, &saved);
+}
+
+ScTermGraphics
+sc_term_probe_choose (const ScTermReplies *replies)
+{
+  if (replies->kitty)
+    return SC_TERM_GRAPHICS_KITTY;
+  /* Sixel images need a palette: fewer than 16 registers is no picture worth drawing. */
+  if (replies->sixel && (replies->colour_registers == 0 || replies->colour_registers >= 16))
+    return SC_TERM_GRAPHICS_SIXEL;
+  return SC_TERM_GRAPHICS_BLOCKS;
+}
