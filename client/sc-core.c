@@ -103,20 +103,6 @@ sc_core_get_status (ScCore *self, ScStatus *status)
   status->reconnecting = self->reconnecting;
 }
 
-void
-sc_status_clear (ScStatus *status)
-{
-  g_clear_pointer (&status->server, g_free);
-  g_clear_pointer (&status->name, g_free);
-  g_clear_pointer (&status->id, g_free);
-  g_clear_pointer (&status->peer.name, g_free);
-  g_clear_pointer (&status->peer.id, g_free);
-  g_clear_pointer (&status->call, g_free);
-  g_clear_pointer (&status->video, g_free);
-  g_clear_pointer (&status->video_source, g_free);
-  g_clear_pointer (&status->audio_source, g_free);
-}
-
 const char *
 sc_core_get_peer_name (ScCore *self)
 {

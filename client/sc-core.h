@@ -112,7 +112,6 @@ gboolean    sc_core_get_stats      (ScCore              *self,
 /* Everything "status" reports; free the strings with sc_status_clear(). */
 void        sc_core_get_status     (ScCore              *self,
                                     ScStatus            *status);
-void        sc_status_clear        (ScStatus            *status);
 const char *sc_core_state_to_string (ScCoreState         state);
 
 G_END_DECLS

@@ -34,6 +34,20 @@ peer_ref_clear (ScPeerRef *peer)
 }
 
 void
+sc_status_clear (ScStatus *status)
+{
+  g_clear_pointer (&status->server, g_free);
+  g_clear_pointer (&status->name, g_free);
+  g_clear_pointer (&status->id, g_free);
+  g_clear_pointer (&status->peer.name, g_free);
+  g_clear_pointer (&status->peer.id, g_free);
+  g_clear_pointer (&status->call, g_free);
+  g_clear_pointer (&status->video, g_free);
+  g_clear_pointer (&status->video_source, g_free);
+  g_clear_pointer (&status->audio_source, g_free);
+}
+
+void
 sc_event_free (ScEvent *event)
 {
   if (event == NULL)
@@ -68,12 +82,7 @@ sc_event_free (ScEvent *event)
       g_clear_pointer (&event->help.commands, g_array_unref);
       break;
     case SC_EVENT_STATUS:
-      g_free (event->status.server);
-      g_free (event->status.name);
-      g_free (event->status.id);
-      peer_ref_clear (&event->status.peer);
-      g_free (event->status.call);
-      g_free (event->status.video);
+      sc_status_clear (&event->status);
       break;
     case SC_EVENT_ERROR:
       g_free (event->error.code);

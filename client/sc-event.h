@@ -111,6 +111,8 @@ typedef struct
   };
 } ScEvent;
 
+/* Frees a status's strings (sc_core_get_status). */
+void        sc_status_clear         (ScStatus      *status);
 ScEvent    *sc_event_new            (ScEventKind    kind);
 void        sc_event_free           (ScEvent       *event);
 const char *sc_event_kind_to_string (ScEventKind    kind);

@@ -9,7 +9,7 @@
 #define CHUNK 4096   /* base64 bytes an escape sequence, the protocol's limit */
 
 static GBytes *
-compress (const guint8 *rgb, guint width, guint height, guint stride)
+compress_rgb (const guint8 *rgb, guint width, guint height, guint stride)
 {
   gsize row = (gsize) width * 3, size = row * height;
   g_autofree guint8 *packed = NULL;
@@ -45,15 +45,33 @@ compress (const guint8 *rgb, guint width, guint height, guint stride)
   return g_byte_array_free_to_bytes (out);
 }
 
-void
+gboolean
 sc_kitty_encode (const guint8 *rgb, guint width, guint height, guint stride, guint image_id,
-                 guint cols, guint rows, GString *out)
+                 guint cols, guint rows, gboolean compress, GString *out)
 {
-  g_autoptr(GBytes) packed = compress (rgb, width, height, stride);
-  if (packed == NULL)
-    return;
+  gsize raw_size = (gsize) width * height * 3;
+  g_autoptr(GBytes) packed = compress ? compress_rgb (rgb, width, height, stride) : NULL;
+  g_autofree guint8 *plain = NULL;
+  const guint8 *data;
   gsize size;
-  const guint8 *data = g_bytes_get_data (packed, &size);
+  gboolean paid = FALSE;
+  if (packed)
+    {
+      data = g_bytes_get_data (packed, &size);
+      paid = size * 5 <= raw_size * 4;
+    }
+  else
+    {
+      data = rgb;
+      if (stride != (guint) width * 3)
+        {
+          plain = g_malloc (raw_size);
+          for (guint y = 0; y < height; y++)
+            memcpy (plain + (gsize) y * width * 3, rgb + (gsize) y * stride, (gsize) width * 3);
+          data = plain;
+        }
+      size = raw_size;
+    }
   g_autofree char *base64 = g_base64_encode (data, size);
   gsize total = strlen (base64);
   for (gsize at = 0; at < total || at == 0; at += CHUNK)
@@ -61,8 +79,9 @@ sc_kitty_encode (const guint8 *rgb, guint width, guint height, guint stride, gui
       gsize n = MIN (CHUNK, total - at);
       gboolean more = at + n < total;
       if (at == 0)
-        g_string_append_printf (out, "\033_Ga=T,f=24,o=z,s=%u,v=%u,i=%u,p=1,c=%u,r=%u,C=1,q=2,"
-                                     "m=%d;", width, height, image_id, cols, rows, more);
+        g_string_append_printf (out, "\033_Ga=T,f=24,%ss=%u,v=%u,i=%u,p=1,c=%u,r=%u,C=1,q=2,"
+                                     "m=%d;", packed ? "o=z," : "", width, height, image_id,
+                                cols, rows, more);
       else
         g_string_append_printf (out, "\033_Gm=%d;", more);
       g_string_append_len (out, base64 + at, (gssize) n);
@@ -70,6 +89,7 @@ sc_kitty_encode (const guint8 *rgb, guint width, guint height, guint stride, gui
       if (!more)
         break;
     }
+  return paid;
 }
 
 void

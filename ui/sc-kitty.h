@@ -10,15 +10,18 @@
 G_BEGIN_DECLS
 
 /* Appends the picture, displayed at the cursor over @cols × @rows cells without moving
- * the cursor. */
-void sc_kitty_encode (const guint8 *rgb,
-                      guint         width,
-                      guint         height,
-                      guint         stride,
-                      guint         image_id,
-                      guint         cols,
-                      guint         rows,
-                      GString      *out);
+ * the cursor; zlib-compressed if @compress. Returns whether compressing paid (the data
+ * shrank by a fifth or more): for noise-like pictures it costs more CPU than it saves
+ * in bytes, and the caller may send the next ones raw. */
+gboolean sc_kitty_encode (const guint8 *rgb,
+                          guint         width,
+                          guint         height,
+                          guint         stride,
+                          guint         image_id,
+                          guint         cols,
+                          guint         rows,
+                          gboolean      compress,
+                          GString      *out);
 /* Appends what deletes the image and frees its data in the terminal. */
 void sc_kitty_delete (guint         image_id,
                       GString      *out);

@@ -26,6 +26,7 @@ struct _ScTermVideo
   ScTermGraphics mode;
   guint cell_width, cell_height, registers;
   gboolean image_shown;   /* a kitty image is in the terminal */
+  guint raw_pictures;     /* kitty: this many more sent without compressing */
 };
 
 ScTermVideo *
@@ -192,8 +193,18 @@ render_image (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
   g_string_append_printf (out, "\033[?2026h\0337\033[%u;%uH", self->top + 1, self->left + 1);
   if (self->mode == SC_TERM_GRAPHICS_KITTY)
     {
-      sc_kitty_encode (data, frame->width, frame->height, frame->stride, KITTY_IMAGE_ID,
-                       self->cols, self->rows, out);
+      /* Compressing noise-like pictures costs more than it saves: after one that did
+       * not pay, the next second's go raw, then compression is tried again. */
+      gboolean compress = self->raw_pictures == 0;
+      if (compress && !sc_kitty_encode (data, frame->width, frame->height, frame->stride,
+                                        KITTY_IMAGE_ID, self->cols, self->rows, TRUE, out))
+        self->raw_pictures = 30;
+      else if (!compress)
+        {
+          self->raw_pictures--;
+          sc_kitty_encode (data, frame->width, frame->height, frame->stride, KITTY_IMAGE_ID,
+                           self->cols, self->rows, FALSE, out);
+        }
       self->image_shown = TRUE;
     }
   else

@@ -11,19 +11,16 @@ asking the terminal:
   over, never a hang.
 """
 import base64
-import fcntl
 import os
-import pty
 import re
-import select
 import signal
 import struct
 import subprocess
-import termios
 import time
 import zlib
 
 from harness import CLIENT_BIN, Failure, Scene, run, slowdown
+from pty_terminal import PtyTerminal
 
 BARS = ("videotestsrc is-live=true pattern=smpte ! "
         "video/x-raw,width=320,height=240,framerate=15/1")
@@ -117,58 +114,7 @@ def xterm_case(scene, server, display, ti):
         peer.stop()
 
 
-# ---- A terminal of our own on a pty ---------------------------------------------------
-
-class PtyTerminal:
-    """Runs the panel on a pty, answers its queries as told, and keeps what it writes."""
-
-    def __init__(self, args, answer, cols=120, rows=36, cell=(8, 16)):
-        self.answer = answer
-        self.out = b""
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            os.environ["TERM"] = "xterm-256color"
-            os.environ.pop("COLORTERM", None)
-            os.execv(args[0], args)
-        self.resize(cols, rows, cell)
-        self.answered = False
-
-    def resize(self, cols, rows, cell):
-        self.size = (cols, rows, cell)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ,
-                    struct.pack("HHHH", rows, cols, cols * cell[0], rows * cell[1]))
-
-    def pump(self, seconds):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([self.fd], [], [], 0.05)
-            if not r:
-                continue
-            try:
-                data = os.read(self.fd, 1 << 16)
-            except OSError:
-                return
-            self.out += data
-            if not self.answered and b"\x1b[c" in self.out:
-                self.answered = True
-                if self.answer:
-                    os.write(self.fd, self.answer)
-
-    def stop(self):
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline:
-                self.pump(0.1)   # it may be writing its last screen
-                if os.waitpid(self.pid, os.WNOHANG)[0]:
-                    break
-            else:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-        except OSError:
-            pass
-        os.close(self.fd)
-
+# ---- A terminal of our own on a pty (pty_terminal.py) ------------------------------
 
 def kitty_images(stream):
     """Every complete kitty image in STREAM: (keys of its first chunk, decoded RGB)."""
@@ -216,7 +162,7 @@ def kitty_case(server):
               f"cells; bars decoded (yellow {yellow}, red {red})")
 
         # Resized mid-call: every image fits its cells, and the new size comes.
-        term.out = b""
+        term.out = bytearray()
         term.resize(100, 30, (8, 16))
         os.kill(term.pid, signal.SIGWINCH)
         term.pump(6 * slowdown())

@@ -113,7 +113,7 @@ test_kitty_stream (void)
   const guint w = 97, h = 61;   /* odd sizes: rows are not padded */
   g_autofree guint8 *rgb = make_picture (w, h);
   g_autoptr(GString) out = g_string_new (NULL);
-  sc_kitty_encode (rgb, w, h, w * 3, 42, 12, 4, out);
+  g_assert_true (sc_kitty_encode (rgb, w, h, w * 3, 42, 12, 4, TRUE, out));
 
   /* Decode it as a terminal would: APC G chunks, base64, zlib. */
   g_autoptr(GString) payload = g_string_new (NULL);
@@ -160,6 +160,26 @@ test_kitty_stream (void)
   g_assert_cmpint (r, ==, G_CONVERTER_FINISHED);
   g_assert_cmpuint (written, ==, (gsize) w * h * 3);
   g_assert_cmpmem (pixels, written, rgb, (gsize) w * h * 3);
+
+  /* Noise does not compress: the encoder says so, and raw pictures decode as they are. */
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  for (gsize i = 0; i < (gsize) w * h * 3; i++)
+    rgb[i] = (guint8) g_rand_int_range (rand, 0, 256);
+  g_string_truncate (out, 0);
+  g_assert_false (sc_kitty_encode (rgb, w, h, w * 3, 42, 12, 4, TRUE, out));
+  g_string_truncate (out, 0);
+  sc_kitty_encode (rgb, w, h, w * 3, 42, 12, 4, FALSE, out);
+  g_assert_null (strstr (out->str, "o=z"));
+  g_autoptr(GString) raw = g_string_new (NULL);
+  for (const char *q = out->str; (q = strstr (q, "\033_G")) != NULL;)
+    {
+      const char *semi = strchr (q, ';'), *end = strstr (q, "\033\\");
+      g_string_append_len (raw, semi + 1, end - semi - 1);
+      q = end + 2;
+    }
+  gsize raw_len;
+  g_autofree guint8 *decoded = g_base64_decode (raw->str, &raw_len);
+  g_assert_cmpmem (decoded, raw_len, rgb, (gsize) w * h * 3);
 
   g_string_truncate (out, 0);
   sc_kitty_delete (42, out);
