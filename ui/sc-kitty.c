@@ -1,8 +1,11 @@
 /* sc-kitty.c: see sc-kitty.h. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "sc-kitty.h"
 
@@ -90,6 +93,32 @@ sc_kitty_encode (const guint8 *rgb, guint width, guint height, guint stride, gui
         break;
     }
   return paid;
+}
+
+gboolean
+sc_kitty_encode_shm (const guint8 *rgb, guint width, guint height, guint stride, guint image_id,
+                     guint cols, guint rows, const char *shm_name, GString *out)
+{
+  gsize row = (gsize) width * 3, size = row * height;
+  int fd = shm_open (shm_name, O_CREAT | O_EXCL | O_RDWR, 0600);
+  if (fd < 0)
+    return FALSE;
+  guint8 *map = ftruncate (fd, (off_t) size) == 0
+                ? mmap (NULL, size, PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+  close (fd);
+  if (map == MAP_FAILED)
+    {
+      shm_unlink (shm_name);
+      return FALSE;
+    }
+  for (guint y = 0; y < height; y++)
+    memcpy (map + y * row, rgb + (gsize) y * stride, row);
+  munmap (map, size);
+  g_autofree char *name = g_base64_encode ((const guint8 *) shm_name, strlen (shm_name));
+  g_string_append_printf (out, "\033_Ga=T,t=s,f=24,s=%u,v=%u,S=%" G_GSIZE_FORMAT ",i=%u,p=1,"
+                               "c=%u,r=%u,C=1,q=2;%s\033\\", width, height, size, image_id,
+                          cols, rows, name);
+  return TRUE;
 }
 
 void

@@ -22,6 +22,19 @@ gboolean sc_kitty_encode (const guint8 *rgb,
                           guint         rows,
                           gboolean      compress,
                           GString      *out);
+/* The same through POSIX shared memory (t=s), for a terminal on this machine: the
+ * picture is written to the object @shm_name, which the terminal reads and removes, and
+ * only that name goes through the pty. No compression, no base64. FALSE (nothing
+ * appended) if the object cannot be made. */
+gboolean sc_kitty_encode_shm (const guint8 *rgb,
+                              guint         width,
+                              guint         height,
+                              guint         stride,
+                              guint         image_id,
+                              guint         cols,
+                              guint         rows,
+                              const char   *shm_name,
+                              GString      *out);
 /* Appends what deletes the image and frees its data in the terminal. */
 void sc_kitty_delete (guint         image_id,
                       GString      *out);

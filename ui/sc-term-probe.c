@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <poll.h>
 #include <string.h>
 #include <termios.h>
@@ -37,15 +39,23 @@ sc_term_graphics_to_string (ScTermGraphics mode)
   return names[mode];
 }
 
-const char *
-sc_term_probe_queries (void)
+char *
+sc_term_probe_queries (const char *shm_name)
 {
-  return "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\"   /* kitty graphics */
-         "\033[>q"                                     /* XTVERSION */
-         "\033[16t"                                    /* cell size in pixels */
-         "\033[14t"                                    /* text area in pixels */
-         "\033[?1;1;0S"                                /* sixel colour registers */
-         "\033[c";                                     /* DA1, last */
+  g_autofree char *shm_query = NULL;
+  if (shm_name)
+    {
+      g_autofree char *name = g_base64_encode ((const guint8 *) shm_name, strlen (shm_name));
+      shm_query = g_strdup_printf ("\033_Gi=32,s=1,v=1,a=q,t=s,f=24;%s\033\\", name);
+    }
+  return g_strconcat ("\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\",   /* kitty graphics */
+                      shm_query ? shm_query : "",     /* kitty reading our shared memory */
+                      "\033[>q"                       /* XTVERSION */
+                      "\033[16t"                      /* cell size in pixels */
+                      "\033[14t"                      /* text area in pixels */
+                      "\033[?1;1;0S"                  /* sixel colour registers */
+                      "\033[c",                       /* DA1, last */
+                      NULL);
 }
 
 /* Up to @max numbers separated by ';' in data[*i..len) ending at a final byte in
@@ -108,9 +118,11 @@ sc_term_probe_parse (const guint8 *data, gsize len, ScTermReplies *replies)
             {
               /* "Gi=31;OK": the terminal draws kitty images; an error means it parsed
                * the query, which a terminal without them does not. */
-              if (g_strstr_len ((const char *) body, body_len, "i=31") &&
-                  g_strstr_len ((const char *) body, body_len, ";OK"))
+              gboolean ok = g_strstr_len ((const char *) body, body_len, ";OK") != NULL;
+              if (ok && g_strstr_len ((const char *) body, body_len, "i=31"))
                 replies->kitty = TRUE;
+              if (ok && g_strstr_len ((const char *) body, body_len, "i=32"))
+                replies->kitty_shm = TRUE;
             }
           else if (kind == 'P' && body_len >= 2 && body[0] == '>' && body[1] == '|')
             {
@@ -167,12 +179,26 @@ sc_term_probe_run (int fd, int out_fd, guint budget_ms, ScTermReplies *replies)
   if (tcgetattr (fd, &saved) != 0)
     return;
   raw = saved;
-  raw.c_lflag &= ~(ICANON | ECHO);
+  /* No line editing, no echo, and no signals: an answer holding a ^C byte (a terminal
+   * answering garbage) must not end the program. */
+  raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
   raw.c_cc[VMIN] = 0;
   raw.c_cc[VTIME] = 0;
   tcsetattr (fd, TCSANOW, &raw);
 
-  const char *queries = sc_term_probe_queries ();
+  /* One pixel in shared memory: a terminal on this machine can read it. */
+  g_autofree char *shm_name = g_strdup_printf ("/showcast-probe-%d", (int) getpid ());
+  int shm = shm_open (shm_name, O_CREAT | O_EXCL | O_RDWR, 0600);
+  if (shm >= 0)
+    {
+      static const guint8 pixel[3] = { 0, 0, 0 };
+      if (write (shm, pixel, sizeof pixel) != sizeof pixel)
+        g_clear_pointer (&shm_name, g_free);
+      close (shm);
+    }
+  else
+    g_clear_pointer (&shm_name, g_free);
+  g_autofree char *queries = sc_term_probe_queries (shm_name);
   gsize left = strlen (queries);
   while (left > 0)
     {
@@ -205,7 +231,11 @@ sc_term_probe_run (int fd, int out_fd, guint budget_ms, ScTermReplies *replies)
       if (sc_term_probe_parse (buffer, have, replies))
         break;
     }
+  /* Late answers and whatever else came are not keys for the panel. */
+  tcflush (fd, TCIFLUSH);
   tcsetattr (fd, TCSANOW, &saved);
+  if (shm_name)
+    shm_unlink (shm_name);   /* the terminal may have done so already */
 }
 
 ScTermGraphics

@@ -23,6 +23,7 @@ typedef enum
 typedef struct
 {
   gboolean kitty;            /* answered the kitty graphics query */
+  gboolean kitty_shm;        /* and read a picture from our shared memory: it is local */
   gboolean sixel;            /* DA1 lists 4 */
   gboolean da1;              /* DA1 came: the terminal has said all it will */
   guint colour_registers;    /* sixel colour registers; 0: not said */
@@ -38,8 +39,9 @@ gboolean       sc_term_graphics_from_string (const char          *text,
                                              ScTermGraphics      *mode);
 const char    *sc_term_graphics_to_string   (ScTermGraphics       mode);
 
-/* The queries, as written to the terminal. */
-const char    *sc_term_probe_queries        (void);
+/* The queries, as written to the terminal; @shm_name: a POSIX shared memory object of
+ * one RGB pixel for kitty's shared-memory query, or NULL to leave that query out. */
+char          *sc_term_probe_queries        (const char          *shm_name);
 /* Reads every reply in @data (the terminal's answers, possibly mixed with typed keys and
  * garbage) into @replies; returns TRUE once DA1 was among them. */
 gboolean       sc_term_probe_parse          (const guint8        *data,

@@ -3,16 +3,19 @@
 
 #include "config.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "sc-kitty.h"
 #include "sc-sixel.h"
 #include "sc-term-video.h"
 
 /* The one kitty image of the video area: each picture replaces the last. */
 #define KITTY_IMAGE_ID 7331
-
-/* A cell's colours: 24-bit RGB, or a 256-colour index with this bit set. */
-#define INDEXED 0x1000000u
-#define UNKNOWN 0xFFFFFFFFu
+/* Shared memory objects left for the terminal to read and remove: one that has not been
+ * read four pictures later never will be, and goes (a terminal that stopped reading must
+ * not fill /dev/shm). */
+#define SHM_RING 4
 
 typedef struct
 {
@@ -27,7 +30,36 @@ struct _ScTermVideo
   guint cell_width, cell_height, registers;
   gboolean image_shown;   /* a kitty image is in the terminal */
   guint raw_pictures;     /* kitty: this many more sent without compressing */
+  gboolean shm;           /* kitty: pictures through shared memory */
+  guint shm_serial;       /* names /showcast-PID-N; the last SHM_RING may still exist */
 };
+
+static char *
+shm_name (guint serial)
+{
+  return g_strdup_printf ("/showcast-%d-%u", (int) getpid (), serial);
+}
+
+static void
+shm_forget (ScTermVideo *self, guint keep)
+{
+  for (guint k = keep; k < SHM_RING && self->shm_serial > k; k++)
+    {
+      g_autofree char *name = shm_name (self->shm_serial - 1 - k);
+      shm_unlink (name);
+    }
+}
+
+void
+sc_term_video_set_shared_memory (ScTermVideo *self, gboolean on)
+{
+  self->shm = on;
+}
+
+/* A cell's colours: 24-bit RGB, or a 256-colour index with this bit set. */
+#define INDEXED 0x1000000u
+#define UNKNOWN 0xFFFFFFFFu
+
 
 ScTermVideo *
 sc_term_video_new (void)
@@ -72,6 +104,7 @@ sc_term_video_free (ScTermVideo *self)
 {
   if (self == NULL)
     return;
+  shm_forget (self, 0);
   g_free (self->cells);
   g_free (self);
 }
@@ -193,10 +226,24 @@ render_image (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
   g_string_append_printf (out, "\033[?2026h\0337\033[%u;%uH", self->top + 1, self->left + 1);
   if (self->mode == SC_TERM_GRAPHICS_KITTY)
     {
+      /* A local terminal reads shared memory: nothing to compress or encode. */
+      g_autofree char *name = self->shm ? shm_name (self->shm_serial) : NULL;
+      if (name)
+        {
+          if (self->shm_serial >= SHM_RING)
+            {
+              g_autofree char *old = shm_name (self->shm_serial - SHM_RING);
+              shm_unlink (old);
+            }
+          self->shm_serial++;
+        }
       /* Compressing noise-like pictures costs more than it saves: after one that did
        * not pay, the next second's go raw, then compression is tried again. */
       gboolean compress = self->raw_pictures == 0;
-      if (compress && !sc_kitty_encode (data, frame->width, frame->height, frame->stride,
+      if (name && sc_kitty_encode_shm (data, frame->width, frame->height, frame->stride,
+                                       KITTY_IMAGE_ID, self->cols, self->rows, name, out))
+        ;
+      else if (compress && !sc_kitty_encode (data, frame->width, frame->height, frame->stride,
                                         KITTY_IMAGE_ID, self->cols, self->rows, TRUE, out))
         self->raw_pictures = 30;
       else if (!compress)

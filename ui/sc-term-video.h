@@ -37,6 +37,9 @@ void         sc_term_video_set_graphics (ScTermVideo      *self,
                                          guint             cell_width,
                                          guint             cell_height,
                                          guint             registers);
+/* kitty only: the terminal reads our shared memory (it runs on this machine). */
+void         sc_term_video_set_shared_memory (ScTermVideo *self,
+                                              gboolean     on);
 ScTermGraphics sc_term_video_get_graphics (ScTermVideo    *self);
 /* The pictures the area wants: pixels (two a cell for half blocks) and colours. */
 void         sc_term_video_get_target (ScTermVideo        *self,

@@ -355,6 +355,7 @@ request_video_size (ScTui *self)
     }
   sc_term_video_set_graphics (self->video, mode, cell_width, cell_height,
                               self->replies.colour_registers);
+  sc_term_video_set_shared_memory (self->video, self->replies.kitty_shm);
   ScVideoTarget target;
   sc_term_video_get_target (self->video, self->truecolor, &target);
   sc_core_set_video_target (self->core, &target);

@@ -117,7 +117,9 @@ def xterm_case(scene, server, display, ti):
 # ---- A terminal of our own on a pty (pty_terminal.py) ------------------------------
 
 def kitty_images(stream):
-    """Every complete kitty image in STREAM: (keys of its first chunk, decoded RGB)."""
+    """Every complete kitty image in STREAM: (keys of its first chunk, decoded RGB). A
+    picture in shared memory (t=s) is read from /dev/shm as kitty would, and removed;
+    one already gone gives None."""
     images, keys, payload = [], None, b""
     for m in re.finditer(rb"\x1b_G([^;\x1b]*);?([^\x1b]*)\x1b\\", stream):
         k = dict(kv.split(b"=", 1) for kv in m.group(1).split(b",") if b"=" in kv)
@@ -125,10 +127,63 @@ def kitty_images(stream):
             keys, payload = k, b""
         payload += m.group(2)
         if k.get(b"m", b"0") == b"0":
-            if keys.get(b"a") == b"T":
-                images.append((keys, zlib.decompress(base64.b64decode(payload))))
+            if keys.get(b"a") == b"T" and keys.get(b"t") == b"s":
+                path = "/dev/shm/" + base64.b64decode(payload).decode().lstrip("/")
+                try:
+                    with open(path, "rb") as f:
+                        images.append((keys, f.read()))
+                    os.unlink(path)
+                except OSError:
+                    images.append((keys, None))
+            elif keys.get(b"a") == b"T":
+                data = base64.b64decode(payload)
+                images.append((keys, zlib.decompress(data) if keys.get(b"o") == b"z" else data))
             keys = None
     return images
+
+
+def pump_until(term, done, timeout=20):
+    """Reads the terminal until DONE(output) holds (or TIMEOUT, scaled, has passed)."""
+    deadline = time.monotonic() + timeout * slowdown()
+    while not done(term.out) and time.monotonic() < deadline:
+        term.pump(0.1)
+
+
+def shm_objects(pid):
+    return [n for n in os.listdir("/dev/shm") if n.startswith(f"showcast-{pid}-")]
+
+
+def kitty_shm_case(server):
+    """A kitty on this machine: it reads the shared memory query, so pictures come
+    through shared memory; the client leaves at most four objects behind it at any
+    time (this terminal reads only now and then), and none once it has quit."""
+    log = f"/tmp/showcast-kitty-shm-{os.getpid()}.log"
+    term = PtyTerminal(client_args(server, log),
+                       b"\x1b_Gi=31;OK\x1b\\\x1b_Gi=32;OK\x1b\\\x1b[?62;c")
+    try:
+        wait_log(log, r"terminal graphics: kitty", term=term)
+        most = 0
+        deadline = time.monotonic() + 20 * slowdown()
+        while term.out.count(b"t=s,") < 12 and time.monotonic() < deadline:
+            term.pump(0.1)
+            most = max(most, len(shm_objects(term.pid)))
+        images = [(k, rgb) for k, rgb in kitty_images(term.out) if k.get(b"t") == b"s"]
+        read = [(k, rgb) for k, rgb in images if rgb is not None]
+        if len(images) < 10 or not read or most > 5:
+            raise Failure(f"shared memory: {len(images)} pictures, {len(read)} readable, up to "
+                          f"{most} objects at once")
+        keys, rgb = read[-1]
+        w, h = int(keys[b"s"]), int(keys[b"v"])
+        if len(rgb) != w * h * 3 or b"o" in keys:
+            raise Failure(f"a shared-memory picture of {len(rgb)} bytes for {w}x{h}")
+        print(f"kitty through shared memory: {len(images)} pictures, {len(read)} read here, "
+              f"at most {most} objects waiting")
+    finally:
+        pid = term.pid
+        term.stop()
+    left = shm_objects(pid)
+    if left:
+        raise Failure(f"shared memory left after the client quit: {left}")
 
 
 def kitty_case(server):
@@ -136,7 +191,7 @@ def kitty_case(server):
     term = PtyTerminal(client_args(server, log), b"\x1b_Gi=31;OK\x1b\\\x1b[?62;c")
     try:
         wait_log(log, r"terminal graphics: kitty", term=term)
-        term.pump(8 * slowdown())
+        pump_until(term, lambda out: out.count(b"\x1b_Ga=T") >= 8)
         images = kitty_images(term.out)
         if len(images) < 5:
             raise Failure(f"{len(images)} kitty images in the stream")
@@ -165,7 +220,8 @@ def kitty_case(server):
         term.out = bytearray()
         term.resize(100, 30, (8, 16))
         os.kill(term.pid, signal.SIGWINCH)
-        term.pump(6 * slowdown())
+        new = f"c={100 * 11 // 20},r=27,".encode()
+        pump_until(term, lambda out: out.count(new) >= 3)
         after = kitty_images(term.out)
         sizes = set()
         for keys, rgb in after:
@@ -185,7 +241,8 @@ def silent_case(server, answer, what):
     term = PtyTerminal(client_args(server, log), answer)
     try:
         m = wait_log(log, r"terminal graphics: (\w+) .*asked in (\d+) ms", term=term)
-        term.pump(4 * slowdown())
+        # The call's first pictures, in half blocks.
+        pump_until(term, lambda out: out.count("▀".encode()) > 500)
         if m.group(1) != "blocks" or not 240 <= int(m.group(2)) < 1000 * slowdown():
             raise Failure(f"{what}: {m.group(0)}")
         if "▀".encode() not in term.out or b"\x1b_G" in term.out[200:] or b"\x1bP" in term.out[200:]:
@@ -222,6 +279,8 @@ def test():
         peer = scene.client(server, "bars", video=BARS)
         peer.expect("waiting")
         kitty_case(server)
+        peer.expect("peer-left", timeout=10)
+        kitty_shm_case(server)
         peer.expect("peer-left", timeout=10)
         silent_case(server, b"", "a terminal that answers nothing")
         silent_case(server, os.urandom(300).replace(b"c", b"x"), "a terminal that answers garbage")
