@@ -809,11 +809,12 @@ sc_tui_start (ScTui *self, GError **error)
       gint64 start = g_get_monotonic_time ();
       sc_term_probe_run (STDIN_FILENO, STDOUT_FILENO, SC_TERM_PROBE_BUDGET_MS, &self->replies);
       self->graphics = sc_term_probe_choose (&self->replies);
-      g_info ("terminal graphics: %s (terminal “%s”, %s, sixel %s, kitty %s, %u colour "
-              "registers, cell %ux%u px; asked in %.0f ms)",
+      g_info ("terminal graphics: %s (terminal “%s”, %s, sixel %s, kitty %s, shared memory %s, "
+              "%u colour registers, cell %ux%u px; asked in %.0f ms)",
               sc_term_graphics_to_string (self->graphics), self->replies.name,
               self->replies.da1 ? "answered" : "no answer", self->replies.sixel ? "yes" : "no",
-              self->replies.kitty ? "yes" : "no", self->replies.colour_registers,
+              self->replies.kitty ? "yes" : "no", self->replies.kitty_shm ? "yes" : "no",
+              self->replies.colour_registers,
               self->replies.cell_width, self->replies.cell_height,
               (g_get_monotonic_time () - start) / 1000.0);
     }

@@ -70,14 +70,17 @@ def xwd_pixels(display, wid):
     return width, height, at
 
 
-def colours_per_cell(display, title, cols, rows, video_cols, top, bottom):
+def colours_per_cell(display, title, cols, rows, video_cols, top, bottom, cell=None):
+    """Distinct colours in each cell of the video area of the window called TITLE, whose
+    COLS x ROWS cells fill it (or are CELL (width, height) pixels each, from the top
+    left)."""
     out = subprocess.run(["xwininfo", "-name", title], capture_output=True, text=True,
                          env={**os.environ, "DISPLAY": display}).stdout
     m = re.search(r"Window id: (0x[0-9a-f]+)", out)
     if not m:
-        raise Failure(f"no xterm window {title!r}")
+        raise Failure(f"no window {title!r}")
     width, height, at = xwd_pixels(display, m.group(1))
-    cw, ch = width // cols, height // rows
+    cw, ch = cell or (width // cols, height // rows)
     counts = []
     for row in range(top, bottom):
         for col in range(video_cols):
@@ -111,6 +114,39 @@ def xterm_case(scene, server, display, ti):
     finally:
         xterm.terminate()
         xterm.wait()
+        peer.stop()
+
+
+def kitty_real_case(scene, server, display):
+    """kitty itself under Xvfb (software OpenGL): it is found by asking, through shared
+    memory, and its window shows the peer's picture at pixel level."""
+    log = f"/tmp/showcast-kitty-real-{os.getpid()}.log"
+    title = "showcast-kitty"
+    peer = scene.client(server, "peer-kitty", video=COLOURS)
+    peer.expect("waiting")
+    cmd = " ".join(f"'{a}'" for a in client_args(server, log))
+    kitty = subprocess.Popen(["kitty", "-o", "remember_window_size=no", "-o",
+                              "initial_window_width=120c", "-o", "initial_window_height=36c",
+                              "-o", "window_padding_width=0", "--title", title,
+                              "sh", "-c", cmd],
+                             env={**os.environ, "DISPLAY": display, "LIBGL_ALWAYS_SOFTWARE": "1",
+                                  "COLORTERM": ""},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        m = wait_log(log, r"terminal graphics: (\w+) \(terminal “([^”]*)”.*cell (\d+)x(\d+) px")
+        peer.expect("first-frame", timeout=20)
+        shm = wait_log(log, r"terminal graphics: .*shared memory (\w+)")
+        time.sleep(2 * slowdown())
+        cw, ch = int(m.group(3)), int(m.group(4))
+        counts = colours_per_cell(display, title, 120, 36, 120 * 11 // 20, 2, 32, (cw, ch))
+        rich = sum(1 for n in counts if n > 2)
+        print(f"kitty: {m.group(1)} ({m.group(2)}, shared memory {shm.group(1)}, cell {cw}x{ch} "
+              f"px); {rich} of {len(counts)} video cells hold more than two colours")
+        if m.group(1) != "kitty" or shm.group(1) != "yes" or rich < len(counts) // 4:
+            raise Failure(f"kitty: {m.group(0)}; {rich} of {len(counts)} cells rich")
+    finally:
+        kitty.terminate()
+        kitty.wait()
         peer.stop()
 
 
@@ -272,6 +308,7 @@ def test():
             if mode != "blocks" or rich > 0:
                 raise Failure(f"xterm as a VT100: {mode}, {rich} of {total} cells with more "
                               f"than two colours")
+            kitty_real_case(scene, server, display)
         finally:
             xvfb.terminate()
             xvfb.wait()
