@@ -172,6 +172,62 @@ sc_term_probe_parse (const guint8 *data, gsize len, ScTermReplies *replies)
 }
 
 void
+sc_term_probe_wrap_tmux (const char *sequence, gsize len, GString *out)
+{
+  g_string_append (out, "\033Ptmux;");
+  for (gsize i = 0; i < len; i++)
+    {
+      if (sequence[i] == '\033')
+        g_string_append_c (out, '\033');
+      g_string_append_c (out, sequence[i]);
+    }
+  g_string_append (out, "\033\\");
+}
+
+static void
+write_all (int fd, const char *data, gsize len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return;
+      data += n;
+      len -= (gsize) n;
+    }
+}
+
+/* Sends @queries and reads answers until DA1 or @deadline (monotonic µs). */
+static void
+ask (int fd, int out_fd, const char *queries, gsize len, gint64 deadline, ScTermReplies *replies)
+{
+  write_all (out_fd, queries, len);
+  guint8 buffer[4096];
+  gsize have = 0;
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      if (now >= deadline || have == sizeof buffer)
+        break;
+      struct pollfd p = { fd, POLLIN, 0 };
+      int r = poll (&p, 1, (int) ((deadline - now + 999) / 1000));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      ssize_t n = read (fd, buffer + have, sizeof buffer - have);
+      if (n <= 0)
+        break;
+      have += (gsize) n;
+      memset (replies, 0, sizeof *replies);
+      if (sc_term_probe_parse (buffer, have, replies))
+        break;
+    }
+}
+
+void
 sc_term_probe_run (int fd, int out_fd, guint budget_ms, ScTermReplies *replies)
 {
   memset (replies, 0, sizeof *replies);
@@ -199,37 +255,24 @@ sc_term_probe_run (int fd, int out_fd, guint budget_ms, ScTermReplies *replies)
   else
     g_clear_pointer (&shm_name, g_free);
   g_autofree char *queries = sc_term_probe_queries (shm_name);
-  gsize left = strlen (queries);
-  while (left > 0)
-    {
-      ssize_t n = write (out_fd, queries + strlen (queries) - left, left);
-      if (n <= 0 && errno != EINTR)
-        break;
-      if (n > 0)
-        left -= (gsize) n;
-    }
-
-  guint8 buffer[4096];
-  gsize have = 0;
   gint64 deadline = g_get_monotonic_time () + (gint64) budget_ms * 1000;
-  for (;;)
+  ask (fd, out_fd, queries, strlen (queries), deadline, replies);
+
+  if (g_str_has_prefix (replies->name, "tmux"))
     {
-      gint64 now = g_get_monotonic_time ();
-      if (now >= deadline || have == sizeof buffer)
-        break;
-      struct pollfd p = { fd, POLLIN, 0 };
-      int r = poll (&p, 1, (int) ((deadline - now + 999) / 1000));
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0)
-        break;
-      ssize_t n = read (fd, buffer + have, sizeof buffer - have);
-      if (n <= 0)
-        break;
-      have += (gsize) n;
-      memset (replies, 0, sizeof *replies);
-      if (sc_term_probe_parse (buffer, have, replies))
-        break;
+      /* tmux answers for itself; the terminal around it answers only if tmux passes
+       * our questions on. */
+      g_autofree char *plain = sc_term_probe_queries (NULL);
+      g_autoptr(GString) wrapped = g_string_new (NULL);
+      sc_term_probe_wrap_tmux (plain, strlen (plain), wrapped);
+      ScTermReplies outer = { 0 };
+      ask (fd, out_fd, wrapped->str, wrapped->len, deadline, &outer);
+      if (outer.da1 && !g_str_has_prefix (outer.name, "tmux") && (outer.sixel || outer.kitty))
+        {
+          *replies = outer;
+          replies->through_tmux = TRUE;
+          replies->kitty_shm = FALSE;
+        }
     }
   /* Late answers and whatever else came are not keys for the panel. */
   tcflush (fd, TCIFLUSH);

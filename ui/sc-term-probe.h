@@ -32,6 +32,8 @@ typedef struct
   guint window_width;        /* pixels of the text area; 0: not said */
   guint window_height;
   char name[64];             /* XTVERSION's answer, printable ASCII only; "" if none */
+  gboolean through_tmux;     /* the answers are the terminal's around tmux, which passes
+                              * our sequences on (its allow-passthrough option) */
 } ScTermReplies;
 
 /* --terminal-graphics and the config file's terminal-graphics: FALSE if not a mode. */
@@ -47,8 +49,15 @@ char          *sc_term_probe_queries        (const char          *shm_name);
 gboolean       sc_term_probe_parse          (const guint8        *data,
                                              gsize                len,
                                              ScTermReplies       *replies);
+/* Wraps @sequence for tmux to pass on to the terminal around it (DCS tmux; …, every
+ * ESC doubled). */
+void           sc_term_probe_wrap_tmux      (const char          *sequence,
+                                             gsize                len,
+                                             GString             *out);
 /* Asks the terminal (queries to @out_fd, answers from the tty @in_fd) and waits up to
- * @budget_ms for its answers. */
+ * @budget_ms for its answers. Under tmux (its own XTVERSION answer) it asks again
+ * through tmux's passthrough, within what is left of the budget: a tmux that allows it
+ * lets the terminal around it answer, and draw. */
 void           sc_term_probe_run            (int                  in_fd,
                                              int                  out_fd,
                                              guint                budget_ms,

@@ -31,6 +31,8 @@ struct _ScTermVideo
   gboolean image_shown;   /* a kitty image is in the terminal */
   guint raw_pictures;     /* kitty: this many more sent without compressing */
   gboolean shm;           /* kitty: pictures through shared memory */
+  gboolean tmux;          /* pictures wrapped for tmux to pass on */
+  guint pane_top, pane_left;
   guint shm_serial;       /* names /showcast-PID-N; the last SHM_RING may still exist */
 };
 
@@ -54,6 +56,27 @@ void
 sc_term_video_set_shared_memory (ScTermVideo *self, gboolean on)
 {
   self->shm = on;
+}
+
+void
+sc_term_video_set_tmux_passthrough (ScTermVideo *self, gboolean on, guint pane_top,
+                                    guint pane_left)
+{
+  self->tmux = on;
+  self->pane_top = pane_top;
+  self->pane_left = pane_left;
+}
+
+/* @sequence, as the terminal must get it: through tmux, wrapped (a sequence tmux itself
+ * would parse, such as a cursor move, goes to the terminal around it too: the picture's
+ * place is then the pane's place plus ours). */
+static void
+emit (ScTermVideo *self, GString *sequence, GString *out)
+{
+  if (self->tmux)
+    sc_term_probe_wrap_tmux (sequence->str, sequence->len, out);
+  else
+    g_string_append_len (out, sequence->str, (gssize) sequence->len);
 }
 
 /* A cell's colours: 24-bit RGB, or a 256-colour index with this bit set. */
@@ -223,7 +246,12 @@ render_image (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
       frame->height != want.height)
     return 0;
   const guint8 *data = g_bytes_get_data (frame->data, NULL);
-  g_string_append_printf (out, "\033[?2026h\0337\033[%u;%uH", self->top + 1, self->left + 1);
+  g_autoptr(GString) picture = g_string_new (NULL);
+  GString *whole = out;
+  out = picture;
+  guint top = self->top + (self->tmux ? self->pane_top : 0);
+  guint left = self->left + (self->tmux ? self->pane_left : 0);
+  g_string_append_printf (out, "\033[?2026h\0337\033[%u;%uH", top + 1, left + 1);
   if (self->mode == SC_TERM_GRAPHICS_KITTY)
     {
       /* A local terminal reads shared memory: nothing to compress or encode. */
@@ -257,6 +285,7 @@ render_image (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
   else
     sc_sixel_encode (data, frame->width, frame->height, frame->stride, self->registers, out);
   g_string_append (out, "\0338\033[?2026l");
+  emit (self, picture, whole);
   /* The cells hold a picture now, not the blocks the table says: a blank repaints. */
   for (guint i = 0; i < self->cols * self->rows; i++)
     self->cells[i] = (Cell) { UNKNOWN, UNKNOWN };
@@ -277,11 +306,19 @@ sc_term_video_render (ScTermVideo *self, const ScVideoFrame *frame, GString *out
   return render (self, frame, out);
 }
 
+static void
+delete_image (ScTermVideo *self, GString *out)
+{
+  g_autoptr(GString) sequence = g_string_new (NULL);
+  sc_kitty_delete (KITTY_IMAGE_ID, sequence);
+  emit (self, sequence, out);
+}
+
 void
 sc_term_video_hide (ScTermVideo *self, GString *out)
 {
   if (self->image_shown)
-    sc_kitty_delete (KITTY_IMAGE_ID, out);
+    delete_image (self, out);
   self->image_shown = FALSE;
   if (self->cells)
     sc_term_video_invalidate (self);
@@ -294,7 +331,7 @@ sc_term_video_render_blank (ScTermVideo *self, GString *out)
     return 0;
   if (self->image_shown)
     {
-      sc_kitty_delete (KITTY_IMAGE_ID, out);
+      delete_image (self, out);
       self->image_shown = FALSE;
     }
   return render (self, NULL, out);

@@ -37,6 +37,12 @@ void         sc_term_video_set_graphics (ScTermVideo      *self,
                                          guint             cell_width,
                                          guint             cell_height,
                                          guint             registers);
+/* Under tmux that passes our sequences on: pictures go to the terminal around it, at
+ * the pane's place in that terminal (@pane_top, @pane_left: cells). */
+void         sc_term_video_set_tmux_passthrough (ScTermVideo *self,
+                                                 gboolean     on,
+                                                 guint        pane_top,
+                                                 guint        pane_left);
 /* kitty only: the terminal reads our shared memory (it runs on this machine). */
 void         sc_term_video_set_shared_memory (ScTermVideo *self,
                                               gboolean     on);

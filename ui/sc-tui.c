@@ -40,6 +40,7 @@ struct _ScTui
   ScTermGraphics graphics_wanted;   /* --terminal-graphics */
   ScTermGraphics graphics;          /* what is drawn with, once started */
   ScTermReplies replies;            /* what the terminal said at start */
+  guint pane_top, pane_left;        /* under tmux: the pane's place in the terminal */
   ScChatView *chat;
   ScInputLine *input;
   ScTermVideo *video;
@@ -356,6 +357,8 @@ request_video_size (ScTui *self)
   sc_term_video_set_graphics (self->video, mode, cell_width, cell_height,
                               self->replies.colour_registers);
   sc_term_video_set_shared_memory (self->video, self->replies.kitty_shm);
+  sc_term_video_set_tmux_passthrough (self->video, self->replies.through_tmux,
+                                      self->pane_top, self->pane_left);
   ScVideoTarget target;
   sc_term_video_get_target (self->video, self->truecolor, &target);
   sc_core_set_video_target (self->core, &target);
@@ -820,6 +823,17 @@ sc_tui_start (ScTui *self, GError **error)
     }
   else
     g_info ("terminal graphics: %s (chosen)", sc_term_graphics_to_string (self->graphics));
+  if (self->replies.through_tmux)
+    {
+      /* Pictures go to the terminal around tmux: where is this pane in it? */
+      g_autofree char *where = NULL;
+      const char *argv[] = { "tmux", "display-message", "-p", "#{pane_top} #{pane_left}", NULL };
+      if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, &where, NULL, NULL, NULL) && where)
+        sscanf (where, "%u %u", &self->pane_top, &self->pane_left);
+      g_info ("terminal graphics: through tmux, the pane at row %u, column %u",
+              self->pane_top, self->pane_left);
+    }
   if (initscr () == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot start the terminal interface."));

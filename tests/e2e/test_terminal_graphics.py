@@ -4,6 +4,9 @@ asking the terminal:
 - a real xterm as a VT340 under Xvfb: the client finds sixel by itself, and a
   screenshot shows the peer's picture at pixel level (cells of the video area holding
   many colours); the same xterm as a VT100 gets half blocks (two colours a cell at most);
+  the VT340 with the panel inside tmux that passes sequences on (allow-passthrough):
+  sixel through tmux, at pixel level too (tmux without it: half blocks, as every panel
+  test in tmux shows); kitty itself under Xvfb, through shared memory;
 - a terminal of the test's own on a pty that answers like kitty: the client's stream is
   decoded (image id, sizes, payload → the peer's colour bars), and a resize mid-call
   never gives a picture of the wrong size for its cells;
@@ -89,15 +92,22 @@ def colours_per_cell(display, title, cols, rows, video_cols, top, bottom, cell=N
     return counts
 
 
-def xterm_case(scene, server, display, ti):
-    log = f"/tmp/showcast-xterm-{os.getpid()}-{ti}.log"
-    title = f"showcast-{ti}"
-    peer = scene.client(server, f"peer-{ti}", video=COLOURS)
+def xterm_case(scene, server, display, ti, tmux=False):
+    """TMUX: the panel runs in tmux (no status line, allow-passthrough on) inside xterm."""
+    log = f"/tmp/showcast-xterm-{os.getpid()}-{ti}{'-tmux' if tmux else ''}.log"
+    title = f"showcast-{ti}{'-tmux' if tmux else ''}"
+    peer = scene.client(server, f"peer-{ti}{'-tmux' if tmux else ''}", video=COLOURS)
     peer.expect("waiting")
     cmd = " ".join(f"'{a}'" for a in client_args(server, log))
+    inner = ["sh", "-c", cmd]
+    if tmux:
+        socket = f"sc-gfx-{os.getpid()}"
+        inner = ["tmux", "-L", socket, "-f", "/dev/null", "new-session",
+                 f"tmux -L {socket} set -g allow-passthrough on; "
+                 f"tmux -L {socket} set -g status off; {cmd}"]
     # A bitmap font and no borders: cells on an exact grid.
     xterm = subprocess.Popen(["xterm", "-ti", ti, "-b", "0", "-bw", "0", "-geometry", "120x36",
-                              "-fn", "fixed", "-T", title, "-e", "sh", "-c", cmd],
+                              "-fn", "fixed", "-T", title, "-e", *inner],
                              env={**os.environ, "DISPLAY": display, "COLORTERM": ""},
                              stderr=subprocess.DEVNULL)
     try:
@@ -107,13 +117,18 @@ def xterm_case(scene, server, display, ti):
         # The video area: 55 % of 120 columns, rows 1-32 (status bar above, hints below).
         counts = colours_per_cell(display, title, 120, 36, 120 * 11 // 20, 2, 32)
         rich = sum(1 for n in counts if n > 2)
-        print(f"xterm -ti {ti}: {m.group(1)} ({m.group(2)}, asked in {m.group(3)} ms); "
+        if tmux:
+            wait_log(log, r"terminal graphics: through tmux")
+        print(f"xterm -ti {ti}{' in tmux' if tmux else ''}: {m.group(1)} ({m.group(2)}, asked in "
+              f"{m.group(3)} ms); "
               f"{rich} of {len(counts)} video cells hold more than two colours, "
               f"up to {max(counts)}")
         return m.group(1), rich, len(counts)
     finally:
         xterm.terminate()
         xterm.wait()
+        if tmux:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
         peer.stop()
 
 
@@ -308,6 +323,9 @@ def test():
             if mode != "blocks" or rich > 0:
                 raise Failure(f"xterm as a VT100: {mode}, {rich} of {total} cells with more "
                               f"than two colours")
+            mode, rich, total = xterm_case(scene, server, display, "vt340", tmux=True)
+            if mode != "sixel" or rich < total // 4:
+                raise Failure(f"xterm as a VT340, through tmux: {mode}, {rich} of {total} rich")
             kitty_real_case(scene, server, display)
         finally:
             xvfb.terminate()
