@@ -50,34 +50,34 @@ cmd_say (ScCore *core, JsonObject *args, GError **error)
   return sc_core_say (core, json_node_get_string (node), error);
 }
 
+/* A switch: "on" sets it, no argument turns it the other way. */
+static gboolean
+run_switch (JsonObject *args, const char *command, ScCore *core,
+            gboolean (*get) (ScCore *), void (*set) (ScCore *, gboolean), GError **error)
+{
+  gboolean on;
+  if (!get_switch (args, command, !get (core), &on, error))
+    return FALSE;
+  set (core, on);
+  return TRUE;
+}
+
 static gboolean
 cmd_mute (ScCore *core, JsonObject *args, GError **error)
 {
-  gboolean on;
-  if (!get_switch (args, "mute", !sc_core_get_mic_muted (core), &on, error))
-    return FALSE;
-  sc_core_set_mic_muted (core, on);
-  return TRUE;
+  return run_switch (args, "mute", core, sc_core_get_mic_muted, sc_core_set_mic_muted, error);
 }
 
 static gboolean
 cmd_camera (ScCore *core, JsonObject *args, GError **error)
 {
-  gboolean on;
-  if (!get_switch (args, "camera", !sc_core_get_camera_on (core), &on, error))
-    return FALSE;
-  sc_core_set_camera_on (core, on);
-  return TRUE;
+  return run_switch (args, "camera", core, sc_core_get_camera_on, sc_core_set_camera_on, error);
 }
 
 static gboolean
 cmd_self (ScCore *core, JsonObject *args, GError **error)
 {
-  gboolean on;
-  if (!get_switch (args, "self", !sc_core_get_self_view (core), &on, error))
-    return FALSE;
-  sc_core_set_self_view (core, on);
-  return TRUE;
+  return run_switch (args, "self", core, sc_core_get_self_view, sc_core_set_self_view, error);
 }
 
 static gboolean
