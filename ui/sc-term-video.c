@@ -42,10 +42,23 @@ shm_name (guint serial)
   return g_strdup_printf ("/showcast-%d-%u", (int) getpid (), serial);
 }
 
-static void
-shm_forget (ScTermVideo *self, guint keep)
+/* The name for the next picture; the one SHM_RING pictures back goes. */
+static char *
+next_shm_name (ScTermVideo *self)
 {
-  for (guint k = keep; k < SHM_RING && self->shm_serial > k; k++)
+  if (self->shm_serial >= SHM_RING)
+    {
+      g_autofree char *old = shm_name (self->shm_serial - SHM_RING);
+      shm_unlink (old);
+    }
+  return shm_name (self->shm_serial++);
+}
+
+/* What the terminal has not read (or removed) yet goes. */
+static void
+forget_shm (ScTermVideo *self)
+{
+  for (guint k = 0; k < SHM_RING && k < self->shm_serial; k++)
     {
       g_autofree char *name = shm_name (self->shm_serial - 1 - k);
       shm_unlink (name);
@@ -127,7 +140,7 @@ sc_term_video_free (ScTermVideo *self)
 {
   if (self == NULL)
     return;
-  shm_forget (self, 0);
+  forget_shm (self);
   g_free (self->cells);
   g_free (self);
 }
@@ -234,6 +247,30 @@ render (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
   return changed;
 }
 
+static void
+render_kitty (ScTermVideo *self, const ScVideoFrame *frame, const guint8 *data, GString *out)
+{
+  /* A local terminal reads shared memory: nothing to compress or encode. */
+  if (self->shm)
+    {
+      g_autofree char *name = next_shm_name (self);
+      if (sc_kitty_encode_shm (data, frame->width, frame->height, frame->stride,
+                               KITTY_IMAGE_ID, self->cols, self->rows, name, out))
+        return;
+    }
+  /* Compressing noise-like pictures costs more than it saves: after one that did not
+   * pay, the next second's go raw, then compression is tried again. */
+  if (self->raw_pictures > 0)
+    {
+      self->raw_pictures--;
+      sc_kitty_encode (data, frame->width, frame->height, frame->stride, KITTY_IMAGE_ID,
+                       self->cols, self->rows, FALSE, out);
+    }
+  else if (!sc_kitty_encode (data, frame->width, frame->height, frame->stride, KITTY_IMAGE_ID,
+                             self->cols, self->rows, TRUE, out))
+    self->raw_pictures = 30;
+}
+
 /* One picture as an image over the whole area. Returns 0 (and draws nothing) for a
  * picture of another size than the area's: during a resize the old size still comes
  * for a moment, and would spill over the panel or leave half a picture. */
@@ -254,32 +291,7 @@ render_image (ScTermVideo *self, const ScVideoFrame *frame, GString *out)
   g_string_append_printf (out, "\033[?2026h\0337\033[%u;%uH", top + 1, left + 1);
   if (self->mode == SC_TERM_GRAPHICS_KITTY)
     {
-      /* A local terminal reads shared memory: nothing to compress or encode. */
-      g_autofree char *name = self->shm ? shm_name (self->shm_serial) : NULL;
-      if (name)
-        {
-          if (self->shm_serial >= SHM_RING)
-            {
-              g_autofree char *old = shm_name (self->shm_serial - SHM_RING);
-              shm_unlink (old);
-            }
-          self->shm_serial++;
-        }
-      /* Compressing noise-like pictures costs more than it saves: after one that did
-       * not pay, the next second's go raw, then compression is tried again. */
-      gboolean compress = self->raw_pictures == 0;
-      if (name && sc_kitty_encode_shm (data, frame->width, frame->height, frame->stride,
-                                       KITTY_IMAGE_ID, self->cols, self->rows, name, out))
-        ;
-      else if (compress && !sc_kitty_encode (data, frame->width, frame->height, frame->stride,
-                                        KITTY_IMAGE_ID, self->cols, self->rows, TRUE, out))
-        self->raw_pictures = 30;
-      else if (!compress)
-        {
-          self->raw_pictures--;
-          sc_kitty_encode (data, frame->width, frame->height, frame->stride, KITTY_IMAGE_ID,
-                           self->cols, self->rows, FALSE, out);
-        }
+      render_kitty (self, frame, data, out);
       self->image_shown = TRUE;
     }
   else
