@@ -35,7 +35,7 @@ test_kinds (void)
   g_autoptr(ScBusEvent) relay = sc_bus_event_new (SC_BUS_RELAY, "u1", "c1");
   relay->message = sc_message_new (SC_MSG_CANDIDATE);
   relay->message->call = g_strdup ("c1");
-  relay->message->candidate = g_strdup ("candidate:1 1 UDP 1 10.0.0.1 9 typ host");
+  relay->message->candidate = g_strdup ("candidate:1 1 UDP 1 127.0.0.1 9 typ host");
   g_autoptr(ScBusEvent) r = round_trip (relay);
   g_assert_cmpint (r->message->type, ==, SC_MSG_CANDIDATE);
   g_assert_cmpstr (r->message->candidate, ==, relay->message->candidate);

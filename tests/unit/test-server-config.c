@@ -45,8 +45,8 @@ test_options (void)
   ScServerConfig config;
   g_autoptr(GError) error = NULL;
   g_assert_true (parse (&config, "--listen [::1]:0 --node-name a --allow-guests --grace 0 "
-                        "--stun stun:10.0.0.1:3478 --turn-url turn:10.0.0.1:3478?transport=udp "
-                        "--turn-url turn:10.0.0.1:3478?transport=tcp --turn-secret s "
+                        "--stun stun:127.0.0.1:3478 --turn-url turn:127.0.0.1:3478?transport=udp "
+                        "--turn-url turn:127.0.0.1:3478?transport=tcp --turn-secret s "
                         "--ping-interval 1 --silence-timeout 3 --no-session-limits", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (config.port, ==, 0);
