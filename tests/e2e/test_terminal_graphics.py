@@ -151,7 +151,9 @@ def kitty_real_case(scene, server, display):
     title = "showcast-kitty"
     peer = scene.client(server, "peer-kitty", video=COLOURS)
     peer.expect("waiting")
-    cmd = " ".join(f"'{a}'" for a in client_args(server, log))
+    # As a person would: the command typed once the terminal is up. kitty's first moments
+    # under software OpenGL can outlast the client's 250 ms for answers (seen once).
+    cmd = "sleep 1; " + " ".join(f"'{a}'" for a in client_args(server, log))
     kitty = subprocess.Popen(["kitty", "-o", "remember_window_size=no", "-o",
                               "initial_window_width=120c", "-o", "initial_window_height=36c",
                               "-o", "window_padding_width=0", "--title", title,
