@@ -28,6 +28,7 @@
 #include "sc-mailbox.h"
 #include "sc-server.h"
 #include "sc-websocket.h"
+#include "sc-web.h"
 
 /* Hard cap (sc-ws-frames.c): a larger message closes the socket (1009). Messages under
  * it but over the protocol's limits get an error message back instead. */
@@ -966,6 +967,8 @@ shard_new (ScServer *self, guint index, GSocket *socket, gboolean inline_, GErro
   soup_server_add_handler (shard->soup, SC_SERVER_TICKET_PATH, ticket_cb, shard, NULL);
   soup_server_add_handler (shard->soup, "/metrics", metrics_cb, shard, NULL);
   soup_server_add_handler (shard->soup, SC_SERVER_WS_PATH, websocket_cb, shard, NULL);
+  /* Everything else: the web page (the longest matching path wins, so not the above). */
+  soup_server_add_handler (shard->soup, "/", sc_web_handle, NULL, NULL);
   shard->acceptor = sc_acceptor_new (socket, shard->soup, self->tls, shard->context,
                                      self->conn_limits, self->http_timeout_s);
   shard->tick = g_timeout_source_new_seconds (1);

@@ -1,71 +1,190 @@
-// peer.mjs: a browser as a showcast peer, driven like the headless client.
+// peer.mjs: a person in a browser, on showcast-server's own web page, driven like the
+// headless client.
 //
-//   node peer.mjs --server ws://HOST:PORT --name NAME
+//   node peer.mjs --url http://HOST:PORT [--name NAME] [--width W --height H]
+//                 [--profile DIR] [--no-start]
 //
 // Starts Debian's chromium (headless, fake camera and microphone) with playwright-core,
-// opens peer.html (a guest speaking docs/protocol.md) and then:
-//   stdout  one JSON object per line: the page's events ({"event": "matched", ...}),
-//           and the answers to commands
-//   stdin   one JSON command per line:
-//             {"cmd":"say","text":T}   chat over the data channel  → {"event":"said"}
-//             {"cmd":"next"}           next, then the peer connection closed at once
-//             {"cmd":"stats"}          → {"event":"stats", framesDecoded, audioSamples, …}
-//             {"cmd":"close-tab"}      closes the page as a user closes a tab
-//             {"cmd":"quit"}           closes the browser and exits
+// opens the page the server serves at "/" (?name=NAME), presses Start, and then:
+//   stdout  one JSON object per line: the page's events ({"event": "matched", ...}, given
+//           to window.scEvent), and the answers to commands
+//   stdin   one JSON command per line, each done as a person does it, on the page:
+//             {"cmd":"say","text":T}     typed into the focused text box, then Enter
+//             {"cmd":"next"}             the Next button
+//             {"cmd":"esc-esc"}          Esc twice, 200 ms apart
+//             {"cmd":"report"}           the Report button
+//             {"cmd":"mic"} {"cmd":"camera"}  the toggles
+//             {"cmd":"start"}            the Start/Stop button
+//             {"cmd":"stats"}            → {"event":"stats", framesDecoded, audioSamples,
+//                                          audioLevel, …}
+//             {"cmd":"page"}             → {"event":"page", …}: what the page shows (the
+//                                          chat's lines as text, elements that should
+//                                          never be there, the focused element…)
+//             {"cmd":"key"}              → {"event":"key", stored, algorithm, extractable}
+//             {"cmd":"screenshot","path":P}  → {"event":"screenshot"}
+//             {"cmd":"reload"}           the page loaded again (the name kept in the URL)
+//             {"cmd":"close-tab"}        closes the page as a user closes a tab
+//             {"cmd":"quit"}             closes the browser and exits
 // The tests (tests/e2e/browser.py) treat it as they treat a headless client.
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import path from "node:path";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) =>
-    arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
+const args = { width: "1280", height: "800" };
+for (let i = 2; i < process.argv.length; i++) {
+  const arg = process.argv[i];
+  if (!arg.startsWith("--")) continue;
+  const next = process.argv[i + 1];
+  if (next === undefined || next.startsWith("--")) args[arg.slice(2)] = true;
+  else args[arg.slice(2)] = process.argv[++i];
+}
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 
-const browser = await chromium.launch({
+const launchArgs = [
+  "--no-sandbox",                          // tests run as root
+  "--use-fake-ui-for-media-stream",        // camera and microphone granted…
+  "--use-fake-device-for-media-stream",    // …and fake: a moving picture and a beep
+  "--allow-loopback-in-peer-connection",   // candidates on 127.0.0.1 (the suite's namespace)
+  "--autoplay-policy=no-user-gesture-required",
+  "--ignore-certificate-errors",           // the tests' self-signed certificate
+];
+const options = {
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
-  args: [
-    "--no-sandbox",                          // tests run as root
-    "--use-fake-ui-for-media-stream",        // camera and microphone granted…
-    "--use-fake-device-for-media-stream",    // …and fake: a moving picture and a beep
-    "--allow-loopback-in-peer-connection",   // candidates on 127.0.0.1 (the suite's namespace)
-    "--autoplay-policy=no-user-gesture-required",
-  ],
-});
-const page = await browser.newPage();
-await page.exposeFunction("scEvent", (text) => {
+  args: launchArgs,
+  viewport: { width: Number(args.width), height: Number(args.height) },
+};
+// A profile directory keeps IndexedDB (the sign-in key) across runs of the driver.
+const context = args.profile
+  ? await chromium.launchPersistentContext(args.profile, options)
+  : await (await chromium.launch(options)).newContext({ viewport: options.viewport });
+let page = null;
+
+async function openPage() {
+  if (!page || page.isClosed()) {
+    page = context.pages()[0] || await context.newPage();
+    page.on("pageerror", (err) => out({ event: "page-error", message: String(err) }));
+    page.on("console", (m) => {
+      if (m.type() === "error") out({ event: "console-error", message: m.text() });
+    });
+  }
+  const url = new URL(args.url || "http://127.0.0.1:18080");
+  url.pathname = "/";
+  if (args.name) url.searchParams.set("name", args.name);
+  await page.goto(url.href);
+  if (!args["no-start"]) await page.click("#start");
+}
+
+await context.exposeFunction("scEvent", (text) => {
   try { out(JSON.parse(text)); } catch (err) { out({ event: "page-error", message: String(err) }); }
 });
-page.on("pageerror", (err) => out({ event: "page-error", message: String(err) }));
+await openPage();
+out({ event: "page-open" });
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const url = pathToFileURL(path.join(here, "peer.html"));
-url.searchParams.set("server", args.server || "ws://127.0.0.1:18080");
-url.searchParams.set("name", args.name || "browser");
-await page.goto(url.href);
+// The peer's sound, as the page plays it: the loudest RMS level (0–1) over 300 ms,
+// measured with Web Audio on the <video> element's stream (headless chromium has no
+// loudspeaker). Test code, in the page only while a test asks.
+async function audioLevel() {
+  return page.evaluate(async () => {
+    const stream = document.getElementById("remote").srcObject;
+    if (!stream || !stream.getAudioTracks().length) return 0;
+    const ctx = window.__scAudio || (window.__scAudio = new AudioContext());
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    const source = ctx.createMediaStreamSource(stream);
+    source.connect(analyser);
+    let best = 0;
+    const samples = new Float32Array(analyser.fftSize);
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (const x of samples) sum += x * x;
+      best = Math.max(best, Math.sqrt(sum / samples.length));
+    }
+    source.disconnect();
+    return best;
+  });
+}
 
 async function handle(cmd) {
   switch (cmd.cmd) {
     case "say":
-      if (await page.evaluate((t) => window.sc.say(t), cmd.text))
-        out({ event: "said", text: cmd.text });
-      else
-        out({ event: "error", code: "chat-not-ready", message: "the chat is not open" });
+      await page.focus("#text");
+      await page.keyboard.insertText(cmd.text);
+      await page.keyboard.press("Enter");
       break;
     case "next":
-      await page.evaluate(() => window.sc.next());
+      await page.click("#next");
       break;
-    case "stats":
-      out({ event: "stats", ...(await page.evaluate(() => window.sc.stats())) });
+    case "esc-esc":
+      await page.keyboard.press("Escape");
+      await page.waitForTimeout(200);
+      await page.keyboard.press("Escape");
+      break;
+    case "report":
+      await page.click("#report");
+      break;
+    case "mic":
+    case "camera":
+    case "start":
+      await page.click(`#${cmd.cmd}`);
+      break;
+    case "stats": {
+      const stats = await page.evaluate(() => window.showcast.stats());
+      out({ event: "stats", ...stats, audioLevel: await audioLevel() });
+      break;
+    }
+    case "page":
+      out({ event: "page", ...(await page.evaluate(() => ({
+        status: document.getElementById("status").textContent,
+        peer: document.getElementById("peer").textContent,
+        lines: [...document.querySelectorAll("#log li")].map((li) => ({
+          kind: li.className, text: li.querySelector(".text").textContent,
+          who: li.querySelector(".who") ? li.querySelector(".who").textContent : null })),
+        // What injected HTML would have made, and what a script in it would have set.
+        injected: document.querySelectorAll("#log img, #log script, #peer *, #log b").length,
+        pwned: window.pwned === true,
+        focused: document.activeElement ? document.activeElement.id : null,
+        buttons: [...document.querySelectorAll("button")].map((b) => ({
+          id: b.id, name: b.textContent.trim(), disabled: b.disabled,
+          pressed: b.getAttribute("aria-pressed") })),
+        remoteVideo: { width: document.getElementById("remote").videoWidth,
+                       height: document.getElementById("remote").videoHeight },
+        overflowX: document.documentElement.scrollWidth > window.innerWidth,
+      }))) });
+      break;
+    case "key":
+      // The sign-in key as IndexedDB keeps it (no key: a guest).
+      out({ event: "key", ...(await page.evaluate(() => new Promise((resolve) => {
+        const req = indexedDB.open("showcast", 1);
+        req.onupgradeneeded = () => req.result.createObjectStore("keys");
+        req.onsuccess = () => {
+          const get = req.result.transaction("keys").objectStore("keys").get("identity");
+          get.onsuccess = async () => {
+            const pair = get.result;
+            if (!pair) return resolve({ stored: false });
+            const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+            resolve({ stored: true, algorithm: pair.privateKey.algorithm.name,
+                      extractable: pair.privateKey.extractable, usages: pair.privateKey.usages,
+                      public: btoa(String.fromCharCode(...raw)) });
+          };
+        };
+      }))) });
+      break;
+    case "screenshot":
+      await page.screenshot({ path: cmd.path });
+      out({ event: "screenshot", path: cmd.path });
+      break;
+    case "reload":
+      await openPage();
+      out({ event: "page-open" });
       break;
     case "close-tab":
       await page.close({ runBeforeUnload: false });
       out({ event: "tab-closed" });
       break;
     case "quit":
-      await browser.close();
+      await context.close();
       out({ event: "bye" });
       process.exit(0);
     default:
@@ -83,6 +202,6 @@ lines.on("line", (line) => {
 });
 lines.on("close", async () => {
   await chain;
-  await browser.close();
+  await context.close();
   process.exit(0);
 });

@@ -1,9 +1,9 @@
-"""A browser as a showcast peer: Debian's chromium, headless with a fake camera and
-microphone, running tests/browser/peer.html (a guest speaking docs/protocol.md with the
-browser's own WebRTC), driven by tests/browser/peer.mjs through playwright-core.
+"""A person in a browser: Debian's chromium, headless with a fake camera and microphone,
+on the web page showcast-server serves at "/" (server/web/), driven by
+tests/browser/peer.mjs through playwright-core: it types, clicks and presses keys on the
+page as a person does.
 
-It is driven like a headless client (harness.Peer): commands in, events out. The server
-must allow guests (--allow-guests)."""
+It is driven like a headless client (harness.Peer): commands in, events out."""
 import os
 import shutil
 
@@ -25,17 +25,32 @@ def available():
     return None
 
 
+def page_url(server):
+    """The page's address: the server's, in http(s) rather than ws(s)."""
+    return server.url.replace("wss://", "https://").replace("ws://", "http://")
+
+
 class Browser(Peer):
-    def __init__(self, server, name, prefix=()):
+    def __init__(self, server, name, prefix=(), width=1280, height=800, profile=None,
+                 start=True):
         missing = available()
         if missing:
             raise Failure(missing)
-        super().__init__(name, [*prefix, "node", DRIVER, "--server", server.url,
-                                "--name", name])
+        args = [*prefix, "node", DRIVER, "--url", page_url(server), "--name", name,
+                "--width", str(width), "--height", str(height)]
+        if profile:
+            args += ["--profile", profile]
+        if not start:
+            args.append("--no-start")
+        super().__init__(name, args)
 
     def stats(self, timeout=10):
         self.send({"cmd": "stats"})
         return self.expect("stats", timeout=timeout)
+
+    def page(self, timeout=10):
+        self.send({"cmd": "page"})
+        return self.expect("page", timeout=timeout)
 
     def stop(self):
         if self.proc.poll() is None:

@@ -79,4 +79,5 @@ def test():
             raise Failure("a certificate from an untrusted authority was accepted")
 
 
-run(test)
+if __name__ == "__main__":
+    run(test)

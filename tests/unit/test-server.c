@@ -12,6 +12,7 @@
 #include "sc-local-matcher.h"
 #include "sc-protocol.h"
 #include "sc-server.h"
+#include "sc-web.h"
 
 #define CLIENTS 12
 
@@ -137,6 +138,71 @@ test_connections (gconstpointer data)
   g_ptr_array_unref (clients.sockets);
 }
 
+/* The web page (sc-web.c): each file with its type and the Content-Security-Policy;
+ * anything else 404; a method other than GET and HEAD 405; an unchanged file 304. */
+static void
+test_web_page (void)
+{
+  static const struct { const char *method, *path; guint status; const char *type, *contains; } cases[] = {
+    { "GET", "/", 200, "text/html", "<script type=\"module\" src=\"showcast.js\">" },
+    { "GET", "/?name=alice", 200, "text/html", "id=\"start\"" },
+    { "GET", "/index.html", 200, "text/html", "<title>showcast</title>" },
+    { "GET", "/showcast.js", 200, "text/javascript", "showcast sign-in v1" },
+    { "GET", "/showcast.css", 200, "text/css", "@media" },
+    { "GET", "/icon.svg", 200, "image/svg+xml", "<svg" },
+    { "HEAD", "/", 200, "text/html", NULL },
+    { "GET", "/showcast.js.map", 404, NULL, NULL },
+    { "GET", "/../meson.build", 404, NULL, NULL },
+    { "GET", "/web/index.html", 404, NULL, NULL },
+    { "DELETE", "/", 405, NULL, NULL },
+  };
+  g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
+  g_autoptr(ScServer) server = sc_server_new (matcher);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sc_server_listen (server, "127.0.0.1:0", &error));
+  guint port = sc_server_get_port (server);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  char etag[80] = "";
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, cases[i].path);
+      g_autoptr(SoupMessage) msg = soup_message_new (cases[i].method, url);
+      g_autoptr(GBytes) body = NULL;
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_body, &body);
+      while (body == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_test_message ("%s %s: %u", cases[i].method, cases[i].path, soup_message_get_status (msg));
+      g_assert_cmpuint (soup_message_get_status (msg), ==, cases[i].status);
+      SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+      /* Every answer of the page's handler, even a refusal, goes with the policy. */
+      g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-Security-Policy"), ==,
+                       sc_web_csp ());
+      g_assert_null (strstr (sc_web_csp (), "unsafe-inline"));
+      g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==,
+                       "nosniff");
+      if (cases[i].type)
+        g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (headers, NULL),
+                                         cases[i].type));
+      if (cases[i].contains)
+        {
+          g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+          g_assert_nonnull (strstr (text, cases[i].contains));
+        }
+      if (g_str_equal (cases[i].path, "/index.html"))
+        g_strlcpy (etag, soup_message_headers_get_one (headers, "ETag"), sizeof etag);
+    }
+  /* Asked again with the ETag it had: 304, no body. */
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "If-None-Match", etag);
+  g_autoptr(GBytes) body = NULL;
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_body, &body);
+  while (body == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 304);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+}
+
 /* g_test_init() prints every library's debug lines into the test's log; GIO's
  * GSocketClient and libsoup write several per connection and per frame, which buried
  * the server's own lines. Theirs are dropped; ours stay. */
@@ -154,5 +220,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/server/connections/main-thread", GUINT_TO_POINTER (1),
                         test_connections);
   g_test_add_data_func ("/server/connections/threads", GUINT_TO_POINTER (3), test_connections);
+  g_test_add_func ("/server/web-page", test_web_page);
   return g_test_run ();
 }
