@@ -13,6 +13,7 @@
 //             {"cmd":"next"}             the Next button
 //             {"cmd":"esc-esc"}          Esc twice, 200 ms apart
 //             {"cmd":"report"}           the Report button
+//             {"cmd":"press","target":ID,"key":K}  element ID focused, then key K pressed
 //             {"cmd":"mic"} {"cmd":"camera"}  the toggles
 //             {"cmd":"start"}            the Start/Stop button
 //             {"cmd":"stats"}            → {"event":"stats", framesDecoded, audioSamples,
@@ -123,6 +124,11 @@ async function handle(cmd) {
       break;
     case "report":
       await page.click("#report");
+      break;
+    case "press":
+      // From the keyboard alone: the element focused, then a key.
+      await page.focus(`#${cmd.target}`);
+      await page.keyboard.press(cmd.key);
       break;
     case "mic":
     case "camera":

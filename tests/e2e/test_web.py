@@ -14,7 +14,7 @@ types, clicks, presses Esc twice.
 - Mic off is heard as silence, on again as sound.
 - A connection dropped under one page (through a relay the test cuts) comes back with a
   ticket: the call goes on, chat still flows, nobody hears peer-left.
-- Esc twice and the Next button are heard as next; Report ends the call as next and
+- Esc twice and the Next button (from the keyboard) are heard as next; Report ends the call as next and
   counts in /metrics.
 - Screenshots of a call, wide and narrow (a phone), are kept in the build directory; the
   narrow page does not scroll sideways."""
@@ -201,7 +201,7 @@ def test():
         if left["reason"] != "next":
             raise Failure(f"bob's Esc Esc was heard as {left}")
         meet(alice, bob, slow)
-        alice.send({"cmd": "next"})
+        alice.send({"cmd": "press", "target": "next", "key": "Enter"})   # the keyboard alone
         left = bob.expect("peer-left", timeout=10 * slow)
         if left["reason"] != "next":
             raise Failure(f"alice's Next was heard as {left}")
