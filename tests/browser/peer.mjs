@@ -154,8 +154,22 @@ async function handle(cmd) {
         buttons: [...document.querySelectorAll("button")].map((b) => ({
           id: b.id, name: b.textContent.trim(), disabled: b.disabled,
           pressed: b.getAttribute("aria-pressed") })),
-        remoteVideo: { width: document.getElementById("remote").videoWidth,
-                       height: document.getElementById("remote").videoHeight },
+        remoteVideo: (() => {
+          // The peer's picture as the page shows it: its size and mean brightness (0–255).
+          const video = document.getElementById("remote");
+          const out = { width: video.videoWidth, height: video.videoHeight, luma: null };
+          if (!video.videoWidth) return out;
+          const canvas = document.createElement("canvas");
+          canvas.width = 64;
+          canvas.height = 48;
+          const g = canvas.getContext("2d");
+          g.drawImage(video, 0, 0, 64, 48);
+          const px = g.getImageData(0, 0, 64, 48).data;
+          let sum = 0;
+          for (let i = 0; i < px.length; i += 4) sum += 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
+          out.luma = sum / (px.length / 4);
+          return out;
+        })(),
         overflowX: document.documentElement.scrollWidth > window.innerWidth,
       }))) });
       break;

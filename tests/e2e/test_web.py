@@ -11,7 +11,7 @@ types, clicks, presses Esc twice.
 - The two meet: each page's <video> plays the other's picture, each hears the other.
 - A name and a chat line made of HTML, and a bidi override, show as text: no element made,
   no script run, the override gone.
-- Mic off is heard as silence, on again as sound.
+- Mic off is heard as silence, on again as sound; camera off is seen as black.
 - A connection dropped under one page (through a relay the test cuts) comes back with a
   ticket: the call goes on, chat still flows, nobody hears peer-left.
 - Esc twice and the Next button (from the keyboard) are heard as next; Report ends the call as next and
@@ -182,6 +182,19 @@ def test():
         alice.send({"cmd": "mic"})
         alice.expect("mic", where=lambda e: e["on"] is True)
         wait_level(bob, slow, loud=True)
+
+        # Camera off: bob sees black; on again: the picture.
+        for on in (False, True):
+            alice.send({"cmd": "camera"})
+            alice.expect("camera", where=lambda e, on=on: e["on"] is on)
+            deadline = time.monotonic() + 10 * slow
+            while True:
+                luma = bob.page()["remoteVideo"]["luma"]
+                if luma is not None and ((luma > 40) if on else (luma < 8)):
+                    break
+                if time.monotonic() > deadline:
+                    raise Failure(f"camera {'on' if on else 'off'}: bob sees brightness {luma}")
+                time.sleep(0.3)
 
         # A dropped connection: back with a ticket, the call goes on.
         relay.cut()
