@@ -236,6 +236,16 @@ main (int argc, char **argv)
   g_autoptr(ScCallFactory) factory = sc_webrtc_factory_new ();
   g_autoptr(ScCore) core = sc_core_new (SC_SERVER_LINK (signalling), factory, url, valid_name,
                                         media, g_steal_pointer (&identity));
+  /* Interests as typed; the language given, or the locale's (none for C or POSIX). */
+  g_auto(GStrv) interests = sc_text_split_interests (o.interests);
+  g_autofree char *language = o.language ? g_ascii_strdown (o.language, -1)
+                                         : sc_text_language_of (g_get_language_names ()[0]);
+  if (!sc_core_set_preferences (core, (const char *const *) interests, language, &error))
+    {
+      g_printerr ("showcast: %s %s\n", o.language && language && !sc_text_is_language (language)
+                                          ? "--language:" : "--interests:", error->message);
+      return 2;
+    }
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(ScHeadless) headless_frontend = NULL;
   g_autoptr(ScTui) tui = NULL;

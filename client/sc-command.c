@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sc-command.h"
+#include "sc-text.h"
 
 G_DEFINE_QUARK (sc-command-error-quark, sc_command_error)
 
@@ -99,6 +100,44 @@ cmd_report (ScCore *core, JsonObject *args, GError **error)
   return sc_core_report_peer (core, node ? json_node_get_string (node) : NULL, error);
 }
 
+/* "list": an array of strings (headless), or the words typed after /interests. */
+static gboolean
+cmd_interests (ScCore *core, JsonObject *args, GError **error)
+{
+  JsonNode *node = args ? json_object_get_member (args, "list") : NULL;
+  g_auto(GStrv) list = NULL;
+  if (node == NULL)
+    list = g_new0 (char *, 1);   /* none: meet anyone */
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    list = sc_text_split_interests (json_node_get_string (node));
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      if (json_array_get_length (array) > SC_INTERESTS_MAX)
+        {
+          g_set_error (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_INTERESTS,
+                       _("At most %d interests."), SC_INTERESTS_MAX);
+          return FALSE;
+        }
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *e = json_array_get_element (array, i);
+          if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+            {
+              g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_INTERESTS,
+                                   _("Interests are strings."));
+              return FALSE;
+            }
+          g_strv_builder_add (builder, json_node_get_string (e));
+        }
+      list = g_strv_builder_end (builder);
+    }
+  else
+    return bad_args (error, "interests", _("\"list\" must be an array of strings"));
+  return sc_core_set_interests (core, (const char *const *) list, error);
+}
+
 static gboolean
 cmd_help (ScCore *core, JsonObject *args, GError **error)
 {
@@ -160,6 +199,10 @@ static const ScCommand commands[] = {
   { "report", ARGS ("reason"), "{\"cmd\":\"report\",\"reason\":\"…\"}", "/report [REASON]",
     SC_TYPED_REST_OPTIONAL, N_("Report this peer: the call ends and you never meet again"),
     cmd_report },
+  { "interests", ARGS ("list"), "{\"cmd\":\"interests\",\"list\":[\"chess\"]}",
+    "/interests [WORD …]", SC_TYPED_REST_OPTIONAL,
+    N_("Meet people who share these first (up to 8; none: anyone), from the next match"),
+    cmd_interests },
   { "help", NULL, "{\"cmd\":\"help\"}", "/help", SC_TYPED_NONE,
     N_("List the commands and keys"), cmd_help },
   { "status", NULL, "{\"cmd\":\"status\"}", "/status", SC_TYPED_NONE,

@@ -42,6 +42,7 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
 
   static const char *const known[] = { "server", "name", "video-source", "audio-source",
                                        "video-sink", "audio-sink", "terminal-graphics",
+                                       "interests", "language",
                                        "stun", "turn",
                                        "ice-address", "log-file", "ca-file", "relay-only", NULL };
   g_auto(GStrv) keys = g_key_file_get_keys (config->file, GROUP, NULL, NULL);
@@ -60,6 +61,8 @@ sc_config_load (const char *path, gboolean must_exist, GError **error)
   config->video_sink = get (config->file, "video-sink");
   config->audio_sink = get (config->file, "audio-sink");
   config->terminal_graphics = get (config->file, "terminal-graphics");
+  config->interests = get (config->file, "interests");
+  config->language = get (config->file, "language");
   config->stun = get (config->file, "stun");
   config->turn = get (config->file, "turn");
   config->log_file = get (config->file, "log-file");
@@ -88,6 +91,8 @@ sc_config_free (ScConfig *config)
   g_free (config->video_sink);
   g_free (config->audio_sink);
   g_free (config->terminal_graphics);
+  g_free (config->interests);
+  g_free (config->language);
   g_free (config->stun);
   g_free (config->turn);
   g_free (config->log_file);

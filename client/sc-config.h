@@ -16,6 +16,8 @@ typedef struct
   char *video_sink;
   char *audio_sink;
   char *terminal_graphics;
+  char *interests;
+  char *language;
   char *stun;
   char *turn;
   char *log_file;

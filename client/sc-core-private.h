@@ -35,6 +35,8 @@ struct _ScCore
   ScCoreState state;
   char *server_url;
   char *wanted_name;
+  GStrv interests;           /* normalised; empty: none */
+  char *language;            /* NULL: none */
   ScIdentity *identity;          /* NULL: a guest */
   ScMediaConfig *media;
   ScFrontend *frontend;          /* unowned: the program owns both */
@@ -89,5 +91,7 @@ G_GNUC_INTERNAL void core_schedule_spare (ScCore *self);
 G_GNUC_INTERNAL void core_on_server_closed (ScServerLink *link, gpointer data);
 G_GNUC_INTERNAL void core_on_server_message (ScServerLink *link, gpointer ptr, gpointer data);
 G_GNUC_INTERNAL void core_on_server_protocol_error (ScServerLink *link, GError *error, gpointer data);
+
+G_GNUC_INTERNAL void core_send_interests (ScCore *self);
 
 G_END_DECLS

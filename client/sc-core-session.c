@@ -17,6 +17,8 @@ send_sign_in (ScCore *self)
   g_autoptr(ScMessage) sign_in = sc_message_new (SC_MSG_SIGN_IN);
   sign_in->version = SC_PROTOCOL_VERSION;
   sign_in->name = g_strdup (self->wanted_name);
+  sign_in->interests = g_strdupv (self->interests);
+  sign_in->language = g_strdup (self->language);
   if (self->identity && self->nonce)
     {
       sign_in->key = sc_identity_public_key (self->identity);
@@ -60,6 +62,9 @@ handle_signed_in (ScCore *self, const ScMessage *msg)
       if (self->call_id)
         core_lose_call (self);
       self->state = SC_CORE_IDLE;
+      /* The new session knows nothing of the user's interests and language. */
+      if ((self->interests && self->interests[0]) || self->language)
+        core_send_interests (self);
       return;
     }
   /* The same session: what waited goes out now, in order. */

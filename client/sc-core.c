@@ -25,6 +25,7 @@ sc_core_error_code (const GError *error)
     [SC_CORE_ERROR_BAD_TEXT] = "bad-text",
     [SC_CORE_ERROR_CLOSING] = "closing",
     [SC_CORE_ERROR_BAD_MODE] = "bad-command",
+    [SC_CORE_ERROR_BAD_INTERESTS] = "bad-interests",
   };
   if (error && error->domain == SC_CORE_ERROR && error->code >= 0 &&
       (gsize) error->code < G_N_ELEMENTS (codes))
@@ -515,6 +516,17 @@ core_handle_matched (ScCore *self, const ScMessage *msg)
   peer_ref_set (self, &event->matched.peer);
   event->matched.call = g_strdup (self->call_id);
   event->matched.role = self->role;
+  {
+    /* The server's words: bounded and made safe to show like any name. */
+    g_autoptr(GStrvBuilder) common = g_strv_builder_new ();
+    for (guint i = 0; msg->interests && msg->interests[i] && i < SC_INTERESTS_MAX; i++)
+      {
+        g_autofree char *shown = sc_text_sanitize (msg->interests[i], SC_INTEREST_MAX_CHARS);
+        if (*shown)
+          g_strv_builder_add (common, shown);
+      }
+    event->matched.common = g_strv_builder_end (common);
+  }
   core_emit (self, event);
 
   /* An offer made ahead has no STUN or TURN candidates: with those servers in use (they
@@ -722,6 +734,63 @@ sc_core_set_self_view (ScCore *self, gboolean on)
   core_emit (self, event);
 }
 
+static GStrv
+normalized_interests (const char *const *list, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  GStrv out = sc_text_normalize_interests (list, &local);
+  if (out == NULL)
+    g_set_error_literal (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_INTERESTS, local->message);
+  return out;
+}
+
+gboolean
+sc_core_set_preferences (ScCore *self, const char *const *interests, const char *language,
+                         GError **error)
+{
+  GStrv list = normalized_interests (interests, error);
+  if (list == NULL)
+    return FALSE;
+  if (language && !sc_text_is_language (language))
+    {
+      g_strfreev (list);
+      g_set_error (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_INTERESTS,
+                   _("“%s” is not a language: two or three letters, such as de."), language);
+      return FALSE;
+    }
+  g_strfreev (self->interests);
+  self->interests = list;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  return TRUE;
+}
+
+/* Tells the server what the user shares now (a new list, or a new session). */
+void
+core_send_interests (ScCore *self)
+{
+  g_autoptr(ScMessage) msg = sc_message_new (SC_MSG_INTERESTS);
+  msg->interests = g_strdupv (self->interests);
+  msg->language = g_strdup (self->language);
+  sc_server_link_send (self->link, msg);
+}
+
+gboolean
+sc_core_set_interests (ScCore *self, const char *const *interests, GError **error)
+{
+  GStrv list = normalized_interests (interests, error);
+  if (list == NULL)
+    return FALSE;
+  g_strfreev (self->interests);
+  self->interests = list;
+  if (self->id && !self->reconnecting)
+    core_send_interests (self);
+  ScEvent *event = sc_event_new (SC_EVENT_INTERESTS);
+  event->interests.list = g_strdupv (self->interests);
+  core_emit (self, event);
+  return TRUE;
+}
+
 gboolean
 sc_core_get_self_view (ScCore *self)
 {
@@ -902,6 +971,8 @@ sc_core_finalize (GObject *object)
   ScCore *self = SC_CORE (object);
   g_free (self->server_url);
   g_free (self->wanted_name);
+  g_strfreev (self->interests);
+  g_free (self->language);
   g_free (self->id);
   g_free (self->name);
   g_free (self->token);

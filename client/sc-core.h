@@ -41,6 +41,7 @@ typedef enum {
   SC_CORE_ERROR_BAD_TEXT,
   SC_CORE_ERROR_CLOSING,
   SC_CORE_ERROR_BAD_MODE,
+  SC_CORE_ERROR_BAD_INTERESTS,
 } ScCoreError;
 
 const char *sc_core_error_code (const GError *error);
@@ -76,6 +77,17 @@ void        sc_core_set_camera_on  (ScCore              *self,
                                     gboolean             on);
 gboolean    sc_core_get_mic_muted  (ScCore              *self);
 /* The self-view: your own picture in a corner of the peer's (window and terminal). */
+/* What the user shares, for matching (#27): interests (normalised here; sc-text.h) and
+ * the language (two or three letters, or NULL). Before the core starts: sent with the
+ * sign-in. */
+gboolean    sc_core_set_preferences (ScCore             *self,
+                                     const char *const  *interests,
+                                     const char         *language,
+                                     GError            **error);
+/* New interests, from the next match: told to the server at once when signed in. */
+gboolean    sc_core_set_interests  (ScCore              *self,
+                                    const char *const   *interests,
+                                    GError             **error);
 void        sc_core_set_self_view  (ScCore              *self,
                                     gboolean             on);
 gboolean    sc_core_get_self_view  (ScCore              *self);

@@ -8,7 +8,7 @@
 static const char *const kind_names[SC_EVENT_N_KINDS] = {
   "signed-in", "waiting", "cooldown", "matched", "connected", "first-frame", "first-audio",
   "chat-open", "chat", "said", "peer-left", "reported", "stats", "frame-delay", "mute",
-  "camera", "self", "video", "help", "status", "reconnecting", "reconnected", "error", "bye",
+  "camera", "self", "video", "help", "status", "reconnecting", "reconnected", "error", "bye", "interests",
 };
 
 const char *
@@ -61,6 +61,10 @@ sc_event_free (ScEvent *event)
     case SC_EVENT_MATCHED:
       peer_ref_clear (&event->matched.peer);
       g_free (event->matched.call);
+      g_strfreev (event->matched.common);
+      break;
+    case SC_EVENT_INTERESTS:
+      g_strfreev (event->interests.list);
       break;
     case SC_EVENT_CHAT:
       g_free (event->chat.from);

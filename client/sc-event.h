@@ -38,6 +38,7 @@ typedef enum
   SC_EVENT_RECONNECTED,    /* "reconnected" */
   SC_EVENT_ERROR,          /* "error" */
   SC_EVENT_BYE,            /* "bye" */
+  SC_EVENT_INTERESTS,      /* "interests" */
   SC_EVENT_N_KINDS
 } ScEventKind;
 
@@ -89,7 +90,7 @@ typedef struct
     struct { char *name; char *id; } signed_in;
     struct { guint queue; } waiting;
     struct { guint ms; } cooldown;
-    struct { ScPeerRef peer; char *call; ScRole role; } matched;
+    struct { ScPeerRef peer; char *call; ScRole role; GStrv common; } matched;   /* common: shown-safe */
     struct { gboolean has_path; ScIcePath path; } connected;
     struct { guint width; guint height; } first_frame;
     struct { guint rate; guint channels; } first_audio;
@@ -108,6 +109,7 @@ typedef struct
     struct { guint attempt; guint in_ms; } reconnecting;
     struct { gboolean resumed; } reconnected;
     struct { char *code; char *message; } error;
+    struct { GStrv list; } interests;   /* as normalised, for the next match */
   };
 } ScEvent;
 

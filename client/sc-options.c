@@ -33,6 +33,12 @@ sc_options_parse (ScOptions *o, int *argc, char ***argv, GError **error)
     { "terminal-graphics", 0, 0, G_OPTION_ARG_STRING, &o->terminal_graphics,
       N_("How video is drawn in the terminal: auto (ask the terminal), kitty, sixel or "
          "blocks (default auto)"), N_("MODE") },
+    { "interests", 0, 0, G_OPTION_ARG_STRING, &o->interests,
+      N_("Meet people who share one of these first: up to 8, comma-separated, such as "
+         "chess,cats"), N_("LIST") },
+    { "language", 0, 0, G_OPTION_ARG_STRING, &o->language,
+      N_("The language you speak, as two or three letters such as de (default: your "
+         "locale's)"), N_("LANG") },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &o->list_devices,
       N_("List the cameras, microphones and speakers, with the names the options take, "
          "and exit"), NULL },
@@ -89,6 +95,8 @@ sc_options_merge_config (ScOptions *o, const ScConfig *config)
   PICK (video_sink);
   PICK (audio_sink);
   PICK (terminal_graphics);
+  PICK (interests);
+  PICK (language);
   PICK (stun);
   PICK (turn);
   PICK (log_file);
@@ -129,6 +137,8 @@ sc_options_clear (ScOptions *o)
   g_clear_pointer (&o->video_sink, g_free);
   g_clear_pointer (&o->audio_sink, g_free);
   g_clear_pointer (&o->terminal_graphics, g_free);
+  g_clear_pointer (&o->interests, g_free);
+  g_clear_pointer (&o->language, g_free);
   g_clear_pointer (&o->stun, g_free);
   g_clear_pointer (&o->turn, g_free);
   g_clear_pointer (&o->config_path, g_free);

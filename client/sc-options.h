@@ -26,6 +26,8 @@ typedef struct
   char *video_sink;
   char *audio_sink;
   char *terminal_graphics;
+  char *interests;           /* "chess,cats" as given */
+  char *language;
   char *stun;
   char *turn;
   char *config_path;

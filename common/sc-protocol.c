@@ -111,6 +111,8 @@ sc_message_free (ScMessage *msg)
   g_free (msg->signature);
   g_free (msg->report_reason);
   g_free (msg->token);
+  g_strfreev (msg->interests);
+  g_free (msg->language);
   g_free (msg);
 }
 
@@ -177,6 +179,47 @@ read_optional_string (JsonObject *o, const char *member, gsize max_len, char **o
   if (!json_object_has_member (o, member))
     return TRUE;
   return read_string (o, member, 0, max_len, out, error);
+}
+
+/* An array of at most @max_items strings of at most @max_len bytes each. */
+static gboolean
+read_string_list (JsonObject *o, const char *member, guint max_items, gsize max_len,
+                  GStrv *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  if (node == NULL)
+    return bad (error, member, "is missing");
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return bad (error, member, "must be an array of strings");
+  JsonArray *array = json_node_get_array (node);
+  guint n = json_array_get_length (array);
+  if (n > max_items)
+    return bad (error, member, "has too many entries");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+        return bad (error, member, "must be an array of strings");
+      const char *str = json_node_get_string (e);
+      if (strlen (str) > max_len)
+        return bad (error, member, "holds a string that is too long");
+      if (!g_utf8_validate (str, -1, NULL))
+        return bad (error, member, "holds a string that is not valid UTF-8");
+      g_strv_builder_add (builder, str);
+    }
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static void
+add_string_list (JsonBuilder *b, const char *member, const char *const *list)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; list && list[i]; i++)
+    json_builder_add_string_value (b, list[i]);
+  json_builder_end_array (b);
 }
 
 static gboolean
@@ -271,7 +314,12 @@ decode_sign_in (JsonObject *o, ScMessage *m, GError **error)
   if (!read_uint (o, "version", G_MAXUINT16, &m->version, error) ||
       !read_string (o, "name", 0, 256, &m->name, error) ||
       !read_optional_string (o, "key", 64, &m->key, error) ||
-      !read_optional_string (o, "signature", 128, &m->signature, error))
+      !read_optional_string (o, "signature", 128, &m->signature, error) ||
+      !read_optional_string (o, "language", SC_LANGUAGE_MAX_BYTES, &m->language, error))
+    return FALSE;
+  if (json_object_has_member (o, "interests") &&
+      !read_string_list (o, "interests", SC_INTERESTS_WIRE_MAX, SC_INTEREST_WIRE_BYTES,
+                         &m->interests, error))
     return FALSE;
   if ((m->key == NULL) != (m->signature == NULL))
     return bad (error, m->key ? "signature" : "key", "must come with the other");
@@ -291,6 +339,32 @@ encode_sign_in (const ScMessage *m, JsonBuilder *b)
       json_builder_add_string_value (b, m->key);
       json_builder_set_member_name (b, "signature");
       json_builder_add_string_value (b, m->signature);
+    }
+  if (m->interests && m->interests[0])
+    add_string_list (b, "interests", (const char *const *) m->interests);
+  if (m->language)
+    {
+      json_builder_set_member_name (b, "language");
+      json_builder_add_string_value (b, m->language);
+    }
+}
+
+static gboolean
+decode_interests (JsonObject *o, ScMessage *m, GError **error)
+{
+  return read_string_list (o, "list", SC_INTERESTS_WIRE_MAX, SC_INTEREST_WIRE_BYTES,
+                           &m->interests, error) &&
+         read_optional_string (o, "language", SC_LANGUAGE_MAX_BYTES, &m->language, error);
+}
+
+static void
+encode_interests (const ScMessage *m, JsonBuilder *b)
+{
+  add_string_list (b, "list", (const char *const *) m->interests);
+  if (m->language)
+    {
+      json_builder_set_member_name (b, "language");
+      json_builder_add_string_value (b, m->language);
     }
 }
 
@@ -474,7 +548,14 @@ decode_matched (JsonObject *o, ScMessage *m, GError **error)
   for (guint i = 0; i < json_array_get_length (array); i++)
     if (!decode_ice_server (json_array_get_element (array, i), m, error))
       return FALSE;
-  return TRUE;
+  /* From servers before interests: none in common. */
+  if (!json_object_has_member (o, "common"))
+    {
+      m->interests = g_new0 (char *, 1);
+      return TRUE;
+    }
+  return read_string_list (o, "common", SC_INTERESTS_WIRE_MAX, SC_INTEREST_WIRE_BYTES,
+                           &m->interests, error);
 }
 
 static void
@@ -515,6 +596,7 @@ encode_matched (const ScMessage *m, JsonBuilder *b)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  add_string_list (b, "common", (const char *const *) m->interests);
 }
 
 static gboolean
@@ -627,7 +709,7 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
   [SC_MSG_HELLO] = { "hello", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                      MEMBERS ("version", "nonce", "guests"), decode_hello, encode_hello },
   [SC_MSG_SIGN_IN] = { "sign-in", SC_FROM_CLIENT, SC_MSG_MAX_BYTES,
-                       MEMBERS ("version", "name", "key", "signature"),
+                       MEMBERS ("version", "name", "key", "signature", "interests", "language"),
                        decode_sign_in, encode_sign_in },
   [SC_MSG_SIGNED_IN] = { "signed-in", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                          MEMBERS ("version", "id", "name", "token", "resumed", "call"),
@@ -635,7 +717,7 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
   [SC_MSG_WAITING] = { "waiting", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
                        MEMBERS ("queue"), decode_waiting, encode_waiting },
   [SC_MSG_MATCHED] = { "matched", SC_FROM_SERVER, SC_MSG_MAX_BYTES,
-                       MEMBERS ("call", "role", "peer", "ice_servers"),
+                       MEMBERS ("call", "role", "peer", "ice_servers", "common"),
                        decode_matched, encode_matched },
   [SC_MSG_OFFER] = { "offer", SC_FROM_CLIENT | SC_FROM_SERVER, SC_MSG_SDP_MAX_BYTES,
                      MEMBERS ("call", "sdp"), decode_sdp, encode_sdp },
@@ -659,6 +741,8 @@ static const MessageSpec message_specs[SC_MSG_N_TYPES] = {
                            decode_call_only, encode_call_only },
   [SC_MSG_COOLDOWN] = { "cooldown", SC_FROM_SERVER, SC_MSG_MAX_BYTES, MEMBERS ("ms"),
                         decode_cooldown, encode_cooldown },
+  [SC_MSG_INTERESTS] = { "interests", SC_FROM_CLIENT, SC_MSG_MAX_BYTES, MEMBERS ("list", "language"),
+                         decode_interests, encode_interests },
 };
 
 const char *

@@ -21,6 +21,11 @@ G_BEGIN_DECLS
 #define SC_ICE_URLS_MAX        4
 #define SC_REPORT_REASON_MAX   400
 #define SC_TOKEN_MAX_BYTES     512
+/* Interests on the wire: at most this many strings of at most this many bytes (the
+ * server then holds a user to sc-text.h's 8 of 1–24 characters, and says bad-interests). */
+#define SC_INTERESTS_WIRE_MAX  32
+#define SC_INTEREST_WIRE_BYTES 256
+#define SC_LANGUAGE_MAX_BYTES  16
 
 #define SC_PROTOCOL_ERROR (sc_protocol_error_quark ())
 GQuark sc_protocol_error_quark (void);
@@ -45,10 +50,10 @@ typedef enum {
 
 typedef enum {
   SC_MSG_HELLO,      /* server → client, first: version, nonce, guests */
-  SC_MSG_SIGN_IN,    /* client → server: version, name [, key, signature] */
+  SC_MSG_SIGN_IN,    /* client → server: version, name [, key, signature] [, interests] [, language] */
   SC_MSG_SIGNED_IN,  /* server → client: version, id, name, token, resumed [, call] */
   SC_MSG_WAITING,    /* server → client: queue */
-  SC_MSG_MATCHED,    /* server → client: call, peer_id, peer_name, role, ice_servers */
+  SC_MSG_MATCHED,    /* server → client: call, peer_id, peer_name, role, ice_servers, common */
   SC_MSG_OFFER,      /* both ways, relayed: call, sdp */
   SC_MSG_ANSWER,     /* both ways, relayed: call, sdp */
   SC_MSG_CANDIDATE,  /* both ways, relayed: call, mline, candidate */
@@ -60,6 +65,7 @@ typedef enum {
   SC_MSG_SESSION,    /* server → client: token (a fresh session token) */
   SC_MSG_CALL_FAILED, /* client → server: call (the peer-to-peer link died) */
   SC_MSG_COOLDOWN,   /* server → client: ms (skipping fast: back in the lobby then) */
+  SC_MSG_INTERESTS,  /* client → server: interests (as "list") [, language], for the next match */
   SC_MSG_N_TYPES
 } ScMessageType;
 
@@ -112,6 +118,9 @@ typedef struct {
   char *report_reason;      /* report */
   char *token;              /* signed-in, session: the session token (opaque to clients) */
   gboolean resumed;         /* signed-in: an earlier session goes on (call: its call) */
+  GStrv interests;          /* sign-in, interests ("list"): as sent; matched: "common".
+                             * NULL: not given (matched: decoded as empty) */
+  char *language;           /* sign-in: two or three letters, or NULL */
 } ScMessage;
 
 ScMessage  *sc_message_new    (ScMessageType    type);

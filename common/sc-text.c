@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "sc-text.h"
 
@@ -130,4 +131,122 @@ sc_text_sanitize (const char *text, gsize max_chars)
       n++;
     }
   return g_string_free (out, FALSE);
+}
+
+static gboolean
+interest_error (GError **error, ScTextError code, const char *message)
+{
+  g_set_error_literal (error, SC_TEXT_ERROR, code, message);
+  return FALSE;
+}
+
+/* One interest as it is compared: NFC, lower case (which can undo NFC: again after),
+ * trimmed; NULL (and @error) if it is not 1–24 printable characters. */
+static char *
+normalize_interest (const char *text, GError **error)
+{
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    {
+      interest_error (error, SC_TEXT_ERROR_INVALID_UTF8, _("An interest is not valid UTF-8 text."));
+      return NULL;
+    }
+  g_autofree char *nfc = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
+  g_autofree char *lower = nfc ? g_utf8_strdown (nfc, -1) : NULL;
+  g_autofree char *again = lower ? g_utf8_normalize (lower, -1, G_NORMALIZE_NFC) : NULL;
+  if (again == NULL)
+    {
+      interest_error (error, SC_TEXT_ERROR_INVALID_UTF8, _("An interest is not valid UTF-8 text."));
+      return NULL;
+    }
+  g_strstrip (again);
+  glong chars = g_utf8_strlen (again, -1);
+  if (chars == 0)
+    {
+      interest_error (error, SC_TEXT_ERROR_EMPTY, _("An interest is empty."));
+      return NULL;
+    }
+  if (chars > SC_INTEREST_MAX_CHARS)
+    {
+      g_set_error (error, SC_TEXT_ERROR, SC_TEXT_ERROR_TOO_LONG,
+                   _("An interest is longer than %d characters."), SC_INTEREST_MAX_CHARS);
+      return NULL;
+    }
+  for (const char *p = again; *p; p = g_utf8_next_char (p))
+    if (!is_drawable (g_utf8_get_char (p)))
+      {
+        interest_error (error, SC_TEXT_ERROR_NOT_PRINTABLE,
+                        _("An interest contains characters that cannot be shown."));
+        return NULL;
+      }
+  return g_steal_pointer (&again);
+}
+
+GStrv
+sc_text_normalize_interests (const char *const *list, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; list && list[i]; i++)
+    {
+      char *one = normalize_interest (list[i], error);
+      if (one == NULL)
+        return NULL;
+      if (g_ptr_array_find_with_equal_func (out, one, g_str_equal, NULL))
+        {
+          g_free (one);
+          continue;
+        }
+      if (out->len == SC_INTERESTS_MAX)
+        {
+          g_free (one);
+          g_set_error (error, SC_TEXT_ERROR, SC_TEXT_ERROR_TOO_LONG,
+                       _("At most %d interests."), SC_INTERESTS_MAX);
+          return NULL;
+        }
+      g_ptr_array_add (out, one);
+    }
+  g_ptr_array_add (out, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+GStrv
+sc_text_split_interests (const char *text)
+{
+  if (text == NULL)
+    return g_new0 (char *, 1);
+  const char *separators = strchr (text, ',') ? "," : " \t";
+  g_auto(GStrv) parts = g_strsplit_set (text, separators, -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i])
+        g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+sc_text_is_language (const char *language)
+{
+  gsize len = language ? strlen (language) : 0;
+  if (len < 2 || len > 3)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (language[i] < 'a' || language[i] > 'z')
+      return FALSE;
+  return TRUE;
+}
+
+char *
+sc_text_language_of (const char *locale)
+{
+  if (locale == NULL)
+    return NULL;
+  gsize len = strcspn (locale, "_-.@");
+  if (len < 2 || len > 3)
+    return NULL;
+  char *language = g_ascii_strdown (locale, (gssize) len);
+  if (!sc_text_is_language (language))
+    g_clear_pointer (&language, g_free);
+  return language;
 }

@@ -87,6 +87,7 @@ main (int argc, char **argv)
     }
   else
     matcher = sc_local_matcher_new ();
+  sc_matcher_set_interest_wait (matcher, config.interest_wait_s * 1000);
   g_autoptr(ScServer) server = sc_server_new (matcher);
   ScLobby *lobby = sc_server_get_lobby (server);
   if (redis)

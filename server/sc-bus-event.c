@@ -43,6 +43,7 @@ sc_bus_event_free (ScBusEvent *event)
   g_free (event->call);
   g_free (event->peer);
   g_free (event->peer_name);
+  g_strfreev (event->common);
   g_clear_pointer (&event->message, sc_message_free);
   g_free (event);
 }
@@ -61,6 +62,12 @@ sc_bus_event_to_json (const ScBusEvent *event)
       json_object_set_string_member (object, "peer", event->peer);
       json_object_set_string_member (object, "peer_name", event->peer_name);
       json_object_set_string_member (object, "role", sc_role_to_string (event->role));
+      {
+        JsonArray *common = json_array_new ();
+        for (guint i = 0; event->common && event->common[i]; i++)
+          json_array_add_string_element (common, event->common[i]);
+        json_object_set_array_member (object, "common", common);
+      }
       break;
     case SC_BUS_RELAY:
       {
@@ -130,6 +137,27 @@ sc_bus_event_from_json (JsonObject *object, GError **error)
         event->peer = g_strdup (peer);
         event->peer_name = g_strdup (peer_name);
         event->role = g_str_equal (role, "offerer") ? SC_ROLE_OFFERER : SC_ROLE_ANSWERER;
+        /* Optional (nodes from before interests send none), bounded as on the wire. */
+        JsonNode *common = json_object_get_member (object, "common");
+        if (common && JSON_NODE_HOLDS_ARRAY (common))
+          {
+            JsonArray *array = json_node_get_array (common);
+            if (json_array_get_length (array) > SC_INTERESTS_WIRE_MAX)
+              return invalid (error, "too many interests in common");
+            g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+            for (guint i = 0; i < json_array_get_length (array); i++)
+              {
+                JsonNode *e = json_array_get_element (array, i);
+                if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING ||
+                    strlen (json_node_get_string (e)) > SC_INTEREST_WIRE_BYTES ||
+                    !g_utf8_validate (json_node_get_string (e), -1, NULL))
+                  return invalid (error, "an interest in common that is not one");
+                g_strv_builder_add (builder, json_node_get_string (e));
+              }
+            event->common = g_strv_builder_end (builder);
+          }
+        else if (common)
+          return invalid (error, "common is not a list");
         break;
       }
     case SC_BUS_RELAY:

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  SC_BUS_PAIRED,     /* "paired": call, peer, peer_name, role — @to's half of a new pair */
+  SC_BUS_PAIRED,     /* "paired": call, peer, peer_name, role, common — @to's half of a new pair */
   SC_BUS_RELAY,      /* "relay": call, msg — an offer, answer or candidate from @to's partner */
   SC_BUS_ENDED,      /* "ended": call, reason — the other half ended @to's call */
   SC_BUS_REQUEUE,    /* "requeue": — a match for @to could not be made; it waits again */
@@ -33,6 +33,7 @@ typedef struct
   char *peer;               /* paired: the partner's id and name, and @to's role */
   char *peer_name;
   ScRole role;
+  GStrv common;             /* paired: the interests the two share (NULL: none) */
   ScLeaveReason reason;     /* ended */
   ScMessage *message;       /* relay: an offer, answer or candidate */
 } ScBusEvent;

@@ -41,7 +41,9 @@ on_bus_event (ScNodeBus *bus, const ScBusEvent *event, gpointer data)
         ScLobbyUser *stub = lobby_stub_new (event->peer, event->peer_name, event->from);
         gboolean offers = event->role == SC_ROLE_OFFERER;
         sc_matcher_leave (self->matcher, user->id);
-        lobby_pair_new (self, event->call, offers ? user : stub, offers ? stub : user);
+        ScLobbyPair *pair = lobby_pair_new (self, event->call, offers ? user : stub,
+                                            offers ? stub : user);
+        pair->common = event->common && event->common[0] ? g_strdupv (event->common) : NULL;
         lobby_record_wait (self, user);
         lobby_send_matched (self, user);
       }

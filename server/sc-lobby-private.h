@@ -48,6 +48,8 @@ struct _ScLobbyUser
   gint64 cooldown_until_us;  /* skipped over the next limit: back in the lobby then; 0 */
   GQueue outbox;             /* of ScMessage: what was said to it while detached */
   char *remote_node;         /* a stub: a user of that node, partner of one of ours */
+  GStrv interests;           /* normalised (sc-text.h); NULL: none */
+  char *language;            /* NULL: none */
 };
 
 typedef struct
@@ -61,6 +63,7 @@ struct _ScLobbyPair
   char *call;
   ScLobbyUser *offerer;
   ScLobbyUser *answerer;
+  GStrv common;              /* the interests the two share; NULL: none */
 };
 
 struct _ScLobby

@@ -50,6 +50,8 @@ lobby_user_free (ScLobbyUser *user)
   g_free (user->nonce);
   g_free (user->id);
   g_free (user->name);
+  g_strfreev (user->interests);
+  g_free (user->language);
   g_free (user);
 }
 
@@ -62,6 +64,7 @@ pair_free (ScLobbyPair *pair)
   if (pair->answerer && pair->answerer->remote_node)
     lobby_user_free (pair->answerer);
   g_free (pair->call);
+  g_strfreev (pair->common);
   g_free (pair);
 }
 
@@ -257,6 +260,7 @@ lobby_send_matched (ScLobby *self, ScLobbyUser *user)
   msg->role = pair->offerer == user ? SC_ROLE_OFFERER : SC_ROLE_ANSWERER;
   msg->peer_id = g_strdup (peer->id);
   msg->peer_name = g_strdup (peer->name);
+  msg->interests = pair->common ? g_strdupv (pair->common) : g_new0 (char *, 1);
   for (guint i = 0; self->ice_servers && i < self->ice_servers->len; i++)
     g_ptr_array_add (msg->ice_servers,
                      sc_ice_server_copy (g_ptr_array_index (self->ice_servers, i)));
@@ -317,7 +321,7 @@ resolve (ScLobby *self, const char *id)
 
 static void
 on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
-           gpointer data)
+           const char *const *common, guint reason, gpointer data)
 {
   ScLobby *self = data;
   ScLobbyUser *offerer = resolve (self, offerer_id);
@@ -352,7 +356,10 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
     }
 
   ScLobbyPair *pair = lobby_pair_new (self, NULL, offerer, answerer);
+  pair->common = common && common[0] ? g_strdupv ((GStrv) common) : NULL;
   self->stats.matches++;
+  if (reason < SC_MATCH_N_REASONS)
+    self->stats.matches_by_reason[reason]++;
   for (guint side = 0; side < 2; side++)
     {
       ScLobbyUser *me = side ? answerer : offerer;
@@ -364,6 +371,7 @@ on_paired (ScMatcher *matcher, const char *offerer_id, const char *answerer_id,
           event->peer = g_strdup (peer->id);
           event->peer_name = g_strdup (peer->name);
           event->role = side ? SC_ROLE_ANSWERER : SC_ROLE_OFFERER;
+          event->common = pair->common ? g_strdupv (pair->common) : NULL;
           lobby_bus_send (self, me->remote_node, event);
           continue;
         }
@@ -576,11 +584,35 @@ lobby_start_session (ScLobby *self, ScLobbyUser *user, char *id, char *name, gbo
   user->state = USER_IDLE;
   g_hash_table_insert (self->users, user->id, user);
   sc_matcher_introduce (self->matcher, user->id, user->name);
+  sc_matcher_set_preferences (self->matcher, user->id, (const char *const *) user->interests,
+                              user->language);
   self->stats.sessions_signed_in++;
   g_info ("%s signed in as \"%s\"", user->id, user->name);
 
   lobby_send_signed_in (self, user, FALSE);
   lobby_enter_lobby (self, user);
+}
+
+/* Interests normalised into @out, and the language checked; or an error sent and FALSE. */
+static gboolean
+lobby_check_preferences (ScLobby *self, ScLobbyUser *user, const char *const *interests,
+                         const char *language, GStrv *out)
+{
+  g_autoptr(GError) error = NULL;
+  *out = sc_text_normalize_interests (interests, &error);
+  if (*out == NULL)
+    {
+      sc_lobby_send_error (self, user, "bad-interests", error->message);
+      return FALSE;
+    }
+  if (language && !sc_text_is_language (language))
+    {
+      g_clear_pointer (out, g_strfreev);
+      sc_lobby_send_error (self, user, "bad-language",
+                           "A language is two or three lower-case letters (ISO 639), such as \"de\".");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -616,6 +648,11 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
       return;
     }
 
+  g_auto(GStrv) interests = NULL;
+  if (!lobby_check_preferences (self, user, (const char *const *) msg->interests, msg->language,
+                                &interests))
+    return;
+
   g_autofree char *id = NULL;
   if (msg->key)
     {
@@ -648,7 +685,29 @@ handle_sign_in (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 
   if (lobby_refuse_banned (self, user, id))
     return;
+  user->interests = interests && interests[0] ? g_steal_pointer (&interests) : NULL;
+  user->language = g_strdup (msg->language);
   lobby_start_session (self, user, g_steal_pointer (&id), g_steal_pointer (&name), msg->key == NULL);
+}
+
+/* A new list of interests, for the next match. */
+static void
+handle_interests (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
+{
+  g_auto(GStrv) interests = NULL;
+  if (!lobby_check_preferences (self, user, (const char *const *) msg->interests, msg->language,
+                                &interests))
+    return;
+  g_strfreev (user->interests);
+  user->interests = interests && interests[0] ? g_steal_pointer (&interests) : NULL;
+  if (msg->language)
+    {
+      g_free (user->language);
+      user->language = g_strdup (msg->language);
+    }
+  sc_matcher_set_preferences (self->matcher, user->id, (const char *const *) user->interests,
+                              user->language);
+  g_info ("%s's interests: %u", user->id, user->interests ? g_strv_length (user->interests) : 0);
 }
 
 static void
@@ -871,6 +930,10 @@ sc_lobby_receive (ScLobby *self, ScLobbyUser *user, const ScMessage *msg)
 
     case SC_MSG_REPORT:
       handle_report (self, user, msg);
+      break;
+
+    case SC_MSG_INTERESTS:
+      handle_interests (self, user, msg);
       break;
 
     case SC_MSG_CALL_FAILED:

@@ -75,6 +75,7 @@ typedef struct
   guint64 resumed_new;      /* after it: a new session for the same identity */
   guint64 grace_expired;
   guint64 cooldowns;        /* skips over the next limit: the call ended, matching waited */
+  guint64 matches_by_reason[SC_MATCH_N_REASONS];   /* pairs this node made, by why */
 } ScLobbyStats;
 
 #define SC_TYPE_LOBBY (sc_lobby_get_type ())

@@ -12,6 +12,14 @@
  * it. Up to EXACT_MAX waiting users (the normal case: outside bursts one waits) this is
  * exact, by dynamic programming over subsets in random order; bursts beyond that are
  * paired greedily, most constrained user first, with a trade to avoid a last rematch.
+ *
+ * Interests and language (#27; the rules are in sc-matcher.h). A pass does not look at
+ * everyone waiting: users who still wait after a pass cannot meet each other, so a pass
+ * takes only the users that changed since the last one (joined, or turned open when
+ * their interest wait ran out) and those they may meet, found through indexes: the
+ * waiting users by interest, by language, and the open ones. Its cost follows how many
+ * could meet, not how many wait. Among the ways to pair them the cost adds, below the
+ * rematches, a tier per pair: more shared interests first, then a shared language.
  */
 #define G_LOG_DOMAIN "showcast-server"
 
@@ -21,11 +29,39 @@
 
 #include "sc-local-matcher.h"
 
+typedef struct
+{
+  GStrv interests;           /* normalised; NULL: none */
+  char *language;            /* NULL: none */
+} Prefs;
+
+typedef struct
+{
+  gint64 since_us;           /* when it joined */
+  gboolean open;             /* may meet anyone open: no preferences, or waited them out */
+} Waiter;
+
+typedef struct
+{
+  char *id;
+  gint64 since_us;           /* the join it is for */
+  gint64 deadline_us;
+} Expiry;
+
 struct _ScLocalMatcher
 {
   GObject parent_instance;
 
   GPtrArray *waiting;        /* of char* user ids, in join order */
+  GHashTable *waiters;       /* user id → Waiter, for each waiting user */
+  GHashTable *prefs;         /* user id → Prefs */
+  GHashTable *by_interest;   /* interest → set of waiting user ids */
+  GHashTable *by_language;   /* language → set of waiting user ids */
+  GHashTable *open;          /* set of open waiting user ids */
+  GPtrArray *dirty;          /* of char*: joined or turned open since the last pass */
+  GQueue expiries;           /* of Expiry, by deadline (one wait for all: join order) */
+  guint expiry_source;
+  gint64 interest_wait_us;
   GHashTable *last_partner;  /* user id → id of the user they last parted from */
   GHashTable *blocked;       /* "a\nb" (a < b) set: never paired */
   guint pass_source;
@@ -88,6 +124,101 @@ is_waiting (ScLocalMatcher *self, const char *user_id)
   return g_ptr_array_find_with_equal_func (self->waiting, user_id, g_str_equal, NULL);
 }
 
+static gboolean
+has_prefs (const Prefs *p)
+{
+  return p && ((p->interests && p->interests[0]) || p->language);
+}
+
+static void
+prefs_free (Prefs *p)
+{
+  g_strfreev (p->interests);
+  g_free (p->language);
+  g_free (p);
+}
+
+static void
+expiry_free (Expiry *e)
+{
+  g_free (e->id);
+  g_free (e);
+}
+
+/* What two users share: interests counted, the language compared. */
+typedef struct
+{
+  guint common;
+  gboolean language;
+} Shared;
+
+static Shared
+shared (const Prefs *a, const Prefs *b)
+{
+  Shared s = { 0, FALSE };
+  if (a == NULL || b == NULL)
+    return s;
+  s.common = sc_matcher_count_common ((const char *const *) a->interests,
+                                      (const char *const *) b->interests, NULL);
+  s.language = a->language && b->language && g_str_equal (a->language, b->language);
+  return s;
+}
+
+/* The pair's tier in a plan's cost: 0–7 by shared interests (more is better), 8 for a
+ * shared language, 9 for neither. */
+static guint
+tier (Shared s)
+{
+  return s.common ? 8 - MIN (s.common, 8) : s.language ? 8 : 9;
+}
+
+/* May @a and @b (both waiting, never a blocked couple: checked apart) meet now? */
+static gboolean
+may_meet (ScLocalMatcher *self, const char *a, const char *b)
+{
+  Shared s = shared (g_hash_table_lookup (self->prefs, a), g_hash_table_lookup (self->prefs, b));
+  if (s.common || s.language)
+    return TRUE;
+  Waiter *wa = g_hash_table_lookup (self->waiters, a);
+  Waiter *wb = g_hash_table_lookup (self->waiters, b);
+  return wa && wb && wa->open && wb->open;
+}
+
+static void
+set_add (GHashTable *index, const char *key, const char *id)
+{
+  GHashTable *set = g_hash_table_lookup (index, key);
+  if (set == NULL)
+    {
+      set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (index, g_strdup (key), set);
+    }
+  g_hash_table_add (set, g_strdup (id));
+}
+
+static void
+set_remove (GHashTable *index, const char *key, const char *id)
+{
+  GHashTable *set = g_hash_table_lookup (index, key);
+  if (set && g_hash_table_remove (set, id) && g_hash_table_size (set) == 0)
+    g_hash_table_remove (index, key);
+}
+
+static void
+index_user (ScLocalMatcher *self, const char *id, gboolean add)
+{
+  Prefs *p = g_hash_table_lookup (self->prefs, id);
+  for (guint i = 0; p && p->interests && p->interests[i]; i++)
+    (add ? set_add : set_remove) (self->by_interest, p->interests[i], id);
+  if (p && p->language)
+    (add ? set_add : set_remove) (self->by_language, p->language, id);
+  Waiter *w = g_hash_table_lookup (self->waiters, id);
+  if (add && w && w->open)
+    g_hash_table_add (self->open, g_strdup (id));
+  else if (!add)
+    g_hash_table_remove (self->open, id);
+}
+
 typedef struct
 {
   guint index;        /* into the waiting set */
@@ -116,7 +247,8 @@ trade_partners (ScLocalMatcher *self, GPtrArray *pairs, const char *x, const cha
           const char *u = g_ptr_array_index (pairs, i + flip);
           const char *v = g_ptr_array_index (pairs, i + 1 - flip);
           if (just_parted (self, u, x) || just_parted (self, v, y) ||
-              blocked (self, u, x) || blocked (self, v, y))
+              blocked (self, u, x) || blocked (self, v, y) ||
+              !may_meet (self, u, x) || !may_meet (self, v, y))
             continue;
           char *moved = g_strdup (v);
           g_free (g_ptr_array_index (pairs, i + 1 - flip));
@@ -131,28 +263,39 @@ trade_partners (ScLocalMatcher *self, GPtrArray *pairs, const char *x, const cha
 
 #define EXACT_MAX 12
 
-/* Exact plan for a small waiting set: of all ways to pair as many users as possible
- * (never a blocked couple), one with the fewest rematches of just-parted users. IDS is
- * in random order, and the first best option in that order is taken, so the choice
- * among equals is random. best[mask] is the least cost of the users in MASK, a user left
- * unpaired costing UNPAIRED and a rematch 1; choice[mask] is the partner of its lowest
- * user, or -1 when that user stays waiting. */
-#define UNPAIRED 100
+/* Exact plan for a small set: of all ways to pair as many users as possible (only
+ * couples who may meet, never a blocked one), one with the fewest rematches of
+ * just-parted users, and among those the best tiers. IDS is in random order, and the
+ * first best option in that order is taken, so the choice among equals is random.
+ * best[mask] is the least cost of the users in MASK, a user left unpaired costing
+ * UNPAIRED, a rematch REMATCH and a pair its tier; choice[mask] is the partner of its
+ * lowest user, or -1 when that user stays waiting. */
+#define UNPAIRED 100000
+#define REMATCH 1000
 static void
 plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
 {
   guint full = (1u << n) - 1;
-  g_autofree gint16 *best = g_new (gint16, full + 1);
+  g_autofree gint32 *best = g_new (gint32, full + 1);
   g_autofree gint8 *choice = g_new (gint8, full + 1);
-  gboolean rematch[EXACT_MAX][EXACT_MAX];
+  gint32 cost[EXACT_MAX][EXACT_MAX];
   gboolean never[EXACT_MAX][EXACT_MAX];
   g_autofree gint *parted = parted_indices (self, ids, n);
+  Prefs *prefs[EXACT_MAX];
+  Waiter *waiter[EXACT_MAX];
+  for (guint i = 0; i < n; i++)
+    {
+      prefs[i] = g_hash_table_lookup (self->prefs, ids[i]);
+      waiter[i] = g_hash_table_lookup (self->waiters, ids[i]);
+    }
 
   for (guint i = 0; i < n; i++)
-    for (guint j = 0; j < n; j++)
+    for (guint j = i + 1; j < n; j++)
       {
-        rematch[i][j] = i != j && PARTED (parted, i, j);
-        never[i][j] = i != j && blocked (self, ids[i], ids[j]);
+        Shared sh = shared (prefs[i], prefs[j]);
+        gboolean may = sh.common || sh.language || (waiter[i]->open && waiter[j]->open);
+        never[i][j] = never[j][i] = !may || blocked (self, ids[i], ids[j]);
+        cost[i][j] = cost[j][i] = (PARTED (parted, i, j) ? REMATCH : 0) + (gint32) tier (sh);
       }
 
   for (guint mask = 0; mask <= full; mask++)
@@ -165,16 +308,16 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
         }
       guint i = __builtin_ctz (mask);
       guint rest = mask & ~(1u << i);
-      best[mask] = (gint16) (UNPAIRED + best[rest]);   /* i stays waiting */
+      best[mask] = UNPAIRED + best[rest];   /* i stays waiting */
       choice[mask] = -1;
       for (guint j = i + 1; j < n; j++)
         {
           if (!(rest & (1u << j)) || never[i][j])
             continue;
-          gint cost = rematch[i][j] + best[rest & ~(1u << j)];
-          if (cost < best[mask])
+          gint32 c = cost[i][j] + best[rest & ~(1u << j)];
+          if (c < best[mask])
             {
-              best[mask] = (gint16) cost;
+              best[mask] = c;
               choice[mask] = (gint8) j;
             }
         }
@@ -196,21 +339,68 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
     }
 }
 
-static void plan_greedy (ScLocalMatcher *self, GPtrArray *pairs);
+static void plan_greedy (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs);
+
+static void
+add_set (GHashTable *into, GHashTable *set)
+{
+  if (set == NULL)
+    return;
+  GHashTableIter iter;
+  gpointer id;
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    g_hash_table_add (into, id);
+}
+
+static ScMatchReason
+reason_of (ScLocalMatcher *self, const char *a, const char *b, GStrv *common)
+{
+  Prefs *pa = g_hash_table_lookup (self->prefs, a);
+  Prefs *pb = g_hash_table_lookup (self->prefs, b);
+  guint n = sc_matcher_count_common (pa ? (const char *const *) pa->interests : NULL,
+                                     pb ? (const char *const *) pb->interests : NULL, common);
+  if (n)
+    return SC_MATCH_INTEREST;
+  if (shared (pa, pb).language)
+    return SC_MATCH_LANGUAGE;
+  return has_prefs (pa) || has_prefs (pb) ? SC_MATCH_FALLBACK : SC_MATCH_ANYONE;
+}
+
+static void sc_local_matcher_leave (ScMatcher *matcher, const char *user_id);
 
 static void
 run_pass (ScLocalMatcher *self)
 {
-  guint n = self->waiting->len;
+  /* Who may be paired now: the users that changed, and those they may meet. */
+  g_autoptr(GHashTable) set = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) dirty = g_steal_pointer (&self->dirty);
+  self->dirty = g_ptr_array_new_with_free_func (g_free);
+  for (guint k = 0; k < dirty->len; k++)
+    {
+      const char *x = g_ptr_array_index (dirty, k);
+      Waiter *w = g_hash_table_lookup (self->waiters, x);
+      if (w == NULL)
+        continue;
+      g_hash_table_add (set, (gpointer) x);
+      Prefs *p = g_hash_table_lookup (self->prefs, x);
+      for (guint i = 0; p && p->interests && p->interests[i]; i++)
+        add_set (set, g_hash_table_lookup (self->by_interest, p->interests[i]));
+      if (p && p->language)
+        add_set (set, g_hash_table_lookup (self->by_language, p->language));
+      if (w->open)
+        add_set (set, self->open);
+    }
+  guint n = g_hash_table_size (set);
   if (n < 2)
     return;
 
+  /* In join order (the greedy plan's tiebreaks are random anyway; the exact one
+   * shuffles), as pointers to ids that live until the pairs are taken out. */
+  g_autofree char **ids = (char **) g_hash_table_get_keys_as_array (set, NULL);
   g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
   if (n <= EXACT_MAX)
     {
-      char *ids[EXACT_MAX];
-      for (guint i = 0; i < n; i++)
-        ids[i] = g_ptr_array_index (self->waiting, i);
       for (guint i = n - 1; i > 0; i--)   /* Fisher–Yates */
         {
           guint j = g_random_int_range (0, (gint32) i + 1);
@@ -221,29 +411,37 @@ run_pass (ScLocalMatcher *self)
       plan_exact (self, ids, n, pairs);
     }
   else
-    plan_greedy (self, pairs);
+    plan_greedy (self, ids, n, pairs);
 
-  /* Take the pairs out of the waiting set first, then announce them, so that signal
-   * handlers never see a half-done pass. */
-  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Why each pair, while both are still known as waiters; then take the pairs out of
+   * the waiting set, then announce them, so that signal handlers never see a half-done
+   * pass. */
+  guint n_pairs = pairs->len / 2;
+  g_autofree ScMatchReason *reasons = g_new (ScMatchReason, n_pairs + 1);
+  g_autoptr(GPtrArray) commons = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      GStrv common = NULL;
+      reasons[i] = reason_of (self, g_ptr_array_index (pairs, 2 * i),
+                              g_ptr_array_index (pairs, 2 * i + 1), &common);
+      g_ptr_array_add (commons, common);
+    }
+  g_clear_pointer (&ids, g_free);
+  g_clear_pointer (&set, g_hash_table_unref);
   for (guint i = 0; i < pairs->len; i++)
-    g_hash_table_add (taken, g_ptr_array_index (pairs, i));
-  for (guint i = self->waiting->len; i > 0; i--)
-    if (g_hash_table_contains (taken, g_ptr_array_index (self->waiting, i - 1)))
-      g_ptr_array_remove_index (self->waiting, i - 1);
+    sc_local_matcher_leave (SC_MATCHER (self), g_ptr_array_index (pairs, i));
 
-  for (guint i = 0; i + 1 < pairs->len; i += 2)
-    sc_matcher_emit_paired (SC_MATCHER (self), g_ptr_array_index (pairs, i),
-                            g_ptr_array_index (pairs, i + 1));
+  for (guint i = 0; i < n_pairs; i++)
+    sc_matcher_emit_paired (SC_MATCHER (self), g_ptr_array_index (pairs, 2 * i),
+                            g_ptr_array_index (pairs, 2 * i + 1),
+                            (const char *const *) g_ptr_array_index (commons, i), reasons[i]);
 }
 
-/* For bursts larger than EXACT_MAX: the most constrained users first, each with a
- * partner drawn uniformly from those it may meet. */
+/* For sets larger than EXACT_MAX (bursts): the most constrained users first, each with
+ * a partner drawn uniformly from the best tier of those it may meet. */
 static void
-plan_greedy (ScLocalMatcher *self, GPtrArray *pairs)
+plan_greedy (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
 {
-  guint n = self->waiting->len;
-  char **ids = (char **) self->waiting->pdata;
   g_autofree gint *parted = parted_indices (self, ids, n);
 
   /* How many of the others each user just parted from: the one it left, and whoever
@@ -276,18 +474,33 @@ plan_greedy (ScLocalMatcher *self, GPtrArray *pairs)
       if (taken[x])
         continue;
 
+      Prefs *px = g_hash_table_lookup (self->prefs, ids[x]);
+      Waiter *wx = g_hash_table_lookup (self->waiters, ids[x]);
       guint others = 0;
       guint only_other = 0;
+      guint best_tier = G_MAXUINT;
       g_array_set_size (candidates, 0);
       for (guint y = 0; y < n; y++)
         {
           if (y == x || taken[y])
             continue;
+          Shared sh = shared (px, g_hash_table_lookup (self->prefs, ids[y]));
+          Waiter *wy = g_hash_table_lookup (self->waiters, ids[y]);
+          if (!(sh.common || sh.language || (wx->open && wy->open)))
+            continue;
           if (blocked (self, ids[x], ids[y]))
             continue;
           others++;
           only_other = y;
-          if (!PARTED (parted, x, y))
+          if (PARTED (parted, x, y))
+            continue;
+          guint t = tier (sh);
+          if (t < best_tier)
+            {
+              best_tier = t;
+              g_array_set_size (candidates, 0);
+            }
+          if (t == best_tier)
             g_array_append_val (candidates, y);
         }
       /* Only x and the user it just parted from are left. Others did wait at the start
@@ -328,8 +541,46 @@ pass_cb (gpointer data)
 static void
 schedule_pass (ScLocalMatcher *self)
 {
-  if (self->pass_source == 0 && self->waiting->len >= 2)
+  if (self->pass_source == 0 && self->dirty->len > 0 && self->waiting->len >= 2)
     self->pass_source = g_idle_add_full (G_PRIORITY_HIGH, pass_cb, self, NULL);
+}
+
+static void schedule_expiry (ScLocalMatcher *self);
+
+/* Interest waits that ran out: those users turn open, and a pass looks at them again. */
+static gboolean
+expiry_cb (gpointer data)
+{
+  ScLocalMatcher *self = data;
+  self->expiry_source = 0;
+  gint64 now = g_get_monotonic_time ();
+  Expiry *e;
+  while ((e = g_queue_peek_head (&self->expiries)) && e->deadline_us <= now)
+    {
+      g_queue_pop_head (&self->expiries);
+      Waiter *w = g_hash_table_lookup (self->waiters, e->id);
+      if (w && !w->open && w->since_us == e->since_us)
+        {
+          w->open = TRUE;
+          g_hash_table_add (self->open, g_strdup (e->id));
+          g_ptr_array_add (self->dirty, g_strdup (e->id));
+        }
+      expiry_free (e);
+    }
+  schedule_pass (self);
+  schedule_expiry (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_expiry (ScLocalMatcher *self)
+{
+  Expiry *e = g_queue_peek_head (&self->expiries);
+  if (self->expiry_source || e == NULL)
+    return;
+  gint64 in_us = MAX (e->deadline_us - g_get_monotonic_time (), 0);
+  self->expiry_source = g_timeout_add_full (G_PRIORITY_HIGH, (guint) ((in_us + 999) / 1000),
+                                            expiry_cb, self, NULL);
 }
 
 static void
@@ -339,6 +590,21 @@ sc_local_matcher_join (ScMatcher *matcher, const char *user_id)
   if (is_waiting (self, user_id))
     return;
   g_ptr_array_add (self->waiting, g_strdup (user_id));
+  Waiter *w = g_new0 (Waiter, 1);
+  w->since_us = g_get_monotonic_time ();
+  w->open = !has_prefs (g_hash_table_lookup (self->prefs, user_id)) || self->interest_wait_us == 0;
+  g_hash_table_insert (self->waiters, g_strdup (user_id), w);
+  index_user (self, user_id, TRUE);
+  g_ptr_array_add (self->dirty, g_strdup (user_id));
+  if (!w->open)
+    {
+      Expiry *e = g_new0 (Expiry, 1);
+      e->id = g_strdup (user_id);
+      e->since_us = w->since_us;
+      e->deadline_us = w->since_us + self->interest_wait_us;
+      g_queue_push_tail (&self->expiries, e);
+      schedule_expiry (self);
+    }
   schedule_pass (self);
 }
 
@@ -347,8 +613,11 @@ sc_local_matcher_leave (ScMatcher *matcher, const char *user_id)
 {
   ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
   guint index;
-  if (g_ptr_array_find_with_equal_func (self->waiting, user_id, g_str_equal, &index))
-    g_ptr_array_remove_index (self->waiting, index);
+  if (!g_ptr_array_find_with_equal_func (self->waiting, user_id, g_str_equal, &index))
+    return;
+  index_user (self, user_id, FALSE);
+  g_hash_table_remove (self->waiters, user_id);
+  g_ptr_array_remove_index (self->waiting, index);
 }
 
 static void
@@ -365,6 +634,7 @@ sc_local_matcher_forget (ScMatcher *matcher, const char *user_id)
   ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
   sc_local_matcher_leave (matcher, user_id);
   g_hash_table_remove (self->last_partner, user_id);
+  g_hash_table_remove (self->prefs, user_id);
 }
 
 static void
@@ -389,6 +659,34 @@ sc_local_matcher_waiting (ScMatcher *matcher)
 }
 
 static void
+sc_local_matcher_set_preferences (ScMatcher *matcher, const char *user_id,
+                                  const char *const *interests, const char *language)
+{
+  ScLocalMatcher *self = SC_LOCAL_MATCHER (matcher);
+  /* Counted from the next join: a waiting user is taken out and put back. */
+  gboolean waiting = is_waiting (self, user_id);
+  if (waiting)
+    sc_local_matcher_leave (matcher, user_id);
+  if ((interests == NULL || interests[0] == NULL) && language == NULL)
+    g_hash_table_remove (self->prefs, user_id);
+  else
+    {
+      Prefs *p = g_new0 (Prefs, 1);
+      p->interests = interests && interests[0] ? g_strdupv ((GStrv) interests) : NULL;
+      p->language = g_strdup (language);
+      g_hash_table_replace (self->prefs, g_strdup (user_id), p);
+    }
+  if (waiting)
+    sc_local_matcher_join (matcher, user_id);
+}
+
+static void
+sc_local_matcher_set_interest_wait (ScMatcher *matcher, guint ms)
+{
+  SC_LOCAL_MATCHER (matcher)->interest_wait_us = (gint64) ms * 1000;
+}
+
+static void
 sc_local_matcher_iface_init (ScMatcherInterface *iface)
 {
   iface->join = sc_local_matcher_join;
@@ -398,6 +696,8 @@ sc_local_matcher_iface_init (ScMatcherInterface *iface)
   iface->block = sc_local_matcher_block;
   iface->flush = sc_local_matcher_flush;
   iface->waiting = sc_local_matcher_waiting;
+  iface->set_preferences = sc_local_matcher_set_preferences;
+  iface->set_interest_wait = sc_local_matcher_set_interest_wait;
 }
 
 static void
@@ -405,7 +705,15 @@ sc_local_matcher_finalize (GObject *object)
 {
   ScLocalMatcher *self = SC_LOCAL_MATCHER (object);
   g_clear_handle_id (&self->pass_source, g_source_remove);
+  g_clear_handle_id (&self->expiry_source, g_source_remove);
+  g_queue_clear_full (&self->expiries, (GDestroyNotify) expiry_free);
   g_ptr_array_unref (self->waiting);
+  g_ptr_array_unref (self->dirty);
+  g_hash_table_unref (self->waiters);
+  g_hash_table_unref (self->prefs);
+  g_hash_table_unref (self->by_interest);
+  g_hash_table_unref (self->by_language);
+  g_hash_table_unref (self->open);
   g_hash_table_unref (self->last_partner);
   g_hash_table_unref (self->blocked);
   G_OBJECT_CLASS (sc_local_matcher_parent_class)->finalize (object);
@@ -421,6 +729,17 @@ static void
 sc_local_matcher_init (ScLocalMatcher *self)
 {
   self->waiting = g_ptr_array_new_with_free_func (g_free);
+  self->dirty = g_ptr_array_new_with_free_func (g_free);
+  self->waiters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->prefs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) prefs_free);
+  self->by_interest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_hash_table_unref);
+  self->by_language = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_hash_table_unref);
+  self->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->expiries);
+  self->interest_wait_us = (gint64) SC_MATCHER_DEFAULT_INTEREST_WAIT_MS * 1000;
   self->last_partner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

@@ -18,11 +18,15 @@ sc_matcher_default_init (ScMatcherInterface *iface)
    * @offerer: id of the user who makes the WebRTC offer
    * @answerer: id of the other user
    *
+   * @common: the interests the two share (may be empty)
+   * @reason: an #ScMatchReason
+   *
    * Both users have left the waiting set when this is emitted.
    */
   signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_INTERFACE (iface),
                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRV,
+                                  G_TYPE_UINT);
 }
 
 void
@@ -93,7 +97,52 @@ sc_matcher_describe (ScMatcher *self, const char *user_id, char **name, char **n
 }
 
 void
-sc_matcher_emit_paired (ScMatcher *self, const char *offerer, const char *answerer)
+sc_matcher_set_preferences (ScMatcher *self, const char *user_id, const char *const *interests,
+                            const char *language)
 {
-  g_signal_emit (self, signals[PAIRED], 0, offerer, answerer);
+  g_return_if_fail (SC_IS_MATCHER (self));
+  if (SC_MATCHER_GET_IFACE (self)->set_preferences)
+    SC_MATCHER_GET_IFACE (self)->set_preferences (self, user_id, interests, language);
+}
+
+void
+sc_matcher_set_interest_wait (ScMatcher *self, guint ms)
+{
+  g_return_if_fail (SC_IS_MATCHER (self));
+  if (SC_MATCHER_GET_IFACE (self)->set_interest_wait)
+    SC_MATCHER_GET_IFACE (self)->set_interest_wait (self, ms);
+}
+
+void
+sc_matcher_emit_paired (ScMatcher *self, const char *offerer, const char *answerer,
+                        const char *const *common, ScMatchReason reason)
+{
+  static const char *const none[] = { NULL };
+  g_signal_emit (self, signals[PAIRED], 0, offerer, answerer, common ? common : none,
+                 (guint) reason);
+}
+
+guint
+sc_matcher_count_common (const char *const *a, const char *const *b, GStrv *common)
+{
+  g_autoptr(GStrvBuilder) builder = common ? g_strv_builder_new () : NULL;
+  guint n = 0;
+  for (guint i = 0; a && a[i]; i++)
+    if (b && g_strv_contains (b, a[i]))
+      {
+        n++;
+        if (builder)
+          g_strv_builder_add (builder, a[i]);
+      }
+  if (common)
+    *common = g_strv_builder_end (builder);
+  return n;
+}
+
+const char *
+sc_match_reason_to_string (ScMatchReason reason)
+{
+  static const char *const names[] = { "interest", "language", "fallback", "anyone" };
+  g_return_val_if_fail (reason < SC_MATCH_N_REASONS, "?");
+  return names[reason];
 }

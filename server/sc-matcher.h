@@ -9,12 +9,33 @@
  * one pair and never paired with themself; two users who blocked each other are never
  * paired; two users who just parted are not paired again while anyone else waits; when
  * two or more who may meet wait, they are paired at once.
+ *
+ * Interests and language (#27). Two waiting users may meet when they share an interest,
+ * or share the language, or when both are "open": without interests or language, or
+ * waiting longer than the interest wait (then anyone will do). Among those a user may
+ * meet, one sharing more interests comes first, then one sharing the language, then
+ * anyone; among equals the choice is random. So nobody waits more than the interest
+ * wait for want of a partner who shares something.
  */
 #pragma once
 
 #include <glib-object.h>
 
 G_BEGIN_DECLS
+
+/* Why two were paired, for /metrics: they share an interest; else the language; else one
+ * of them had waited out the interest wait (a fallback); else neither had anything to
+ * share. */
+typedef enum
+{
+  SC_MATCH_INTEREST,
+  SC_MATCH_LANGUAGE,
+  SC_MATCH_FALLBACK,
+  SC_MATCH_ANYONE,
+  SC_MATCH_N_REASONS
+} ScMatchReason;
+
+#define SC_MATCHER_DEFAULT_INTEREST_WAIT_MS 5000
 
 #define SC_TYPE_MATCHER (sc_matcher_get_type ())
 G_DECLARE_INTERFACE (ScMatcher, sc_matcher, SC, MATCHER, GObject)
@@ -47,6 +68,15 @@ struct _ScMatcherInterface
                          const char *user_id,
                          char      **name,
                          char      **node);
+
+  /* What a user shares, normalised (sc-text.h); NULL or empty: nothing. Kept until
+   * forget; it counts from the user's next join. */
+  void (*set_preferences)   (ScMatcher         *self,
+                             const char        *user_id,
+                             const char *const *interests,
+                             const char        *language);
+  void (*set_interest_wait) (ScMatcher         *self,
+                             guint              ms);
 };
 
 void  sc_matcher_join    (ScMatcher  *self,
@@ -72,9 +102,26 @@ gboolean sc_matcher_describe  (ScMatcher  *self,
                                char      **name,
                                char      **node);
 
-/* For implementations: announce a pair. The offerer is the first user. */
-void  sc_matcher_emit_paired (ScMatcher  *self,
-                              const char *offerer,
-                              const char *answerer);
+void     sc_matcher_set_preferences   (ScMatcher         *self,
+                                       const char        *user_id,
+                                       const char *const *interests,
+                                       const char        *language);
+void     sc_matcher_set_interest_wait (ScMatcher         *self,
+                                       guint              ms);
+
+/* For implementations: announce a pair. The offerer is the first user. @common: the
+ * interests the two share (NULL: none). */
+void  sc_matcher_emit_paired (ScMatcher         *self,
+                              const char        *offerer,
+                              const char        *answerer,
+                              const char *const *common,
+                              ScMatchReason      reason);
+
+/* For implementations: how many of @a's interests @b has too, and (@common not NULL) which,
+ * in @a's order. */
+guint sc_matcher_count_common (const char *const *a,
+                               const char *const *b,
+                               GStrv             *common);
+const char *sc_match_reason_to_string (ScMatchReason reason);
 
 G_END_DECLS

@@ -5,58 +5,123 @@
 
 #include "sc-redis-matcher.h"
 
-/* SRANDMEMBER's sample comes back in the set's hash order, not at random (one user of
- * 60 came first in 44 of 200 draws): the script goes through it in a random order (a
- * Fisher–Yates shuffle done one step at a time, so a caller met by the first costs one
- * draw), so the first user in it who may meet the caller is a random one. When none of
- * the 16 may, and more wait, it looks through up to 1,000 more (SSCAN) and takes one of
- * those found at random. */
+/* The pairing script: one joining user (ARGV: id, node, open "1"/"0", language or "",
+ * then its interests) against those waiting, atomically. Indexes, so that its cost does
+ * not grow with the number waiting: sc:i:INTEREST and sc:l:LANGUAGE (the waiting users
+ * who have it), sc:open (those who may meet anyone open: no preferences, or their
+ * interest wait ran out; their node picks for them again then, with open "1"), and
+ * sc:waiting (everyone waiting, for the rematch rule). Each user's hash sc:u:ID keeps its
+ * node, name, last partner, interests ("\n"-joined) and language.
+ *
+ * 1. Among a sample (16) of each interest's waiting users, one sharing the most
+ *    interests, drawn at random among equals. 2. One sharing the language. 3. If the
+ *    user is open, an open one. SRANDMEMBER's sample comes back in the set's hash order,
+ *    not at random (one user of 60 came first in 44 of 200 draws), so 2 and 3 go through
+ *    it in a random order (a Fisher–Yates shuffle done one step at a time); when none of
+ *    the 16 open ones may meet the user and more are open, it looks through up to 1,000
+ *    more (SSCAN) and takes one of those found at random. A just-parted partner is taken
+ *    only when nobody else waits. */
 static const char pick_script[] =
-  "local user = ARGV[1]\n"
-  "local last = redis.call('HGET', 'sc:u:' .. user, 'last')\n"
-  "local rematch = nil\n"
+  "local user, node, open, lang = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4]\n"
+  "local tags, mine = {}, {}\n"
+  "for i = 5, #ARGV do tags[#tags + 1] = ARGV[i]; mine[ARGV[i]] = true end\n"
+  "local ukey = 'sc:u:' .. user\n"
+  "local function split(s)\n"
+  "  local out = {}\n"
+  "  if s then for t in string.gmatch(s, '[^\\n]+') do out[#out + 1] = t end end\n"
+  "  return out\n"
+  "end\n"
+  "local function unindex(c, ctags, clang)\n"
+  "  redis.call('SREM', 'sc:waiting', c)\n"
+  "  redis.call('SREM', 'sc:open', c)\n"
+  "  for _, t in ipairs(ctags) do redis.call('SREM', 'sc:i:' .. t, c) end\n"
+  "  if clang and clang ~= '' then redis.call('SREM', 'sc:l:' .. clang, c) end\n"
+  "end\n"
+  "local old = redis.call('HMGET', ukey, 'tags', 'lang', 'last')\n"
+  "unindex(user, split(old[1]), old[2])\n"
+  "local last = old[3]\n"
+  "redis.call('HSET', ukey, 'tags', table.concat(tags, '\\n'), 'lang', lang)\n"
+  "local rematch, seen = nil, {}\n"
   "local function check(c)\n"
-  "  if c == user then return nil end\n"
-  "  local info = redis.call('HMGET', 'sc:u:' .. c, 'node', 'name', 'last')\n"
+  "  if c == user or seen[c] then return nil end\n"
+  "  seen[c] = true\n"
+  "  local info = redis.call('HMGET', 'sc:u:' .. c, 'node', 'name', 'last', 'tags', 'lang')\n"
+  "  local ctags = split(info[4])\n"
   "  if (not info[1]) or redis.call('EXISTS', 'sc:node:' .. info[1]) == 0 then\n"
-  "    redis.call('SREM', 'sc:waiting', c)\n"
+  "    unindex(c, ctags, info[5])\n"
   "    return nil\n"
   "  end\n"
   "  if redis.call('SISMEMBER', 'sc:blocked:' .. user, c) == 1 then return nil end\n"
-  "  if c == last or info[3] == user then\n"
-  "    if not rematch then rematch = {c, info[1], info[2]} end\n"
+  "  local common = 0\n"
+  "  for _, t in ipairs(ctags) do if mine[t] then common = common + 1 end end\n"
+  "  local copen = redis.call('SISMEMBER', 'sc:open', c) == 1\n"
+  "  if common == 0 and not (lang ~= '' and info[5] == lang) and not (open and copen) then\n"
   "    return nil\n"
   "  end\n"
-  "  return {c, info[1], info[2]}\n"
-  "end\n"
-  "local function take(p)\n"
-  "  redis.call('SREM', 'sc:waiting', p[1])\n"
+  "  local p = {c, info[1], info[2], info[4] or '', info[5] or '', copen and '1' or '0', common}\n"
+  "  if c == last or info[3] == user then\n"
+  "    if not rematch then rematch = p end\n"
+  "    return nil\n"
+  "  end\n"
   "  return p\n"
   "end\n"
-  "local cands = redis.call('SRANDMEMBER', 'sc:waiting', 16)\n"
-  "for k = 1, #cands do\n"
-  "  local j = math.random(k, #cands)\n"
-  "  cands[k], cands[j] = cands[j], cands[k]\n"
-  "  local p = check(cands[k])\n"
+  "local function take(p)\n"
+  "  unindex(p[1], split(p[4]), p[5])\n"
+  "  return {p[1], p[2], p[3], p[4], p[5], p[6]}\n"
+  "end\n"
+  "local best, nbest = nil, 0\n"
+  "for _, t in ipairs(tags) do\n"
+  "  for _, c in ipairs(redis.call('SRANDMEMBER', 'sc:i:' .. t, 16)) do\n"
+  "    local p = check(c)\n"
+  "    if p then\n"
+  "      if (not best) or p[7] > best[7] then best, nbest = p, 1\n"
+  "      elseif p[7] == best[7] then\n"
+  "        nbest = nbest + 1\n"
+  "        if math.random(nbest) == 1 then best = p end\n"
+  "      end\n"
+  "    end\n"
+  "  end\n"
+  "end\n"
+  "if best then return take(best) end\n"
+  "local function first_of(set)\n"
+  "  local cands = redis.call('SRANDMEMBER', set, 16)\n"
+  "  for k = 1, #cands do\n"
+  "    local j = math.random(k, #cands)\n"
+  "    cands[k], cands[j] = cands[j], cands[k]\n"
+  "    local p = check(cands[k])\n"
+  "    if p then return p end\n"
+  "  end\n"
+  "  return nil\n"
+  "end\n"
+  "if lang ~= '' then\n"
+  "  local p = first_of('sc:l:' .. lang)\n"
   "  if p then return take(p) end\n"
   "end\n"
-  "if redis.call('SCARD', 'sc:waiting') > 16 then\n"
-  "  local found, cursor, looked = {}, '0', 0\n"
-  "  repeat\n"
-  "    local r = redis.call('SSCAN', 'sc:waiting', cursor, 'COUNT', 100)\n"
-  "    cursor = r[1]\n"
-  "    for _, c in ipairs(r[2]) do\n"
-  "      local p = check(c)\n"
-  "      if p then found[#found + 1] = p end\n"
-  "      looked = looked + 1\n"
-  "    end\n"
-  "  until cursor == '0' or looked >= 1000\n"
-  "  if #found > 0 then return take(found[math.random(#found)]) end\n"
+  "if open then\n"
+  "  local p = first_of('sc:open')\n"
+  "  if p then return take(p) end\n"
+  "  if redis.call('SCARD', 'sc:open') > 16 then\n"
+  "    local found, cursor, looked = {}, '0', 0\n"
+  "    repeat\n"
+  "      local r = redis.call('SSCAN', 'sc:open', cursor, 'COUNT', 100)\n"
+  "      cursor = r[1]\n"
+  "      for _, c in ipairs(r[2]) do\n"
+  "        seen[c] = nil\n"
+  "        local q = check(c)\n"
+  "        if q then found[#found + 1] = q end\n"
+  "        looked = looked + 1\n"
+  "      end\n"
+  "    until cursor == '0' or looked >= 1000\n"
+  "    if #found > 0 then return take(found[math.random(#found)]) end\n"
+  "  end\n"
   "end\n"
   "if rematch and redis.call('SCARD', 'sc:waiting') == 1 then\n"
   "  return take(rematch)\n"
   "end\n"
   "redis.call('SADD', 'sc:waiting', user)\n"
+  "if open then redis.call('SADD', 'sc:open', user) end\n"
+  "for _, t in ipairs(tags) do redis.call('SADD', 'sc:i:' .. t, user) end\n"
+  "if lang ~= '' then redis.call('SADD', 'sc:l:' .. lang, user) end\n"
   "return false\n";
 
 typedef struct
@@ -64,6 +129,12 @@ typedef struct
   char *name;
   char *node;
 } Peer;
+
+typedef struct
+{
+  GStrv interests;           /* NULL: none */
+  char *language;            /* NULL: none */
+} Prefs;
 
 struct _ScRedisMatcher
 {
@@ -73,6 +144,9 @@ struct _ScRedisMatcher
   char *script_sha;
   GHashTable *waiting;     /* this node's users in the lobby (their join is in flight or done) */
   GHashTable *peers;       /* id → Peer: users of other nodes we were paired with */
+  GHashTable *prefs;       /* id → Prefs: this node's users' interests and language */
+  GHashTable *expiries;    /* id → GSource id: a waiting user's interest wait */
+  guint interest_wait_ms;
 };
 
 static void sc_redis_matcher_iface_init (ScMatcherInterface *iface);
@@ -88,14 +162,62 @@ peer_free (Peer *peer)
   g_free (peer);
 }
 
+static void
+prefs_free (Prefs *p)
+{
+  g_strfreev (p->interests);
+  g_free (p->language);
+  g_free (p);
+}
+
+static gboolean
+has_prefs (const Prefs *p)
+{
+  return p && ((p->interests && p->interests[0]) || p->language);
+}
+
 typedef struct
 {
   ScRedisMatcher *self;
   char *user;
+  gboolean open;
   gboolean retried;
 } Join;
 
 static void pick (ScRedisMatcher *self, Join *join);
+
+/* Adds @id to (or takes it out of) the waiting set and the indexes the pairing script
+ * reads. */
+static void
+index_commands (ScRedisMatcher *self, const char *id, const char *const *interests,
+                const char *language, gboolean open, gboolean add)
+{
+  const char *op = add ? "SADD" : "SREM";
+  sc_redis_command (self->redis, NULL, NULL, op, "sc:waiting", id, NULL);
+  if (open || !add)
+    sc_redis_command (self->redis, NULL, NULL, op, "sc:open", id, NULL);
+  for (guint i = 0; interests && interests[i]; i++)
+    {
+      g_autofree char *key = g_strconcat ("sc:i:", interests[i], NULL);
+      sc_redis_command (self->redis, NULL, NULL, op, key, id, NULL);
+    }
+  if (language && *language)
+    {
+      g_autofree char *key = g_strconcat ("sc:l:", language, NULL);
+      sc_redis_command (self->redis, NULL, NULL, op, key, id, NULL);
+    }
+}
+
+static void
+cancel_expiry (ScRedisMatcher *self, const char *user)
+{
+  guint source = GPOINTER_TO_UINT (g_hash_table_lookup (self->expiries, user));
+  if (source)
+    {
+      g_source_remove (source);
+      g_hash_table_remove (self->expiries, user);
+    }
+}
 
 static void
 on_pick (ScRedis *redis, redisReply *reply, gpointer data)
@@ -110,16 +232,19 @@ on_pick (ScRedis *redis, redisReply *reply, gpointer data)
       pick (self, join);
       return;
     }
-  if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
-      reply->element[0]->type == REDIS_REPLY_STRING &&
-      reply->element[1]->type == REDIS_REPLY_STRING &&
-      reply->element[2]->type == REDIS_REPLY_STRING &&
-      g_hash_table_contains (self->waiting, join->user))
+  gboolean shaped = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 6;
+  for (guint i = 0; shaped && i < reply->elements; i++)
+    shaped = reply->element[i]->type == REDIS_REPLY_STRING;
+  if (shaped && g_hash_table_contains (self->waiting, join->user))
     {
       const char *partner = reply->element[0]->str;
       const char *node = reply->element[1]->str;
+      g_auto(GStrv) their = g_strsplit (reply->element[3]->str, "\n", -1);
+      const char *their_language = reply->element[4]->str;
       g_hash_table_remove (self->waiting, join->user);
       g_hash_table_remove (self->waiting, partner);   /* when it is ours too */
+      cancel_expiry (self, join->user);
+      cancel_expiry (self, partner);
       if (g_strcmp0 (node, self->node) != 0)
         {
           Peer *peer = g_new0 (Peer, 1);
@@ -127,19 +252,32 @@ on_pick (ScRedis *redis, redisReply *reply, gpointer data)
           peer->node = g_strdup (node);
           g_hash_table_replace (self->peers, g_strdup (partner), peer);
         }
+      Prefs *mine = g_hash_table_lookup (self->prefs, join->user);
+      g_auto(GStrv) common = NULL;
+      guint n = sc_matcher_count_common (mine ? (const char *const *) mine->interests : NULL,
+                                         (const char *const *) their, &common);
+      gboolean they_share = their[0] && *their[0];
+      ScMatchReason reason =
+        n ? SC_MATCH_INTEREST
+          : mine && mine->language && g_str_equal (mine->language, their_language) ? SC_MATCH_LANGUAGE
+          : has_prefs (mine) || they_share || *their_language ? SC_MATCH_FALLBACK
+          : SC_MATCH_ANYONE;
       /* Who offers is random, as in the local matcher. */
       if (g_random_boolean ())
-        sc_matcher_emit_paired (SC_MATCHER (self), join->user, partner);
+        sc_matcher_emit_paired (SC_MATCHER (self), join->user, partner,
+                                (const char *const *) common, reason);
       else
-        sc_matcher_emit_paired (SC_MATCHER (self), partner, join->user);
+        sc_matcher_emit_paired (SC_MATCHER (self), partner, join->user,
+                                (const char *const *) common, reason);
     }
-  else if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
-           reply->element[0]->type == REDIS_REPLY_STRING)
+  else if (shaped)
     {
       /* Paired in Redis, but the user left meanwhile: the partner goes back. */
       const char *partner = reply->element[0]->str;
       g_info ("%s left while being paired with %s; %s waits again", join->user, partner, partner);
-      sc_redis_command (self->redis, NULL, NULL, "SADD", "sc:waiting", partner, NULL);
+      g_auto(GStrv) their = g_strsplit (reply->element[3]->str, "\n", -1);
+      index_commands (self, partner, (const char *const *) their, reply->element[4]->str,
+                      g_str_equal (reply->element[5]->str, "1"), TRUE);
     }
   else if (reply == NULL)
     g_warning ("could not ask Redis for a partner of %s", join->user);
@@ -150,12 +288,55 @@ on_pick (ScRedis *redis, redisReply *reply, gpointer data)
 static void
 pick (ScRedisMatcher *self, Join *join)
 {
-  if (join->retried)
-    sc_redis_command (self->redis, on_pick, join, "EVAL", pick_script, "0", join->user, self->node,
-                      NULL);
-  else
-    sc_redis_command (self->redis, on_pick, join, "EVALSHA", self->script_sha, "0", join->user,
-                      self->node, NULL);
+  Prefs *p = g_hash_table_lookup (self->prefs, join->user);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, join->retried ? "EVAL" : "EVALSHA");
+  g_ptr_array_add (argv, join->retried ? (char *) pick_script : self->script_sha);
+  g_ptr_array_add (argv, "0");
+  g_ptr_array_add (argv, join->user);
+  g_ptr_array_add (argv, self->node);
+  g_ptr_array_add (argv, join->open ? "1" : "0");
+  g_ptr_array_add (argv, p && p->language ? p->language : "");
+  for (guint i = 0; p && p->interests && p->interests[i]; i++)
+    g_ptr_array_add (argv, p->interests[i]);
+  g_ptr_array_add (argv, NULL);
+  sc_redis_commandv (self->redis, on_pick, join, (const char *const *) argv->pdata);
+}
+
+static void
+start_pick (ScRedisMatcher *self, const char *user_id, gboolean open)
+{
+  Join *join = g_new0 (Join, 1);
+  join->self = self;
+  join->user = g_strdup (user_id);
+  join->open = open;
+  pick (self, join);
+}
+
+typedef struct
+{
+  ScRedisMatcher *self;
+  char *user;
+} Expiry;
+
+static void
+expiry_free (gpointer data)
+{
+  Expiry *e = data;
+  g_free (e->user);
+  g_free (e);
+}
+
+/* The user's interest wait ran out: it picks again, now open to anyone open. */
+static gboolean
+on_expiry (gpointer data)
+{
+  Expiry *e = data;
+  ScRedisMatcher *self = e->self;
+  g_hash_table_remove (self->expiries, e->user);
+  if (g_hash_table_contains (self->waiting, e->user))
+    start_pick (self, e->user, TRUE);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -163,18 +344,32 @@ sc_redis_matcher_join (ScMatcher *matcher, const char *user_id)
 {
   ScRedisMatcher *self = SC_REDIS_MATCHER (matcher);
   g_hash_table_add (self->waiting, g_strdup (user_id));
-  Join *join = g_new0 (Join, 1);
-  join->self = self;
-  join->user = g_strdup (user_id);
-  pick (self, join);
+  gboolean open = !has_prefs (g_hash_table_lookup (self->prefs, user_id)) ||
+                  self->interest_wait_ms == 0;
+  if (!open)
+    {
+      cancel_expiry (self, user_id);
+      Expiry *e = g_new0 (Expiry, 1);
+      e->self = self;
+      e->user = g_strdup (user_id);
+      guint source = g_timeout_add_full (G_PRIORITY_DEFAULT, self->interest_wait_ms, on_expiry,
+                                         e, expiry_free);
+      g_hash_table_insert (self->expiries, g_strdup (user_id), GUINT_TO_POINTER (source));
+    }
+  start_pick (self, user_id, open);
 }
 
 static void
 sc_redis_matcher_leave (ScMatcher *matcher, const char *user_id)
 {
   ScRedisMatcher *self = SC_REDIS_MATCHER (matcher);
+  cancel_expiry (self, user_id);
   if (g_hash_table_remove (self->waiting, user_id))
-    sc_redis_command (self->redis, NULL, NULL, "SREM", "sc:waiting", user_id, NULL);
+    {
+      Prefs *p = g_hash_table_lookup (self->prefs, user_id);
+      index_commands (self, user_id, p ? (const char *const *) p->interests : NULL,
+                      p ? p->language : NULL, TRUE, FALSE);
+    }
 }
 
 static void
@@ -196,6 +391,35 @@ sc_redis_matcher_forget (ScMatcher *matcher, const char *user_id)
   sc_redis_matcher_leave (matcher, user_id);
   g_autofree char *key = g_strconcat ("sc:u:", user_id, NULL);
   sc_redis_command (self->redis, NULL, NULL, "DEL", key, NULL);
+  g_hash_table_remove (self->prefs, user_id);
+}
+
+static void
+sc_redis_matcher_set_preferences (ScMatcher *matcher, const char *user_id,
+                                  const char *const *interests, const char *language)
+{
+  ScRedisMatcher *self = SC_REDIS_MATCHER (matcher);
+  /* Counted from the next join: a waiting user is taken out and put back. */
+  gboolean waiting = g_hash_table_contains (self->waiting, user_id);
+  if (waiting)
+    sc_redis_matcher_leave (matcher, user_id);
+  if ((interests == NULL || interests[0] == NULL) && language == NULL)
+    g_hash_table_remove (self->prefs, user_id);
+  else
+    {
+      Prefs *p = g_new0 (Prefs, 1);
+      p->interests = interests && interests[0] ? g_strdupv ((GStrv) interests) : NULL;
+      p->language = g_strdup (language);
+      g_hash_table_replace (self->prefs, g_strdup (user_id), p);
+    }
+  if (waiting)
+    sc_redis_matcher_join (matcher, user_id);
+}
+
+static void
+sc_redis_matcher_set_interest_wait (ScMatcher *matcher, guint ms)
+{
+  SC_REDIS_MATCHER (matcher)->interest_wait_ms = ms;
 }
 
 static void
@@ -253,6 +477,8 @@ sc_redis_matcher_iface_init (ScMatcherInterface *iface)
   iface->waiting = sc_redis_matcher_waiting;
   iface->introduce = sc_redis_matcher_introduce;
   iface->describe = sc_redis_matcher_describe;
+  iface->set_preferences = sc_redis_matcher_set_preferences;
+  iface->set_interest_wait = sc_redis_matcher_set_interest_wait;
 }
 
 static void
@@ -264,6 +490,13 @@ sc_redis_matcher_finalize (GObject *object)
   g_free (self->script_sha);
   g_hash_table_unref (self->waiting);
   g_hash_table_unref (self->peers);
+  g_hash_table_unref (self->prefs);
+  GHashTableIter iter;
+  gpointer source;
+  g_hash_table_iter_init (&iter, self->expiries);
+  while (g_hash_table_iter_next (&iter, NULL, &source))
+    g_source_remove (GPOINTER_TO_UINT (source));
+  g_hash_table_unref (self->expiries);
   G_OBJECT_CLASS (sc_redis_matcher_parent_class)->finalize (object);
 }
 
@@ -279,6 +512,9 @@ sc_redis_matcher_init (ScRedisMatcher *self)
   self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) peer_free);
   self->script_sha = g_compute_checksum_for_string (G_CHECKSUM_SHA1, pick_script, -1);
+  self->prefs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) prefs_free);
+  self->expiries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->interest_wait_ms = SC_MATCHER_DEFAULT_INTEREST_WAIT_MS;
 }
 
 ScMatcher *

@@ -167,22 +167,30 @@ sc_redis_command (ScRedis *self, ScRedisReplyFunc callback, gpointer user_data,
   for (const char *arg = first_arg; arg; arg = va_arg (ap, const char *))
     g_ptr_array_add (args, (gpointer) arg);
   va_end (ap);
+  g_ptr_array_add (args, NULL);
+  sc_redis_commandv (self, callback, user_data, (const char *const *) args->pdata);
+}
 
+void
+sc_redis_commandv (ScRedis *self, ScRedisReplyFunc callback, gpointer user_data,
+                   const char *const *argv)
+{
   if (!self->cmd.connected)
     {
       if (callback)
         callback (self, NULL, user_data);
       return;
     }
-  g_autofree size_t *lens = g_new (size_t, args->len);
-  for (guint i = 0; i < args->len; i++)
-    lens[i] = strlen (g_ptr_array_index (args, i));
+  guint argc = g_strv_length ((GStrv) argv);
+  g_autofree size_t *lens = g_new (size_t, argc);
+  for (guint i = 0; i < argc; i++)
+    lens[i] = strlen (argv[i]);
   Pending *pending = g_new0 (Pending, 1);
   pending->redis = self;
   pending->callback = callback;
   pending->user_data = user_data;
-  if (redisAsyncCommandArgv (self->cmd.ac, on_reply, pending, (int) args->len,
-                             (const char **) args->pdata, lens) != REDIS_OK)
+  if (redisAsyncCommandArgv (self->cmd.ac, on_reply, pending, (int) argc, (const char **) argv,
+                             lens) != REDIS_OK)
     {
       g_free (pending);
       if (callback)

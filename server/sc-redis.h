@@ -31,6 +31,11 @@ void      sc_redis_command        (ScRedis          *self,
                                    gpointer          user_data,
                                    const char       *first_arg,
                                    ...) G_GNUC_NULL_TERMINATED;
+/* The same with the arguments in a NULL-terminated vector. */
+void      sc_redis_commandv       (ScRedis           *self,
+                                   ScRedisReplyFunc   callback,
+                                   gpointer           user_data,
+                                   const char *const *argv);
 /* Messages on @channel arrive as the "message" signal (channel, payload). */
 void      sc_redis_subscribe      (ScRedis          *self,
                                    const char       *channel);

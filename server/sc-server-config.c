@@ -32,6 +32,7 @@ sc_server_config_parse (ScServerConfig *config, int *argc, char ***argv, GError 
   g_auto(GStrv) stun = NULL;
   gboolean verbose = FALSE, version = FALSE, allow_guests = FALSE;
   gint ban_after = 3, ban_time = 24 * 3600, grace = SC_SESSION_GRACE_S;
+  gint interest_wait = SC_MATCHER_DEFAULT_INTEREST_WAIT_MS / 1000;
   gint sign_in_limit = SC_LIMIT_SIGN_IN_BURST, threads = 0;
   gint max_conns = -1, max_conns_per_address = SC_SERVER_MAX_CONNS_PER_ADDRESS;
   gint http_timeout = SC_SERVER_HTTP_TIMEOUT_S, message_timeout = SC_SERVER_MESSAGE_TIMEOUT_S;
@@ -64,6 +65,9 @@ sc_server_config_parse (ScServerConfig *config, int *argc, char ***argv, GError 
     { "grace", 0, 0, G_OPTION_ARG_INT, &grace,
       N_("Keep a dropped connection's session (and its call) this long, in seconds (default 10)"),
       N_("SECONDS") },
+    { "interest-wait", 0, 0, G_OPTION_ARG_INT, &interest_wait,
+      N_("Pair a user with anyone after this many seconds without a partner who shares an "
+         "interest or the language (default 5; 0: at once)"), N_("SECONDS") },
     { "session-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file,
       N_("Sign session tokens with the secret in FILE (32 bytes or more), shared by every node; "
          "without it a random secret lives as long as the process"), N_("FILE") },
@@ -147,6 +151,8 @@ sc_server_config_parse (ScServerConfig *config, int *argc, char ***argv, GError 
     return refuse (error, "--ban-after and --ban-time take numbers from 0");
   if (grace < 0 || grace > 3600)
     return refuse (error, "--grace takes 0 to 3600 seconds");
+  if (interest_wait < 0 || interest_wait > 600)
+    return refuse (error, "--interest-wait takes 0 to 600 seconds");
   if (sign_in_limit < 0)
     return refuse (error, "--sign-in-limit takes a number from 0");
   if ((turn_urls == NULL) != (turn_secret == NULL))
@@ -185,6 +191,7 @@ sc_server_config_parse (ScServerConfig *config, int *argc, char ***argv, GError 
   config->lobby.ban_after = (guint) ban_after;
   config->lobby.ban_seconds = (guint) ban_time;
   config->lobby.grace_s = (guint) grace;
+  config->interest_wait_s = (guint) interest_wait;
   config->lobby.sign_in_burst = (guint) sign_in_limit;
   config->lobby.session_limits = !no_session_limits;
   config->lobby.check_invariants = check_invariants;

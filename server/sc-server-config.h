@@ -27,6 +27,7 @@ typedef struct
   guint http_timeout_s;
   guint message_timeout_s;
   guint ping_interval_s;
+  guint interest_wait_s;     /* --interest-wait, for the matcher */
   guint silence_timeout_s;
   ScLobbyConfig lobby;             /* points into the three below */
   GPtrArray *ice_servers;          /* of ScIceServer: --stun */

@@ -782,6 +782,14 @@ handle_metrics (ScServer *self, gpointer data)
       g_string_append_printf (out, "showcast_lobby_wait_seconds_bucket{node=\"%s\",le=\"%s\"} %"
                               G_GUINT64_FORMAT "\n", node, bound, cumulative);
     }
+  g_string_append (out, "# HELP showcast_matches_by_reason_total Pairs made by this node, by "
+                        "why: a shared interest, else the language, else a fallback (one had "
+                        "waited out --interest-wait), else anyone (neither gave either)\n"
+                        "# TYPE showcast_matches_by_reason_total counter\n");
+  for (guint r = 0; r < SC_MATCH_N_REASONS; r++)
+    g_string_append_printf (out, "showcast_matches_by_reason_total{node=\"%s\",reason=\"%s\"} %"
+                            G_GUINT64_FORMAT "\n", node, sc_match_reason_to_string (r),
+                            st->matches_by_reason[r]);
   char sum[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_dtostr (sum, sizeof sum, st->wait_sum_s);
   g_string_append_printf (out, "showcast_lobby_wait_seconds_sum{node=\"%s\"} %s\n"

@@ -16,6 +16,15 @@ set_string (JsonObject *object, const char *key, const char *value)
 }
 
 static void
+set_list (JsonObject *object, const char *key, const char *const *list)
+{
+  JsonArray *array = json_array_new ();
+  for (guint i = 0; list && list[i]; i++)
+    json_array_add_string_element (array, list[i]);
+  json_object_set_array_member (object, key, array);
+}
+
+static void
 set_peer (JsonObject *object, const ScPeerRef *peer)
 {
   JsonObject *p = json_object_new ();
@@ -93,6 +102,10 @@ sc_headless_event_to_json (const ScEvent *e)
       set_peer (o, &e->matched.peer);
       set_string (o, "call", e->matched.call);
       set_string (o, "role", sc_role_to_string (e->matched.role));
+      set_list (o, "common", (const char *const *) e->matched.common);
+      break;
+    case SC_EVENT_INTERESTS:
+      set_list (o, "list", (const char *const *) e->interests.list);
       break;
     case SC_EVENT_CONNECTED:
       if (e->connected.has_path)

@@ -536,6 +536,13 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
         set_state (self, state, FALSE);
         sc_chat_view_add (self->chat, SC_CHAT_SEPARATOR, NULL, who);
         system_line (self, SC_CHAT_SYSTEM, text);
+        if (event->matched.common && event->matched.common[0])
+          {
+            /* Made safe by the core (sc_text_sanitize), as names are. */
+            g_autofree char *liked = g_strjoinv (", ", event->matched.common);
+            g_autofree char *line = g_strdup_printf (_("You both like: %s"), liked);
+            system_line (self, SC_CHAT_SYSTEM, line);
+          }
         g_clear_pointer (&self->last_frame, sc_video_frame_free);
         sc_term_video_invalidate (self->video);
         self->scroll = 0;
@@ -579,6 +586,14 @@ sc_tui_handle_event (ScFrontend *frontend, const ScEvent *event)
       system_line (self, SC_CHAT_SYSTEM, event->self_view.on ? _("Self-view on.")
                                                               : _("Self-view off."));
       break;
+    case SC_EVENT_INTERESTS:
+      {
+        g_autofree char *list = g_strjoinv (", ", event->interests.list);
+        g_autofree char *line = *list ? g_strdup_printf (_("Your interests, from the next match: %s"), list)
+                                      : g_strdup (_("No interests: you meet anyone."));
+        system_line (self, SC_CHAT_SYSTEM, line);
+        break;
+      }
     case SC_EVENT_REPORTED:
       {
         g_autofree char *who = shown_name (event->reported.peer.name);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "lobby-fixture.h"
+#include "sc-text.h"
 
 #define STEPS 10000
 #define MAX_USERS 24
@@ -17,6 +18,8 @@
 typedef struct
 {
   FakeConn *conn;
+  GStrv interests;       /* as signed in with (interests tests) */
+  char *language;
   guint seen;            /* inbox messages already looked at */
   char *partner;         /* current partner id, from "matched" */
   char *last_partner;    /* the partner of the last call that ended */
@@ -30,6 +33,8 @@ model_free (Model *m)
 {
   g_free (m->partner);
   g_free (m->last_partner);
+  g_strfreev (m->interests);
+  g_free (m->language);
   if (m->conn)
     fake_free (m->conn);
   g_free (m);
@@ -242,10 +247,200 @@ test_random_steps (void)
   g_hash_table_unref (by_id);
 }
 
+/* ---- Interests and language (#27) ------------------------------------------------- */
+
+static const char *const pool[] = { "chess", "cats", "jazz", "go", "rust", "tea" };
+
+static FakeConn *
+sign_in_with (ScLobby *lobby, const char *name, const char *const *interests, const char *language)
+{
+  FakeConn *conn = fake_connect (lobby);
+  ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+  msg->version = SC_PROTOCOL_VERSION;
+  msg->name = g_strdup (name);
+  msg->interests = g_strdupv ((GStrv) interests);
+  msg->language = g_strdup (language);
+  fake_receive (lobby, conn, msg);
+  ScMessage *reply = g_ptr_array_index (conn->inbox, 1);
+  g_assert_cmpint (reply->type, ==, SC_MSG_SIGNED_IN);
+  return conn;
+}
+
+static guint
+common_of (Model *a, Model *b)
+{
+  return sc_matcher_count_common ((const char *const *) a->interests,
+                                  (const char *const *) b->interests, NULL);
+}
+
+static gboolean
+may_meet (Model *a, Model *b)
+{
+  gboolean open_a = g_strv_length (a->interests) == 0 && a->language == NULL;
+  gboolean open_b = g_strv_length (b->interests) == 0 && b->language == NULL;
+  return common_of (a, b) > 0 || (a->language && g_strcmp0 (a->language, b->language) == 0) ||
+         (open_a && open_b);
+}
+
+/* The plan's tier of a pair (sc-local-matcher.c): lower is better. */
+static guint
+tier_of (Model *a, Model *b)
+{
+  guint c = common_of (a, b);
+  return c ? 8 - MIN (c, 8) : (a->language && g_strcmp0 (a->language, b->language) == 0) ? 8 : 9;
+}
+
+/* The same random steps with users who give 0–3 interests from a small pool and a
+ * language or none, and an interest wait too long to run out: every pair made may meet
+ * (shares an interest or the language, or neither has any), matched names exactly the
+ * interests they share, nobody waits beside someone they may meet (but the one they just
+ * left), and nobody is left waiting whom a partner would have preferred. */
+static void
+test_interest_steps (void)
+{
+  g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
+  sc_matcher_set_interest_wait (matcher, 600 * 1000);
+  g_autoptr(ScLobby) lobby = fake_lobby_new (matcher, FALSE);
+  sc_lobby_set_clock (lobby, fake_clock, NULL);
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) model_free);
+  by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  guint matches = 0, by_interest = 0, name = 0;
+
+  for (guint step = 0; step < STEPS; )
+    {
+      guint batch = g_test_rand_int_range (1, 5);
+      for (guint k = 0; k < batch; k++, step++)
+        {
+          int action = g_test_rand_int_range (0, 100);
+          if (models->len < 2 || (action < 15 && models->len < MAX_USERS))
+            {
+              Model *m = g_new0 (Model, 1);
+              g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+              guint n = g_test_rand_int_range (0, 4);
+              for (guint i = 0; i < n; i++)
+                {
+                  const char *tag = pool[g_test_rand_int_range (0, G_N_ELEMENTS (pool))];
+                  g_strv_builder_add (b, tag);   /* duplicates: the server drops them */
+                }
+              g_auto(GStrv) given = g_strv_builder_end (b);
+              m->interests = sc_text_normalize_interests ((const char *const *) given, NULL);
+              int l = g_test_rand_int_range (0, 4);
+              m->language = l == 0 ? g_strdup ("en") : l == 1 ? g_strdup ("de") : NULL;
+              g_autofree char *nm = g_strdup_printf ("user%u", name++);
+              m->conn = sign_in_with (lobby, nm, (const char *const *) given, m->language);
+              g_ptr_array_add (models, m);
+              g_hash_table_insert (by_id, m->conn->id, m);
+            }
+          else
+            act (lobby, models, action);
+          g_autoptr(GPtrArray) before = absorb (models);
+          g_assert_cmpuint (before->len, ==, 0);
+        }
+
+      sc_matcher_flush (matcher);
+      g_autoptr(GPtrArray) formed = absorb (models);
+      for (guint i = 0; i + 1 < formed->len; i += 2)
+        {
+          Model *x = g_hash_table_lookup (by_id, g_ptr_array_index (formed, i));
+          Model *y = g_hash_table_lookup (by_id, g_ptr_array_index (formed, i + 1));
+          g_assert_true (may_meet (x, y));
+          matches++;
+          by_interest += common_of (x, y) > 0;
+          /* matched says what they share, in either's words. */
+          ScMessage *m = last_of (x->conn, SC_MSG_MATCHED);
+          g_assert_cmpuint (g_strv_length (m->interests), ==, common_of (x, y));
+          for (guint k = 0; m->interests[k]; k++)
+            g_assert_true (g_strv_contains ((const char *const *) y->interests, m->interests[k]));
+        }
+      /* Nobody waits beside someone they may meet, unless it is the one they just left;
+       * nobody waits whom someone paired in this pass would have liked better. */
+      for (guint i = 0; i < models->len; i++)
+        {
+          Model *a = g_ptr_array_index (models, i);
+          if (!a->waiting)
+            continue;
+          for (guint j = 0; j < models->len; j++)
+            {
+              Model *b = g_ptr_array_index (models, j);
+              if (b == a || parted (a, b))
+                continue;
+              if (b->waiting)
+                g_assert_false (may_meet (a, b));
+            }
+          for (guint f = 0; f < formed->len; f++)
+            {
+              Model *x = g_hash_table_lookup (by_id, g_ptr_array_index (formed, f));
+              Model *y = g_hash_table_lookup (by_id, g_ptr_array_index (formed, f ^ 1));
+              if (may_meet (x, a) && !parted (x, a) && !parted (x, y))
+                g_assert_cmpuint (tier_of (x, y), <=, tier_of (x, a));
+            }
+        }
+      g_autoptr(GError) error = NULL;
+      if (!sc_lobby_check_invariants (lobby, &error))
+        g_error ("step %u: %s", step, error->message);
+    }
+  g_test_message ("%u matches, %u by a shared interest", matches, by_interest);
+  g_assert_cmpuint (matches, >, STEPS / 8);
+  g_assert_cmpuint (by_interest, >, 0);
+  const ScLobbyStats *st = sc_lobby_get_stats (lobby);
+  g_assert_cmpuint (st->matches_by_reason[SC_MATCH_INTEREST], ==, by_interest);
+  g_assert_cmpuint (st->matches_by_reason[SC_MATCH_FALLBACK], ==, 0);
+  g_hash_table_unref (by_id);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Two users who share nothing wait for each other only the interest wait, then meet, as
+ * a fallback; a third who shares an interest with the first, arriving before that, is
+ * taken instead. */
+static void
+test_interest_wait (void)
+{
+  g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
+  sc_matcher_set_interest_wait (matcher, 100);
+  g_autoptr(ScLobby) lobby = fake_lobby_new (matcher, TRUE);
+  static const char *const chess[] = { "Chess", NULL };
+  static const char *const cats[] = { "cats", NULL };
+  FakeConn *a = sign_in_with (lobby, "a", chess, NULL);
+  FakeConn *b = sign_in_with (lobby, "b", cats, NULL);
+  sc_matcher_flush (matcher);
+  g_assert_cmpuint (count_type (a, SC_MSG_MATCHED, 0), ==, 0);
+  g_assert_cmpuint (count_type (b, SC_MSG_MATCHED, 0), ==, 0);
+  FakeConn *c = sign_in_with (lobby, "c", (const char *const[]) { "chess", "go", NULL }, "de");
+  sc_matcher_flush (matcher);
+  g_assert_cmpuint (count_type (a, SC_MSG_MATCHED, 0), ==, 1);
+  g_assert_cmpstr (last_of (a, SC_MSG_MATCHED)->peer_id, ==, c->id);
+  g_assert_cmpstr (last_of (a, SC_MSG_MATCHED)->interests[0], ==, "chess");
+  FakeConn *d = sign_in_with (lobby, "d", NULL, NULL);
+  sc_matcher_flush (matcher);
+  g_assert_cmpuint (count_type (b, SC_MSG_MATCHED, 0), ==, 0);   /* b still hopes */
+
+  gint64 start = g_get_monotonic_time ();
+  gboolean done = FALSE;
+  g_timeout_add (5000, quit_loop, &done);
+  while (!done && count_type (b, SC_MSG_MATCHED, 0) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_type (b, SC_MSG_MATCHED, 0), ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 50 * 1000);
+  g_assert_cmpstr (last_of (b, SC_MSG_MATCHED)->peer_id, ==, d->id);
+  g_assert_cmpuint (g_strv_length (last_of (b, SC_MSG_MATCHED)->interests), ==, 0);
+  const ScLobbyStats *st = sc_lobby_get_stats (lobby);
+  g_assert_cmpuint (st->matches_by_reason[SC_MATCH_INTEREST], ==, 1);
+  g_assert_cmpuint (st->matches_by_reason[SC_MATCH_FALLBACK], ==, 1);
+  fake_end_all (lobby, a, b, c, d, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/matcher/random-steps", test_random_steps);
+  g_test_add_func ("/matcher/interest-steps", test_interest_steps);
+  g_test_add_func ("/matcher/interest-wait", test_interest_wait);
   return g_test_run ();
 }
