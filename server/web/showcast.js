@@ -14,6 +14,8 @@ const PROTOCOL_VERSION = 1;
 const MAX_CHAT_CHARS = 1000;          // docs/protocol.md, data channel
 const MAX_CHANNEL_BYTES = 8192;       // a receiver drops anything larger
 const MAX_NAME_CHARS = 32;
+const MAX_INTERESTS = 8;              // #27: up to 8, of 1–24 characters
+const MAX_INTEREST_CHARS = 24;
 const CONNECT_TIMEOUT_MS = 15000;     // no connection by then: call-failed, as the client
 const ESC_TWICE_MS = 1000;            // Esc twice within a second skips, as Omegle did
 const MAX_LOG_LINES = 500;
@@ -25,7 +27,8 @@ const ui = {
   status: $("status"), remote: $("remote"), self: $("self"), peer: $("peer"),
   startForm: $("start-form"), name: $("name"), start: $("start"), next: $("next"),
   report: $("report"), mic: $("mic"), camera: $("camera"), log: $("log"),
-  chatForm: $("chat-form"), text: $("text"),
+  chatForm: $("chat-form"), text: $("text"), interestsForm: $("interests-form"),
+  interests: $("interests"),
 };
 
 function emit(event) {
@@ -44,6 +47,30 @@ const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f
 function clean(text, maxChars) {
   const chars = Array.from(String(text).replace(/[\t\n\r]/g, " ").replace(HIDDEN, ""));
   return chars.slice(0, maxChars).join("").trim();
+}
+
+// What the user typed as interests: split at commas (or spaces without one), cleaned,
+// lower-cased, without duplicates. The server checks them again (and says bad-interests).
+function interestsOf(text) {
+  const parts = String(text).includes(",") ? String(text).split(",") : String(text).split(/\s+/);
+  const out = [];
+  for (const part of parts) {
+    const one = clean(part, 64).normalize("NFC").toLowerCase().normalize("NFC");
+    if (one && !out.includes(one)) out.push(one);
+  }
+  return out;
+}
+
+function checkInterests(list) {
+  if (list.length > MAX_INTERESTS) return `At most ${MAX_INTERESTS} interests.`;
+  const long = list.find((t) => Array.from(t).length > MAX_INTEREST_CHARS);
+  return long ? `An interest is longer than ${MAX_INTEREST_CHARS} characters.` : null;
+}
+
+// The language the browser says its user reads first, as two or three letters.
+function language() {
+  const primary = String(navigator.language || "").split(/[-_]/)[0].toLowerCase();
+  return /^[a-z]{2,3}$/.test(primary) ? primary : null;
 }
 
 // ---- The log ---------------------------------------------------------------------------
@@ -136,6 +163,7 @@ const state = {
   reconnectAttempt: 0,
   reconnectTimer: 0,
   lastEsc: 0,
+  interests: [],         // as sent: for the next match
 };
 
 function setInCall(inCall) {
@@ -206,6 +234,8 @@ async function reconnect() {
 
 async function signIn(ws, hello) {
   const msg = { type: "sign-in", version: PROTOCOL_VERSION, name: state.name };
+  if (state.interests.length) msg.interests = state.interests;
+  if (language()) msg.language = language();
   if (!hello.guests) {
     if (!window.isSecureContext || !crypto.subtle) {
       stop("This server signs in with a key, which needs https");
@@ -278,7 +308,12 @@ function onSignedIn(msg, resuming) {
     // Our call is over unless the server still names it.
     if (state.call && msg.call !== state.call) endCall();
     emit({ event: "reconnected", resumed: msg.resumed === true });
-    if (msg.resumed !== true) note("Reconnected with a new session.");
+    if (msg.resumed !== true) {
+      note("Reconnected with a new session.");
+      // The new session knows nothing of what the user shares.
+      if (state.interests.length || language())
+        send({ type: "interests", list: state.interests, language: language() || undefined });
+    }
     setStatus(state.call ? connectionStatus() : "Reconnected");
     return;
   }
@@ -297,6 +332,10 @@ function onError(msg, resuming) {
     const ws = state.ws;
     ws.onmessage = null;
     connectFresh(ws);
+    return;
+  }
+  if (!state.signedIn && (code === "bad-interests" || code === "bad-language")) {
+    stop(message || code);
     return;
   }
   if (code === "replaced" || code === "banned" || code === "guests-not-allowed" ||
@@ -326,10 +365,14 @@ async function startCall(matched) {
   state.peerName = clean(peer.name || "", MAX_NAME_CHARS) || "stranger";
   ui.peer.textContent = state.peerName;
   note(`You are talking to ${state.peerName}. Esc Esc for the next stranger.`);
+  const common = (Array.isArray(matched.common) ? matched.common : [])
+    .filter((t) => typeof t === "string").slice(0, MAX_INTERESTS)
+    .map((t) => clean(t, MAX_INTEREST_CHARS)).filter(Boolean);
+  if (common.length) note(`You both like: ${common.join(", ")}`);
   setStatus(`Connecting to ${state.peerName}…`);
   setInCall(true);
   emit({ event: "matched", call: state.call, role: matched.role,
-         peer: { id: peer.id, name: state.peerName } });
+         peer: { id: peer.id, name: state.peerName }, common });
 
   const iceServers = (Array.isArray(matched.ice_servers) ? matched.ice_servers : [])
     .filter((s) => s && Array.isArray(s.urls))
@@ -557,6 +600,14 @@ async function start() {
     ui.name.focus();
     return;
   }
+  const interests = interestsOf(ui.interests.value);
+  const wrong = checkInterests(interests);
+  if (wrong) {
+    setStatus(wrong);
+    ui.interests.focus();
+    return;
+  }
+  state.interests = interests;
   state.name = name;
   state.running = true;
   ui.name.disabled = true;
@@ -604,6 +655,22 @@ ui.startForm.addEventListener("submit", (e) => {
   if (state.running) stop(null);
   else start().catch((err) => { stop(String(err)); emit({ event: "page-error", message: String(err) }); });
 });
+// New interests while signed in count from the next match (a new session would send
+// them with its sign-in).
+ui.interestsForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const list = interestsOf(ui.interests.value);
+  const wrong = checkInterests(list);
+  if (wrong) {
+    note(wrong);
+    return;
+  }
+  state.interests = list;
+  if (state.signedIn) send({ type: "interests", list });
+  note(list.length ? `Your interests, from the next match: ${list.join(", ")}`
+                   : "No interests: you meet anyone.");
+  emit({ event: "interests", list });
+});
 ui.chatForm.addEventListener("submit", (e) => {
   e.preventDefault();
   if (say(ui.text.value)) ui.text.value = "";
@@ -648,4 +715,5 @@ window.showcast = {
 
 const params = new URLSearchParams(location.search);
 ui.name.value = clean(params.get("name") || "", MAX_NAME_CHARS);
+ui.interests.value = clean(params.get("interests") || "", 220);
 (ui.name.value ? ui.start : ui.name).focus();

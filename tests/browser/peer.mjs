@@ -1,8 +1,8 @@
 // peer.mjs: a person in a browser, on showcast-server's own web page, driven like the
 // headless client.
 //
-//   node peer.mjs --url http://HOST:PORT [--name NAME] [--width W --height H]
-//                 [--profile DIR] [--no-start]
+//   node peer.mjs --url http://HOST:PORT [--name NAME] [--interests LIST]
+//                 [--width W --height H] [--profile DIR] [--no-start]
 //
 // Starts Debian's chromium (headless, fake camera and microphone) with playwright-core,
 // opens the page the server serves at "/" (?name=NAME), presses Start, and then:
@@ -15,6 +15,7 @@
 //             {"cmd":"report"}           the Report button
 //             {"cmd":"press","target":ID,"key":K}  element ID focused, then key K pressed
 //             {"cmd":"mic"} {"cmd":"camera"}  the toggles
+//             {"cmd":"interests","text":T}  typed into the interests box, then Enter
 //             {"cmd":"start"}            the Start/Stop button
 //             {"cmd":"stats"}            → {"event":"stats", framesDecoded, audioSamples,
 //                                          audioLevel, …}
@@ -53,11 +54,13 @@ const options = {
   headless: true,
   args: launchArgs,
   viewport: { width: Number(args.width), height: Number(args.height) },
+  locale: "en-US",                         // navigator.language: the page says "en"
 };
 // A profile directory keeps IndexedDB (the sign-in key) across runs of the driver.
 const context = args.profile
   ? await chromium.launchPersistentContext(args.profile, options)
-  : await (await chromium.launch(options)).newContext({ viewport: options.viewport });
+  : await (await chromium.launch(options)).newContext({ viewport: options.viewport,
+                                                        locale: options.locale });
 let page = null;
 
 async function openPage() {
@@ -71,6 +74,7 @@ async function openPage() {
   const url = new URL(args.url || "http://127.0.0.1:18080");
   url.pathname = "/";
   if (args.name) url.searchParams.set("name", args.name);
+  if (args.interests) url.searchParams.set("interests", args.interests);
   await page.goto(url.href);
   if (!args["no-start"]) await page.click("#start");
 }
@@ -129,6 +133,12 @@ async function handle(cmd) {
       // From the keyboard alone: the element focused, then a key.
       await page.focus(`#${cmd.target}`);
       await page.keyboard.press(cmd.key);
+      break;
+    case "interests":
+      // Typed into the interests box, then Enter.
+      await page.fill("#interests", cmd.text);
+      await page.focus("#interests");
+      await page.keyboard.press("Enter");
       break;
     case "mic":
     case "camera":

@@ -32,12 +32,14 @@ def page_url(server):
 
 class Browser(Peer):
     def __init__(self, server, name, prefix=(), width=1280, height=800, profile=None,
-                 start=True):
+                 start=True, interests=None):
         missing = available()
         if missing:
             raise Failure(missing)
         args = [*prefix, "node", DRIVER, "--url", page_url(server), "--name", name,
                 "--width", str(width), "--height", str(height)]
+        if interests:
+            args += ["--interests", interests]
         if profile:
             args += ["--profile", profile]
         if not start:

@@ -66,7 +66,8 @@ def test():
         browser = Browser(server, "chromium")
         scene.procs.append(browser)
         browser.expect("waiting", timeout=30 * slow)
-        term = scene.client(server, "terminal")
+        # The page says the browser's language (en-US: "en"); so does the terminal user.
+        term = scene.client(server, "terminal", extra=["--language", "en"])
 
         roles = {}
         # Skips from each side in turn; the browser's with its Next button, then with

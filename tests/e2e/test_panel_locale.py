@@ -10,7 +10,8 @@ LOCALEDIR = os.path.join(BUILD, "po")
 
 
 def check_panel(scene, server, lang, expected):
-    peer = scene.client(server, f"peer-{lang[:2]}")
+    # The peer speaks the reader's language: they meet at once (#27).
+    peer = scene.client(server, f"peer-{lang[:2]}", extra=["--language", lang[:2]])
     panel = Panel(server, f"Leser-{lang[:2]}", env={"LANG": lang, "SHOWCAST_LOCALEDIR": LOCALEDIR})
     scene.procs.append(panel)
     for text in expected:

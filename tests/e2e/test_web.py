@@ -16,6 +16,9 @@ types, clicks, presses Esc twice.
   ticket: the call goes on, chat still flows, nobody hears peer-left.
 - Esc twice and the Next button (from the keyboard) are heard as next; Report ends the call as next and
   counts in /metrics.
+- Interests from ?interests= (the interests box): matched says what the two share, and
+  the page says "You both like: chess"; new interests typed into the box count from the
+  next match.
 - Screenshots of a call, wide and narrow (a phone), are kept in the build directory; the
   narrow page does not scroll sideways."""
 import base64
@@ -132,13 +135,18 @@ def test():
                 time.sleep(0.2)
         relay = scene.proxy(server)
         relay.url = relay.url.replace("ws://", "wss://")
-        alice = Browser(relay, HTML_NAME)
+        alice = Browser(relay, HTML_NAME, interests="chess, cats")
         scene.procs.append(alice)
-        bob = Browser(server, "bob", width=390, height=844)
+        bob = Browser(server, "bob", width=390, height=844, interests="Chess")
         scene.procs.append(bob)
 
         signed_in = {p.name: p.expect("signed-in", timeout=30 * slow) for p in (alice, bob)}
         meet(alice, bob, slow)
+        # What they share (#27), from the interests box filled from ?interests=.
+        for p in (alice, bob):
+            common = next(e for e in p.seen if e["event"] == "matched")["common"]
+            if common != ["chess"]:
+                raise Failure(f"{p.name} was told they share {common}")
         for p in (alice, bob):
             check_key(p, signed_in[p.name])
         ids = {name: e["id"] for name, e in signed_in.items()}
@@ -158,6 +166,8 @@ def test():
             if not any(line["kind"] == "peer" and line["text"] == heard and
                        line["who"] == peer_name for line in page["lines"]):
                 raise Failure(f"{p.name}'s chat log: {page['lines']}")
+            if not any(line["text"] == "You both like: chess" for line in page["lines"]):
+                raise Failure(f"{p.name}'s page does not say what they share: {page['lines']}")
             if page["focused"] != "text":
                 raise Failure(f"{p.name}: the text box does not have focus ({page['focused']})")
             unnamed = [b for b in page["buttons"] if not b["name"]]
@@ -228,6 +238,12 @@ def test():
         _, _, metrics = fetch(page_url(server) + "/metrics", context)
         if not re.search(r"^showcast_reports_total\{[^}]*\} 1$", metrics, re.M):
             raise Failure("the report was not counted")
+
+        # New interests from the box: confirmed, for the next match.
+        bob.send({"cmd": "interests", "text": "Tea,  jazz"})
+        listed = bob.expect("interests", timeout=5 * slow)
+        if listed["list"] != ["tea", "jazz"]:
+            raise Failure(f"bob's new interests: {listed}")
 
         # Loaded again, the page is the same user: its key was kept.
         alice.send({"cmd": "reload"})
