@@ -28,6 +28,23 @@ test_roundtrip (void)
   g_autoptr(ScMessage) a = roundtrip (sign_in, SC_FROM_CLIENT);
   g_assert_cmpstr (a->name, ==, "Zoë 🦊");
   g_assert_cmpuint (a->version, ==, 1);
+  g_assert_null (a->interests);
+  g_assert_null (a->language);
+
+  /* Interests and language (#27): with the sign-in, and on their own. */
+  g_autoptr(ScMessage) keen = sc_message_new (SC_MSG_SIGN_IN);
+  keen->version = 1;
+  keen->name = g_strdup ("keen");
+  keen->interests = g_strsplit ("chess,échecs", ",", -1);
+  keen->language = g_strdup ("fr");
+  g_autoptr(ScMessage) k = roundtrip (keen, SC_FROM_CLIENT);
+  g_assert_cmpuint (g_strv_length (k->interests), ==, 2);
+  g_assert_cmpstr (k->interests[1], ==, "échecs");
+  g_assert_cmpstr (k->language, ==, "fr");
+  g_autoptr(ScMessage) list = sc_message_new (SC_MSG_INTERESTS);
+  list->interests = g_new0 (char *, 1);
+  g_autoptr(ScMessage) decoded_list = roundtrip (list, SC_FROM_CLIENT);
+  g_assert_cmpuint (g_strv_length (decoded_list->interests), ==, 0);
 
   g_autoptr(ScMessage) matched = sc_message_new (SC_MSG_MATCHED);
   matched->call = g_strdup ("c1");
@@ -48,6 +65,12 @@ test_roundtrip (void)
   g_assert_cmpstr (t->urls[1], ==, "turn:[::1]:3478");
   g_assert_cmpstr (t->username, ==, "1700000000:u2");
   g_assert_cmpstr (t->credential, ==, "c2VjcmV0");
+  g_assert_cmpuint (g_strv_length (m->interests), ==, 0);   /* "common": [] */
+  const char *old = "{\"type\":\"matched\",\"call\":\"c\",\"role\":\"offerer\","
+                    "\"peer\":{\"id\":\"u\",\"name\":\"n\"},\"ice_servers\":[]}";
+  g_autoptr(ScMessage) before = sc_message_decode (old, strlen (old), SC_FROM_SERVER, NULL);
+  g_assert_nonnull (before);   /* a server from before interests: none in common */
+  g_assert_cmpuint (g_strv_length (before->interests), ==, 0);
 
   g_autoptr(ScMessage) cand = sc_message_new (SC_MSG_CANDIDATE);
   cand->call = g_strdup ("c1");
@@ -125,6 +148,18 @@ static const BadCase bad_cases[] = {
   { "\"string\"", SC_FROM_CLIENT, "bad-json" },
   { "{\"type\":\"next\"", SC_FROM_CLIENT, "bad-json" },
   { "{}", SC_FROM_CLIENT, "bad-message" },
+  /* Interests: a list of strings, bounded on the wire (the server then says bad-interests
+   * for more than 8 or longer than 24 characters). */
+  { "{\"type\":\"interests\"}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"interests\",\"list\":\"chess\"}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"interests\",\"list\":[1]}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"interests\",\"list\":[[\"x\"]]}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"interests\",\"list\":[null]}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"interests\",\"list\":[],\"extra\":1}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"interests\",\"list\":[],\"language\":3}", SC_FROM_CLIENT, "bad-message" },
+  { "{\"type\":\"sign-in\",\"version\":1,\"name\":\"a\",\"interests\":{}}", SC_FROM_CLIENT,
+    "bad-message" },
+  { "{\"type\":\"interests\",\"list\":[]}", SC_FROM_SERVER, "wrong-direction" },
   { "{\"type\":5}", SC_FROM_CLIENT, "bad-message" },
   { "{\"type\":null}", SC_FROM_CLIENT, "bad-message" },
   { "{\"type\":\"dance\"}", SC_FROM_CLIENT, "unknown-type" },
