@@ -146,6 +146,8 @@ main (int argc, char **argv)
   gint clients = 100, duration = 10, hold = -1, seed = 0, ramp = 2000, processes = 1;
   gint grace = 10;   /* showcast-server's default --grace */
   gboolean chaos = FALSE, verbose = FALSE, idle = FALSE;
+  double interests = 0;
+  gint interest_tags = 1000;
   const GOptionEntry entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &servers,
       "Lobby servers, ws://HOST:PORT[,ws://HOST:PORT…]; client i uses server i mod n", "URL[,URL…]" },
@@ -169,6 +171,11 @@ main (int argc, char **argv)
     { "processes", 'p', 0, G_OPTION_ARG_INT, &processes,
       "Spread the clients over N processes (default 1; not with --chaos, whose checks need "
       "every client in one)", "N" },
+    { "interests", 0, 0, G_OPTION_ARG_DOUBLE, &interests,
+      "This share of clients (0–1) sign in with three interests drawn from a Zipf law over "
+      "--interest-tags tags (default 0)", "SHARE" },
+    { "interest-tags", 0, 0, G_OPTION_ARG_INT, &interest_tags,
+      "How many tags --interests draws from (default 1000)", "N" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log more", NULL },
     { NULL }
   };
@@ -185,7 +192,7 @@ main (int argc, char **argv)
     }
   if (servers == NULL || clients < 1 || duration < 1 || hold < -1 || ramp < 0 ||
       processes < 1 || processes > clients || (chaos && processes > 1) || grace < 0 ||
-      grace > 3600)
+      grace > 3600 || interests < 0 || interests > 1 || interest_tags < 3)
     {
       g_printerr ("showcast-loadgen: --server URL is required; --clients, --duration ≥ 1; "
                   "1 ≤ --processes ≤ --clients, and 1 with --chaos; 0 ≤ --grace ≤ 3600\n");
@@ -222,6 +229,8 @@ main (int argc, char **argv)
     .seed = seed ? (guint32) seed : g_random_int (),
     .ramp_per_s = (guint) ramp,
     .quiet = !verbose,
+    .interests_share = interests,
+    .interest_tags = (guint) interest_tags,
   };
   ScLoadgenResult r;
   g_autoptr(GString) report = g_string_new (NULL);

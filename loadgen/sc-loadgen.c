@@ -71,6 +71,7 @@ typedef struct
 struct _Loadgen
 {
   const ScLoadgenOptions *opt;
+  double *zipf_cdf;       /* --interests: the tags' cumulative probabilities */
   GPtrArray *sessions;    /* of SoupSession, one per CLIENTS_PER_SESSION clients */
   Vc *vcs;
   GRand *rand;
@@ -84,6 +85,37 @@ struct _Loadgen
   guint next_to_open;
   guint ramp_source;
 };
+
+/* Three different tags, each drawn from the Zipf law (a few popular, a long tail). */
+static GStrv
+draw_interests (Loadgen *lg)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint drawn[3];
+  guint n = 0;
+  for (guint tries = 0; n < 3 && tries < 30; tries++)
+    {
+      double u = g_rand_double (lg->rand);
+      guint lo = 0, hi = lg->opt->interest_tags - 1;
+      while (lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+          if (lg->zipf_cdf[mid] < u)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      gboolean again = FALSE;
+      for (guint i = 0; i < n; i++)
+        again = again || drawn[i] == lo;
+      if (again)
+        continue;
+      drawn[n++] = lo;
+      g_autofree char *tag = g_strdup_printf ("tag%u", lo);
+      g_strv_builder_add (builder, tag);
+    }
+  return g_strv_builder_end (builder);
+}
 
 static void
 vc_note (Vc *vc, char dir, gint type, const char *call)
@@ -409,6 +441,8 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *bytes, gpointer data
           g_autoptr(ScMessage) sign_in = sc_message_new (SC_MSG_SIGN_IN);
           sign_in->version = SC_PROTOCOL_VERSION;
           sign_in->name = g_strdup_printf ("lg%u", vc->index);
+          if (lg->zipf_cdf && g_rand_double (lg->rand) < lg->opt->interests_share)
+            sign_in->interests = draw_interests (lg);
           vc_send (vc, sign_in);
           vc->state = VC_SIGNING_IN;
         }
@@ -791,6 +825,16 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
                                                      * every connection, behind one lock. */
                                                     "proxy-resolver", NULL, NULL));
   lg.rand = g_rand_new_with_seed (opt->seed);
+  if (opt->interests_share > 0 && opt->interest_tags > 0)
+    {
+      /* Zipf with exponent 1: tag k (from 1) is drawn in proportion to 1/k. */
+      lg.zipf_cdf = g_new (double, opt->interest_tags);
+      double sum = 0;
+      for (guint k = 0; k < opt->interest_tags; k++)
+        lg.zipf_cdf[k] = (sum += 1.0 / (k + 1));
+      for (guint k = 0; k < opt->interest_tags; k++)
+        lg.zipf_cdf[k] /= sum;
+    }
   lg.ledger = sc_call_ledger_new ();
   lg.latencies = g_array_new (FALSE, FALSE, sizeof (double));
   lg.loop = g_main_loop_new (NULL, FALSE);
@@ -896,6 +940,7 @@ sc_loadgen_run (const ScLoadgenOptions *opt, ScLoadgenResult *res, GString *repo
   res->latencies = lg.latencies;
   sc_call_ledger_free (lg.ledger);
   g_rand_free (lg.rand);
+  g_free (lg.zipf_cdf);
   g_ptr_array_unref (lg.sessions);
   return TRUE;
 }

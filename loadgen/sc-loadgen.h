@@ -25,6 +25,9 @@ typedef struct
   guint32 seed;
   guint ramp_per_s;     /* connections opened per second at the start (0: all at once) */
   gboolean quiet;
+  double interests_share;   /* this share of clients sign in with three interests, drawn
+                             * from a Zipf law over interest_tags tags (#27's load) */
+  guint interest_tags;
 } ScLoadgenOptions;
 
 typedef struct

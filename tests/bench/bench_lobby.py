@@ -5,11 +5,15 @@
 idle      concurrent idle sessions one node holds, and its memory per session
 capacity  matches/s of one node (in-process matcher) at saturation (--hold 0), and the
           server's CPU per match
+interests the same with a tenth of the clients giving three interests drawn from a Zipf
+          law over 1,000 tags (#27: at most 0.125 ms of CPU a match), and how they meet
 latency   p50/p99 lobby-to-match time at about 2,500 matches/s (50 clients, --hold 0),
           and with 5,000 clients in 1 s calls
 redis     the same saturation load across two nodes sharing one Redis
-pick      the Redis pairing script alone: microseconds per match in Redis with 0, 1,000
-          and 10,000 users waiting (INFO commandstats), to show the cost does not grow
+pick      the Redis pairing script alone: microseconds per match in Redis with 1, 1,000
+          and 10,000 users waiting (INFO commandstats), to show the cost does not grow:
+          users with nothing to share, and users each with an interest nobody else has
+          (so none of them can meet another) met by a newcomer who shares one
 
 Per-session limits are switched off where a few hundred clients stand in for thousands
 (--no-session-limits); sign-in limits and the per-address connection cap too (every
@@ -17,6 +21,7 @@ client comes from one address: --sign-in-limit 0, --max-connections-per-address 
 those limits do to users is tested in e2e-ws-hostile and test-lobby). Figures are
 printed."""
 import os
+import random
 import re
 import subprocess
 import sys
@@ -97,11 +102,12 @@ def p99(out):
     return figure(out, r"p99 ([\d.]+)")
 
 
-def saturate(servers, clients=200, seconds=10, hold="0", processes=1):
+def saturate(servers, clients=200, seconds=10, hold="0", processes=1, extra=()):
     pids = [s.proc.pid for s in servers]
     cpu0 = [cpu_seconds(p) for p in pids]
     out = loadgen("--server", ",".join(s.url for s in servers), "--clients", str(clients),
-                  "--duration", str(seconds), "--hold", hold, "--processes", str(processes))
+                  "--duration", str(seconds), "--hold", hold, "--processes", str(processes),
+                  *extra)
     cpu = sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0))
     rate = figure(out, r"([\d.]+) matches/s")
     return out, rate, cpu
@@ -121,6 +127,28 @@ def bench_capacity():
               f"lobby->matched p50 {p50(out):.1f} ms, "
               f"p99 {p99(out):.1f} ms; {segments / (rate * 10):.1f} TCP segments per match "
               f"(both ways, sign-ins and ACKs included)")
+    finally:
+        s.stop()
+
+
+def reasons(server):
+    import urllib.request
+    with urllib.request.urlopen(server.http + "/metrics", timeout=5) as r:
+        text = r.read().decode()
+    return {m.group(1): int(m.group(2)) for m in re.finditer(
+        r'^showcast_matches_by_reason_total\{node="[^"]*",reason="(\w+)"\} (\d+)$', text, re.M)}
+
+
+def bench_interests():
+    # As capacity, with a tenth of the clients giving three interests (Zipf over 1,000
+    # tags). Those who find nobody sharing one wait out --interest-wait (5 s) and then
+    # meet anyone: the p99 shows it.
+    s = Server(extra=BENCH, verbose=False)
+    try:
+        out, rate, cpu = saturate([s], processes=4, extra=["--interests", "0.1"])
+        print(f"interests, one node: {rate:.0f} matches/s; server CPU {cpu:.2f} s over 10 s = "
+              f"{cpu * 1000 / (rate * 10):.3f} ms per match; lobby->matched p50 "
+              f"{p50(out):.1f} ms, p99 {p99(out):.1f} ms; matches by reason {reasons(s)}")
     finally:
         s.stop()
 
@@ -188,42 +216,65 @@ def bench_pick():
     try:
         c = Resp(r.port)
         sha = c.call("SCRIPT", "LOAD", script)
-        c.call("SET", "sc:node:bench", "1")
-        for waiting in (1, 1000, 10000):
-            c.call("FLUSHALL")
-            c.call("SET", "sc:node:bench", "1")
-            c.pipeline([("HSET", f"sc:u:w{i}", "node", "bench", "name", f"w{i}")
-                        for i in range(waiting)])
-            c.pipeline([("SADD", "sc:waiting", f"w{i}") for i in range(waiting)])
-            c.call("CONFIG", "RESETSTAT")
-            rounds, matched = 20000, 0
-            t0 = time.monotonic()
-            for start in range(0, rounds, 500):
-                c.pipeline([("HSET", f"sc:u:n{i}", "node", "bench", "name", f"n{i}")
-                            for i in range(start, start + 500)])
-                cmds = []
-                for i in range(start, start + 500):
-                    # A newcomer joins; with nobody waiting the next one meets it.
-                    cmds.append(("EVALSHA", sha, 0, f"n{i}", "bench"))
-                replies = c.pipeline(cmds)
-                refill = [("SADD", "sc:waiting", rep[0]) for rep in replies
-                          if isinstance(rep, list)]
-                matched += sum(isinstance(rep, list) for rep in replies)
-                if refill:
-                    c.pipeline(refill)   # keep the queue at its size
-            took = time.monotonic() - t0
-            stats = c.call("INFO", "commandstats")
-            us = figure(stats, r"cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)")
-            print(f"pick script, {waiting:>5} waiting: {us:.1f} µs of Redis time per match, "
-                  f"{matched} of {rounds} calls matched, {rounds / took:.0f} calls/s from one "
-                  f"pipelined client")
+        for keen in (False, True):
+            for waiting in (1, 1000, 10000):
+                pick_round(c, sha, waiting, keen)
     finally:
         r.stop()
 
 
-SCENARIOS = {"idle": bench_idle, "capacity": bench_capacity, "latency": bench_latency,
+def pick_round(c, sha, waiting, keen):
+    """WAITING users wait: with nothing to share (open), or (KEEN) each with an interest
+    of its own, within its interest wait. Newcomers join: open ones, or ones who share
+    a waiting user's interest; whoever is met is put back, so the queue keeps its size."""
+    c.call("FLUSHALL")
+    c.call("SET", "sc:node:bench", "1")
+    c.pipeline([("HSET", f"sc:u:w{i}", "node", "bench", "name", f"w{i}",
+                 *(("tags", f"t{i}") if keen else ())) for i in range(waiting)])
+    c.pipeline([("SADD", "sc:waiting", f"w{i}") for i in range(waiting)])
+    if keen:
+        c.pipeline([("SADD", f"sc:i:t{i}", f"w{i}") for i in range(waiting)])
+    else:
+        c.pipeline([("SADD", "sc:open", f"w{i}") for i in range(waiting)])
+    c.call("CONFIG", "RESETSTAT")
+    rounds, matched = 20000, 0
+    t0 = time.monotonic()
+    for start in range(0, rounds, 500):
+        c.pipeline([("HSET", f"sc:u:n{i}", "node", "bench", "name", f"n{i}")
+                    for i in range(start, start + 500)])
+        cmds = []
+        for i in range(start, start + 500):
+            if keen:
+                cmds.append(("EVALSHA", sha, 0, f"n{i}", "bench", "0", "",
+                             f"t{random.randrange(waiting)}", "x", "y"))
+            else:
+                # A newcomer joins; with nobody waiting the next one meets it.
+                cmds.append(("EVALSHA", sha, 0, f"n{i}", "bench", "1", ""))
+        replies = c.pipeline(cmds)
+        refill = []
+        for rep in replies:
+            if not isinstance(rep, list):
+                continue
+            refill.append(("SADD", "sc:waiting", rep[0]))
+            refill.append(("SADD", f"sc:i:{rep[3]}", rep[0]) if keen else
+                          ("SADD", "sc:open", rep[0]))
+        matched += sum(isinstance(rep, list) for rep in replies)
+        if refill:
+            c.pipeline(refill)   # keep the queue at its size
+        if keen:   # newcomers who met nobody stop waiting, so the queue stays as it was
+            c.pipeline([("DEL", "sc:i:x", "sc:i:y")])
+    took = time.monotonic() - t0
+    stats = c.call("INFO", "commandstats")
+    us = figure(stats, r"cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)")
+    print(f"pick script, {waiting:>5} waiting {'(each with an interest of its own) ' if keen else ''}"
+          f"{us:.1f} µs of Redis time per call, {matched} of {rounds} calls matched, "
+          f"{rounds / took:.0f} calls/s from one pipelined client")
+
+
+SCENARIOS = {"idle": bench_idle, "capacity": bench_capacity, "interests": bench_interests,
+             "latency": bench_latency,
              "redis": bench_redis, "pick": bench_pick}
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or ["capacity", "latency", "redis", "pick", "idle"]:
+    for name in sys.argv[1:] or ["capacity", "interests", "latency", "redis", "pick", "idle"]:
         SCENARIOS[name]()

@@ -3,7 +3,10 @@ it, on lobbies too awkward to build with clients: many users waiting whom the ca
 not meet. The caller must still find the one it may meet (the script draws 16 at random
 and looks further only when none of those will do), never a blocked user or itself,
 remove users of dead nodes it comes across, and meet the partner it just left only when
-nobody else waits."""
+nobody else waits. With interests and language (#27): a caller meets one who shares the
+most interests, else one who shares the language, among many who share nothing; a caller
+with interests nobody shares waits (indexed by them, not open) until its node picks again
+after the interest wait, open to anyone open."""
 import random
 
 from harness import Failure, run
@@ -19,15 +22,27 @@ def test():
         sha = c.call("SCRIPT", "LOAD", pick_script())
 
         def reset(waiting, node="n1"):
+            """WAITING: users with nothing to share (open), as the server files them."""
             c.call("FLUSHALL")
             c.call("SET", "sc:node:n1", "1")
             for u in waiting + ["me"]:
                 c.call("HSET", f"sc:u:{u}", "node", node, "name", u)
             if waiting:
                 c.call("SADD", "sc:waiting", *waiting)
+                c.call("SADD", "sc:open", *waiting)
 
-        def pick(user="me"):
-            got = c.call("EVALSHA", sha, 0, user, "n1")
+        def add_keen(user, tags=(), lang=""):
+            """A waiting user with interests or a language, within its interest wait."""
+            c.call("HSET", f"sc:u:{user}", "node", "n1", "name", user, "tags", "\n".join(tags),
+                   "lang", lang)
+            c.call("SADD", "sc:waiting", user)
+            for t in tags:
+                c.call("SADD", f"sc:i:{t}", user)
+            if lang:
+                c.call("SADD", f"sc:l:{lang}", user)
+
+        def pick(user="me", open_="1", lang="", tags=()):
+            got = c.call("EVALSHA", sha, 0, user, "n1", open_, lang, *tags)
             if isinstance(got, str):
                 raise Failure(f"script error: {got}")
             return got
@@ -124,6 +139,39 @@ def test():
             found.add(got[0])
         if len(found) < 4:
             raise Failure(f"40 picks found only {sorted(found)} of the five {five}")
+        # 8. Interests: among 60 who share nothing, the one sharing the most is met.
+        for _ in range(10):
+            reset(others)
+            add_keen("one", ["chess"])
+            add_keen("two", ["chess", "cats"])
+            got = pick(open_="0", tags=["chess", "cats", "go"])
+            if got is None or got[0] != "two" or got[3] != "chess\ncats":
+                raise Failure(f"the caller sharing chess and cats met {got}")
+            if c.call("SISMEMBER", "sc:i:chess", "two") != "0":
+                raise Failure("a user met by interest is still in its interest's index")
+        # 9. The language, when nobody shares an interest.
+        reset(others)
+        add_keen("hans", [], "de")
+        got = pick(open_="0", lang="de", tags=["opera"])
+        if got is None or got[0] != "hans":
+            raise Failure(f"the German speaker met {got}")
+        # 10. Nobody shares: the caller waits, filed under its interest, not open; a
+        #     second pick after its interest wait (open) meets anyone open.
+        reset(others)
+        if pick(open_="0", tags=["opera"]) is not None:
+            raise Failure("a caller within its interest wait met someone who shares nothing")
+        if c.call("SISMEMBER", "sc:i:opera", "me") != "1" or \
+                c.call("SISMEMBER", "sc:open", "me") != "0":
+            raise Failure("the waiting caller is not filed under its interest only")
+        got = pick(open_="1", tags=["opera"])
+        if got is None or got[0] not in others or c.call("SISMEMBER", "sc:i:opera", "me") != "0":
+            raise Failure(f"after the interest wait the caller met {got}")
+        # ... and a keen user within its wait is not taken by an open caller.
+        reset([])
+        add_keen("keen", ["opera"])
+        if pick() is not None:
+            raise Failure("an open caller took a user still within its interest wait")
+
         print(f"blocked by {WAITING - 1} of {WAITING}: found the one 30 times of 30; "
               f"40 free picks met {len(met)} users; three waiting: {counts}; "
               f"five free among {WAITING}: {len(found)} of them met")
