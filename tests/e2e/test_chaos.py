@@ -2,7 +2,9 @@
 leave, report, drop their connections without a goodbye and come back (resuming with a
 ticket, or after the grace period with a new session), quit and sign in afresh — at
 random, for 20 s, against one server that checks its own invariants after every change
-(--check-invariants). Then every client comes back and the grace periods run out.
+(--check-invariants). Then every client comes back and the grace periods run out. A third
+of the clients give interests (#27), so matching by interest, and its wait, run under the
+same chaos.
 
 Passes only with 0 violations from both views: the clients' (nobody in two pairs, never
 self, never a blocked couple, every pair ended once and the partner told exactly once —
@@ -17,16 +19,17 @@ from harness import BUILD, Failure, Scene, leak_check_env, run
 LOADGEN = os.path.join(BUILD, "loadgen", "showcast-loadgen")
 
 
-def chaos(servers, via=None, duration=20, share=0.66):
+def chaos(servers, via=None, duration=20, share=0.66, extra=()):
     """Runs the chaos load against SERVERS (one or more nodes) and checks both views.
     VIA: what the clients connect to instead (a proxy per server); SHARE: the share of
-    a 30 s run's counts this run must reach (a shorter or slower run does less). Longer
-    runs, and runs on a busy machine: tests/bench/chaos_under_load.py."""
+    a 30 s run's counts this run must reach (a shorter or slower run does less); EXTRA:
+    more load-generator options. Longer runs, and runs on a busy machine:
+    tests/bench/chaos_under_load.py."""
     seed = int.from_bytes(os.urandom(2), "big")
     urls = ",".join(s.url for s in (via or servers))
     out = subprocess.run([LOADGEN, "--server", urls, "--clients", "200",
                           "--duration", str(duration), "--chaos", "--seed", str(seed),
-                          "--grace", str(CHAOS_GRACE_S)],
+                          "--grace", str(CHAOS_GRACE_S), *extra],
                          capture_output=True, text=True, timeout=150)
     print(out.stdout)
     if out.returncode != 0 or "invariant violations (clients' view): 0" not in out.stdout:
@@ -60,7 +63,11 @@ def chaos(servers, via=None, duration=20, share=0.66):
 # e2e-ws-hostile). A grace period of 4 s instead of 10 (the load generator's long
 # absences outlast it, and its settling waits for them) keeps the run short.
 CHAOS_GRACE_S = 4
+# Interests (#27) in the one-node and the two-node run: a third of the clients give three
+# of 20 tags, and wait at most a second for someone who shares one.
+CHAOS_INTERESTS = ["--interests", "0.3", "--interest-tags", "20"]
 CHAOS_SERVER_OPTIONS = ["--allow-guests", "--ban-after", "0", "--check-invariants",
+                        "--interest-wait", "1",
                         "--sign-in-limit", "0", "--max-connections-per-address", "0",
                         "--grace", str(CHAOS_GRACE_S)]
 
@@ -72,7 +79,7 @@ def test():
         # Under AddressSanitizer the server is leak-checked when it stops: every path a
         # session can take (resumed, expired, reported, replaced) has run by then.
         chaos([scene.server(extra=[*CHAOS_SERVER_OPTIONS, "--threads", "4"],
-                            env=leak_check_env())])
+                            env=leak_check_env())], extra=CHAOS_INTERESTS)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ dropped connections and reconnects for 20 s; 0 invariant violations from the cli
 view and from both servers' own checks."""
 from harness import Scene, leak_check_env, run
 from redis_server import RedisServer
-from test_chaos import CHAOS_SERVER_OPTIONS, chaos
+from test_chaos import CHAOS_INTERESTS, CHAOS_SERVER_OPTIONS, chaos
 
 
 def test():
@@ -16,7 +16,7 @@ def test():
                                                 "--node-name", f"node-{i}"],
                               env=leak_check_env())
                  for i, port in enumerate((18080, 18081), start=1)]
-        chaos(nodes)
+        chaos(nodes, extra=CHAOS_INTERESTS)
 
 
 run(test)
