@@ -196,6 +196,24 @@ main (int argc, char **argv)
       return 2;
     }
 
+  /* Interests as typed; the language given, or the locale's (none for C or POSIX). Bad
+   * ones are said before anything starts. */
+  g_auto(GStrv) interests = sc_text_split_interests (o.interests);
+  g_auto(GStrv) normalized = sc_text_normalize_interests ((const char *const *) interests, &error);
+  if (normalized == NULL)
+    {
+      g_printerr ("showcast: --interests: %s\n", error->message);
+      return 2;
+    }
+  g_autofree char *language = o.language ? g_ascii_strdown (o.language, -1)
+                                         : sc_text_language_of (g_get_language_names ()[0]);
+  if (language && !sc_text_is_language (language))
+    {
+      g_printerr ("showcast: --language: %s\n",
+                  _("two or three letters, such as de"));
+      return 2;
+    }
+
   g_autoptr(ScMediaConfig) media = sc_options_media_config (&o, default_video_sink (o.headless));
   media->card_name = g_strdup (valid_name);
   /* "auto" and device:NAME: which camera, microphone and speaker, now; a missing one is
@@ -236,14 +254,9 @@ main (int argc, char **argv)
   g_autoptr(ScCallFactory) factory = sc_webrtc_factory_new ();
   g_autoptr(ScCore) core = sc_core_new (SC_SERVER_LINK (signalling), factory, url, valid_name,
                                         media, g_steal_pointer (&identity));
-  /* Interests as typed; the language given, or the locale's (none for C or POSIX). */
-  g_auto(GStrv) interests = sc_text_split_interests (o.interests);
-  g_autofree char *language = o.language ? g_ascii_strdown (o.language, -1)
-                                         : sc_text_language_of (g_get_language_names ()[0]);
   if (!sc_core_set_preferences (core, (const char *const *) interests, language, &error))
     {
-      g_printerr ("showcast: %s %s\n", o.language && language && !sc_text_is_language (language)
-                                          ? "--language:" : "--interests:", error->message);
+      g_printerr ("showcast: %s\n", error->message);   /* checked above: not reached */
       return 2;
     }
   g_autoptr(GInputStream) input = NULL;

@@ -15,6 +15,7 @@
 
 The clients run with LANG=C.UTF-8 (no language) unless a test gives --language."""
 import json
+import os
 import re
 import time
 import urllib.request
@@ -159,12 +160,13 @@ def test_raw_sign_ins(server, slow):
 
 def test_command_line(slow):
     import subprocess
-    for bad in ("a,b,c,d,e,f,g,h,i", "x" * 25):
-        out = subprocess.run([CLIENT_BIN, "--headless", "--interests", bad, "--server",
+    for bad, option in (("a,b,c,d,e,f,g,h,i", "--interests"), ("x" * 25, "--interests"),
+                        ("german", "--language")):
+        out = subprocess.run([CLIENT_BIN, "--headless", option, bad, "--server",
                               "ws://127.0.0.1:9"], capture_output=True, text=True,
-                             timeout=30 * slow, env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})
-        if out.returncode != 2 or "--interests" not in out.stderr:
-            raise Failure(f"--interests {bad}: exit {out.returncode}: {out.stderr}")
+                             timeout=30 * slow, env={**os.environ, **ENV})
+        if out.returncode != 2 or option not in out.stderr:
+            raise Failure(f"{option} {bad}: exit {out.returncode}: {out.stderr}")
 
 
 def test_panel(scene, server, slow):
