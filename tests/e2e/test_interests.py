@@ -1,14 +1,15 @@
 """Interests and language (#27), with real clients (headless, and one panel in tmux):
 
-- Four users "chess, cats, chess, cats", arriving one after another (each waiting before
+- Four users "chess, cats, chess, cats" (the last from its config file, interests=),
+  arriving one after another (each waiting before
   the next comes), are paired by interest: the chess pair and the cats pair, `matched`
   naming what they share — on one node, and on two nodes sharing Redis (users of both
   nodes in each pair).
 - The panel says "You both like: chess".
 - A user whose interest nobody shares meets someone once --interest-wait has passed,
   and not before; /metrics counts that match as a fallback, the others by interest.
-- Two users who give no interest but speak the same language (--language) meet at
-  once, counted by language; /interests in a panel, and {"cmd":"interests"}, change what
+- Two users who give no interest but speak the same language (one from its locale,
+  LANG=de_DE.UTF-8, the other with --language DE) meet at once, counted by language; /interests in a panel, and {"cmd":"interests"}, change what
   counts from the next match.
 - Interest lists that are too long, too many or not text get an error, never a crash:
   on the command line, headless, in the panel, and in raw sign-ins to the server.
@@ -17,6 +18,7 @@ The clients run with LANG=C.UTF-8 (no language) unless a test gives --language."
 import json
 import os
 import re
+import tempfile
 import time
 import urllib.request
 
@@ -28,8 +30,8 @@ from ws_frames import RawWebSocket
 ENV = {"LANG": "C.UTF-8", "LC_ALL": "", "LANGUAGE": ""}
 
 
-def arrive(scene, server, name, interests, slow, extra=()):
-    client = scene.client(server, name, env=ENV,
+def arrive(scene, server, name, interests, slow, extra=(), env=ENV):
+    client = scene.client(server, name, env=env,
                           extra=[*(["--interests", ",".join(interests)] if interests else []),
                                  *extra])
     client.expect("waiting", timeout=15 * slow)
@@ -44,11 +46,15 @@ def reasons(server):
 
 
 def four_by_interest(scene, nodes, slow):
-    """a, c (chess) and b, d (cats), alternating between NODES."""
+    """a, c (chess) and b, d (cats), alternating between NODES; d's from its config file."""
     people = {}
+    config = os.path.join(tempfile.mkdtemp(prefix="showcast-conf-"), "showcast.conf")
+    with open(config, "w") as f:
+        f.write("[showcast]\ninterests=CATS \n")
     for i, (name, interest) in enumerate((("a", "chess"), ("b", "cats"), ("c", "Chess"),
-                                         ("d", "CATS "))):
-        people[name] = arrive(scene, nodes[i % len(nodes)], name, [interest], slow)
+                                         ("d", None))):
+        people[name] = arrive(scene, nodes[i % len(nodes)], name, [interest] if interest else [],
+                              slow, extra=[] if interest else ["--config", config])
         if name == "b":
             time.sleep(0.3 * slow)   # a and b share nothing: still waiting, both
             for p in (people["a"], people["b"]):
@@ -89,8 +95,9 @@ def test_fallback(scene, slow):
     for p in (lonely, anyone):
         p.stop()
 
-    # The same language, no interests: at once, by language.
-    de1 = arrive(scene, server, "de1", [], slow, extra=["--language", "de"])
+    # The same language, no interests: at once, by language; one's from the locale.
+    de1 = arrive(scene, server, "de1", [], slow, env={"LANG": "de_DE.UTF-8", "LC_ALL": "",
+                                                      "LANGUAGE": ""})
     since = time.monotonic()
     de2 = scene.client(server, "de2", env=ENV, extra=["--language", "DE"])
     de1.expect("matched", timeout=15 * slow)
