@@ -99,6 +99,8 @@ sc_core_get_status (ScCore *self, ScStatus *status)
   status->camera_on = !self->media->camera_off;
   status->self_view = self->media->self_view;
   status->video_source = g_strdup (self->media->video_source);
+  status->interests = self->interests ? g_strdupv (self->interests) : g_new0 (char *, 1);
+  status->language = g_strdup (self->language);
   status->audio_source = g_strdup (self->media->audio_source);
   status->video = g_strdup (sc_core_get_video_mode (self));
   status->reconnecting = self->reconnecting;

@@ -44,6 +44,8 @@ sc_status_clear (ScStatus *status)
   g_clear_pointer (&status->call, g_free);
   g_clear_pointer (&status->video, g_free);
   g_clear_pointer (&status->video_source, g_free);
+  g_clear_pointer (&status->interests, g_strfreev);
+  g_clear_pointer (&status->language, g_free);
   g_clear_pointer (&status->audio_source, g_free);
 }
 

@@ -71,6 +71,8 @@ typedef struct
   char *audio_source;         /* "device:NAME", "none" (no microphone), "test"… */
   char *video;
   gboolean reconnecting;
+  GStrv interests;            /* what counts from the next match (never NULL) */
+  char *language;             /* NULL: none */
 } ScStatus;
 
 /* One command as "help" lists it (pointers into the command table). */

@@ -74,6 +74,9 @@ set_status (JsonObject *o, const ScStatus *st)
   json_object_set_boolean_member (o, "camera_on", st->camera_on);
   json_object_set_boolean_member (o, "self_view", st->self_view);
   set_string (o, "video_source", st->video_source);
+  set_list (o, "interests", (const char *const *) st->interests);
+  if (st->language)
+    set_string (o, "language", st->language);
   set_string (o, "audio_source", st->audio_source);
   set_string (o, "video", st->video);
   json_object_set_boolean_member (o, "reconnecting", st->reconnecting);

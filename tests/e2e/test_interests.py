@@ -119,6 +119,10 @@ def test_fallback(scene, slow):
     m = x.expect("matched", timeout=10 * slow)
     if m["peer"]["name"] != "y" or m["common"] != ["opera"]:
         raise Failure(f"x met {m}")
+    y.send({"cmd": "status"})
+    st = y.expect("status", timeout=5 * slow)
+    if st["interests"] != ["opera", "chess"] or "language" in st:
+        raise Failure(f"y's status: {st}")
 
     # Bad lists, headless: an error each, and the client goes on.
     for bad in ([1], ["a" * 25], [f"t{i}" for i in range(9)], {"a": 1}, [""], ["\u202e"]):
