@@ -121,8 +121,11 @@ sc_term_probe_parse (const guint8 *data, gsize len, ScTermReplies *replies)
               gboolean ok = g_strstr_len ((const char *) body, body_len, ";OK") != NULL;
               if (ok && g_strstr_len ((const char *) body, body_len, "i=31"))
                 replies->kitty = TRUE;
-              if (ok && g_strstr_len ((const char *) body, body_len, "i=32"))
-                replies->kitty_shm = TRUE;
+              if (g_strstr_len ((const char *) body, body_len, "i=32"))
+                {
+                  replies->kitty_shm_answered = TRUE;
+                  replies->kitty_shm = ok;
+                }
             }
           else if (kind == 'P' && body_len >= 2 && body[0] == '>' && body[1] == '|')
             {
@@ -199,10 +202,18 @@ write_all (int fd, const char *data, gsize len)
     }
 }
 
-/* Sends @queries and reads answers until DA1 or @deadline (monotonic µs). */
+gboolean
+sc_term_probe_complete (const ScTermReplies *replies, gboolean asked_shm)
+{
+  return replies->da1 && !(asked_shm && replies->kitty && !replies->kitty_shm_answered);
+}
+
+/* Sends @queries and reads answers until the terminal has said all (DA1, and kitty's
+ * shared-memory answer if it was asked) or @deadline (monotonic µs). */
 static void
 ask (int fd, int out_fd, const char *queries, gsize len, gint64 deadline, ScTermReplies *replies)
 {
+  gboolean asked_shm = g_strstr_len (queries, (gssize) len, "i=32") != NULL;
   write_all (out_fd, queries, len);
   guint8 buffer[4096];
   gsize have = 0;
@@ -222,7 +233,8 @@ ask (int fd, int out_fd, const char *queries, gsize len, gint64 deadline, ScTerm
         break;
       have += (gsize) n;
       memset (replies, 0, sizeof *replies);
-      if (sc_term_probe_parse (buffer, have, replies))
+      sc_term_probe_parse (buffer, have, replies);
+      if (sc_term_probe_complete (replies, asked_shm))
         break;
     }
 }

@@ -24,6 +24,7 @@ typedef struct
 {
   gboolean kitty;            /* answered the kitty graphics query */
   gboolean kitty_shm;        /* and read a picture from our shared memory: it is local */
+  gboolean kitty_shm_answered; /* the shared-memory query was answered, OK or not */
   gboolean sixel;            /* DA1 lists 4 */
   gboolean da1;              /* DA1 came: the terminal has said all it will */
   guint colour_registers;    /* sixel colour registers; 0: not said */
@@ -49,6 +50,12 @@ char          *sc_term_probe_queries        (const char          *shm_name);
 gboolean       sc_term_probe_parse          (const guint8        *data,
                                              gsize                len,
                                              ScTermReplies       *replies);
+/* Has the terminal said all it will? DA1 (it answers in order, DA1 last), and, when
+ * @asked_shm and it draws kitty images, the shared-memory query's answer: kitty reads the
+ * object apart from its answers to the rest, so under load that answer can come after
+ * DA1 (seen once in 0.26.5). */
+gboolean       sc_term_probe_complete       (const ScTermReplies *replies,
+                                             gboolean             asked_shm);
 /* Wraps @sequence for tmux to pass on to the terminal around it (DCS tmux; …, every
  * ESC doubled). */
 void           sc_term_probe_wrap_tmux      (const char          *sequence,

@@ -36,6 +36,17 @@ test_probe_answers (void)
   r = parse ("\033_Gi=31;OK\033\\\033P>|kitty(0.26.5)\033\\\033[6;16;8t\033[4;640;960t"
              "\033[?62;c");
   g_assert_true (r.kitty && r.da1);
+  g_assert_true (sc_term_probe_complete (&r, FALSE));
+  /* Asked about shared memory too, and DA1 came before that answer (kitty 0.26.5 under
+   * load): not done yet; then the answer, OK or not. */
+  g_assert_false (sc_term_probe_complete (&r, TRUE));
+  ScTermReplies late = parse ("\033_Gi=31;OK\033\\\033[?62;c\033_Gi=32;OK\033\\");
+  g_assert_true (late.kitty_shm && sc_term_probe_complete (&late, TRUE));
+  late = parse ("\033_Gi=31;OK\033\\\033[?62;c\033_Gi=32;EBADF:no such object\033\\");
+  g_assert_true (!late.kitty_shm && sc_term_probe_complete (&late, TRUE));
+  /* A terminal without kitty images never answers it: DA1 is enough. */
+  ScTermReplies plain = parse ("\033[?62;c");
+  g_assert_true (sc_term_probe_complete (&plain, TRUE));
   g_assert_cmpuint (r.cell_width, ==, 8);
   g_assert_cmpuint (r.cell_height, ==, 16);
   g_assert_cmpuint (r.window_width, ==, 960);
