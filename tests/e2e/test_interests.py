@@ -46,14 +46,17 @@ def reasons(server):
 
 
 def four_by_interest(scene, nodes, slow):
-    """a, c (chess) and b, d (cats), alternating between NODES; d's from its config file."""
+    """a, c (chess) and b, d (cats); with two NODES a and b on the first, c and d on the
+    second, so each pair crosses nodes (common travels in the nodes' paired event); d's
+    interests from its config file."""
     people = {}
     config = os.path.join(tempfile.mkdtemp(prefix="showcast-conf-"), "showcast.conf")
     with open(config, "w") as f:
         f.write("[showcast]\ninterests=CATS \n")
     for i, (name, interest) in enumerate((("a", "chess"), ("b", "cats"), ("c", "Chess"),
                                          ("d", None))):
-        people[name] = arrive(scene, nodes[i % len(nodes)], name, [interest] if interest else [],
+        people[name] = arrive(scene, nodes[i // 2 % len(nodes)], name,
+                              [interest] if interest else [],
                               slow, extra=[] if interest else ["--config", config])
         if name == "b":
             time.sleep(0.3 * slow)   # a and b share nothing: still waiting, both
