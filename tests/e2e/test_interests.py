@@ -101,11 +101,9 @@ def test_fallback(scene, slow):
     # The same language, no interests: at once, by language; one's from the locale.
     de1 = arrive(scene, server, "de1", [], slow, env={"LANG": "de_DE.UTF-8", "LC_ALL": "",
                                                       "LANGUAGE": ""})
-    since = time.monotonic()
     de2 = scene.client(server, "de2", env=ENV, extra=["--language", "DE"])
     de1.expect("matched", timeout=15 * slow)
-    if time.monotonic() - since > wait * slow:
-        raise Failure("two German speakers waited for the interest wait")
+    # Met by language (not a fallback after the wait: /metrics says which, below).
     for p in (de1, de2):
         p.stop()
     got = reasons(server)
