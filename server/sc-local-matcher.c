@@ -15,11 +15,13 @@
  *
  * Interests and language (#27; the rules are in sc-matcher.h). A pass does not look at
  * everyone waiting: users who still wait after a pass cannot meet each other, so a pass
- * takes only the users that changed since the last one (joined, or turned open when
- * their interest wait ran out) and those they may meet, found through indexes: the
- * waiting users by interest, by language, and the open ones. Its cost follows how many
- * could meet, not how many wait. Among the ways to pair them the cost adds, below the
- * rematches, a tier per pair: more shared interests first, then a shared language.
+ * takes only the users that changed since the last one (joined, or whose interest wait
+ * ran out) and those they may meet, found through indexes: the waiting users by
+ * interest, by language, the open ones (nothing to share, or waited out) and the ones
+ * who waited out (they take anyone); a user who waited out takes anyone, so it also
+ * draws a few of all who wait. Its cost follows how many could meet, not how many wait.
+ * Among the ways to pair them the cost adds, below the rematches, a tier per pair: more
+ * shared interests first, then a shared language.
  */
 #define G_LOG_DOMAIN "showcast-server"
 
@@ -38,8 +40,12 @@ typedef struct
 typedef struct
 {
   gint64 since_us;           /* when it joined */
-  gboolean open;             /* may meet anyone open: no preferences, or waited them out */
+  gboolean free;             /* nothing to share: meets anyone else so placed at once */
+  gboolean expired;          /* waited the interest wait out: meets anyone */
 } Waiter;
+
+/* Users drawn from all who wait for one who waited out (it takes anyone). */
+#define EXPIRED_SAMPLE 16
 
 typedef struct
 {
@@ -57,7 +63,8 @@ struct _ScLocalMatcher
   GHashTable *prefs;         /* user id → Prefs */
   GHashTable *by_interest;   /* interest → set of waiting user ids */
   GHashTable *by_language;   /* language → set of waiting user ids */
-  GHashTable *open;          /* set of open waiting user ids */
+  GHashTable *open;          /* set of waiting user ids, free or expired */
+  GHashTable *expired;       /* set of waiting user ids that waited out */
   GPtrArray *dirty;          /* of char*: joined or turned open since the last pass */
   GQueue expiries;           /* of Expiry, by deadline (one wait for all: join order) */
   guint expiry_source;
@@ -172,6 +179,13 @@ tier (Shared s)
   return s.common ? 8 - MIN (s.common, 8) : s.language ? 8 : 9;
 }
 
+/* Sharing nothing, may these two meet? Both free, or either waited out. */
+static gboolean
+waiters_may_meet (const Waiter *a, const Waiter *b)
+{
+  return a && b && ((a->free && b->free) || a->expired || b->expired);
+}
+
 /* May @a and @b (both waiting, never a blocked couple: checked apart) meet now? */
 static gboolean
 may_meet (ScLocalMatcher *self, const char *a, const char *b)
@@ -179,9 +193,8 @@ may_meet (ScLocalMatcher *self, const char *a, const char *b)
   Shared s = shared (g_hash_table_lookup (self->prefs, a), g_hash_table_lookup (self->prefs, b));
   if (s.common || s.language)
     return TRUE;
-  Waiter *wa = g_hash_table_lookup (self->waiters, a);
-  Waiter *wb = g_hash_table_lookup (self->waiters, b);
-  return wa && wb && wa->open && wb->open;
+  return waiters_may_meet (g_hash_table_lookup (self->waiters, a),
+                           g_hash_table_lookup (self->waiters, b));
 }
 
 static void
@@ -213,10 +226,15 @@ index_user (ScLocalMatcher *self, const char *id, gboolean add)
   if (p && p->language)
     (add ? set_add : set_remove) (self->by_language, p->language, id);
   Waiter *w = g_hash_table_lookup (self->waiters, id);
-  if (add && w && w->open)
+  if (add && w && (w->free || w->expired))
     g_hash_table_add (self->open, g_strdup (id));
-  else if (!add)
-    g_hash_table_remove (self->open, id);
+  if (add && w && w->expired)
+    g_hash_table_add (self->expired, g_strdup (id));
+  if (!add)
+    {
+      g_hash_table_remove (self->open, id);
+      g_hash_table_remove (self->expired, id);
+    }
 }
 
 typedef struct
@@ -293,7 +311,7 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
     for (guint j = i + 1; j < n; j++)
       {
         Shared sh = shared (prefs[i], prefs[j]);
-        gboolean may = sh.common || sh.language || (waiter[i]->open && waiter[j]->open);
+        gboolean may = sh.common || sh.language || waiters_may_meet (waiter[i], waiter[j]);
         never[i][j] = never[j][i] = !may || blocked (self, ids[i], ids[j]);
         cost[i][j] = cost[j][i] = (PARTED (parted, i, j) ? REMATCH : 0) + (gint32) tier (sh);
       }
@@ -388,8 +406,13 @@ run_pass (ScLocalMatcher *self)
         add_set (set, g_hash_table_lookup (self->by_interest, p->interests[i]));
       if (p && p->language)
         add_set (set, g_hash_table_lookup (self->by_language, p->language));
-      if (w->open)
+      add_set (set, self->expired);
+      if (w->free || w->expired)
         add_set (set, self->open);
+      if (w->expired)
+        for (guint draw = 0; draw < MIN (EXPIRED_SAMPLE, self->waiting->len); draw++)
+          g_hash_table_add (set, g_ptr_array_index (self->waiting,
+                                                    g_random_int_range (0, (gint32) self->waiting->len)));
     }
   guint n = g_hash_table_size (set);
   if (n < 2)
@@ -486,7 +509,7 @@ plan_greedy (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
             continue;
           Shared sh = shared (px, g_hash_table_lookup (self->prefs, ids[y]));
           Waiter *wy = g_hash_table_lookup (self->waiters, ids[y]);
-          if (!(sh.common || sh.language || (wx->open && wy->open)))
+          if (!(sh.common || sh.language || waiters_may_meet (wx, wy)))
             continue;
           if (blocked (self, ids[x], ids[y]))
             continue;
@@ -547,7 +570,8 @@ schedule_pass (ScLocalMatcher *self)
 
 static void schedule_expiry (ScLocalMatcher *self);
 
-/* Interest waits that ran out: those users turn open, and a pass looks at them again. */
+/* Interest waits that ran out: those users take anyone now, and a pass looks at them
+ * again. */
 static gboolean
 expiry_cb (gpointer data)
 {
@@ -559,10 +583,11 @@ expiry_cb (gpointer data)
     {
       g_queue_pop_head (&self->expiries);
       Waiter *w = g_hash_table_lookup (self->waiters, e->id);
-      if (w && !w->open && w->since_us == e->since_us)
+      if (w && !w->expired && w->since_us == e->since_us)
         {
-          w->open = TRUE;
+          w->expired = TRUE;
           g_hash_table_add (self->open, g_strdup (e->id));
+          g_hash_table_add (self->expired, g_strdup (e->id));
           g_ptr_array_add (self->dirty, g_strdup (e->id));
         }
       expiry_free (e);
@@ -592,12 +617,15 @@ sc_local_matcher_join (ScMatcher *matcher, const char *user_id)
   g_ptr_array_add (self->waiting, g_strdup (user_id));
   Waiter *w = g_new0 (Waiter, 1);
   w->since_us = g_get_monotonic_time ();
-  w->open = !has_prefs (g_hash_table_lookup (self->prefs, user_id)) || self->interest_wait_us == 0;
+  w->free = !has_prefs (g_hash_table_lookup (self->prefs, user_id));
+  w->expired = self->interest_wait_us == 0;
   g_hash_table_insert (self->waiters, g_strdup (user_id), w);
   index_user (self, user_id, TRUE);
   g_ptr_array_add (self->dirty, g_strdup (user_id));
-  if (!w->open)
+  if (!w->expired)
     {
+      /* Everyone's: one with nothing to share may be waiting only for keen users, who
+       * take it when it has waited this long. */
       Expiry *e = g_new0 (Expiry, 1);
       e->id = g_strdup (user_id);
       e->since_us = w->since_us;
@@ -714,6 +742,7 @@ sc_local_matcher_finalize (GObject *object)
   g_hash_table_unref (self->by_interest);
   g_hash_table_unref (self->by_language);
   g_hash_table_unref (self->open);
+  g_hash_table_unref (self->expired);
   g_hash_table_unref (self->last_partner);
   g_hash_table_unref (self->blocked);
   G_OBJECT_CLASS (sc_local_matcher_parent_class)->finalize (object);
@@ -738,6 +767,7 @@ sc_local_matcher_init (ScLocalMatcher *self)
   self->by_language = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_hash_table_unref);
   self->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->expired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->expiries);
   self->interest_wait_us = (gint64) SC_MATCHER_DEFAULT_INTEREST_WAIT_MS * 1000;
   self->last_partner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -11,11 +11,12 @@
  * two or more who may meet wait, they are paired at once.
  *
  * Interests and language (#27). Two waiting users may meet when they share an interest,
- * or share the language, or when both are "open": without interests or language, or
- * waiting longer than the interest wait (then anyone will do). Among those a user may
- * meet, one sharing more interests comes first, then one sharing the language, then
- * anyone; among equals the choice is random. So nobody waits more than the interest
- * wait for want of a partner who shares something.
+ * or share the language, or when neither has either ("free"), or when one of them has
+ * waited longer than the interest wait (it takes anyone: so nobody waits more than the
+ * interest wait for want of a partner who shares something, nor, without a language,
+ * among users who all have one). Among those a user may meet, one sharing more
+ * interests comes first, then one sharing the language, then anyone; among equals the
+ * choice is random.
  */
 #pragma once
 

@@ -5,24 +5,28 @@
 
 #include "sc-redis-matcher.h"
 
-/* The pairing script: one joining user (ARGV: id, node, open "1"/"0", language or "",
- * then its interests) against those waiting, atomically. Indexes, so that its cost does
- * not grow with the number waiting: sc:i:INTEREST and sc:l:LANGUAGE (the waiting users
- * who have it), sc:open (those who may meet anyone open: no preferences, or their
- * interest wait ran out; their node picks for them again then, with open "1"), and
- * sc:waiting (everyone waiting, for the rematch rule). Each user's hash sc:u:ID keeps its
- * node, name, last partner, interests ("\n"-joined) and language.
+/* The pairing script: one joining user (ARGV: id, node, its state — "0" within its
+ * interest wait, "1" free: nothing to share, "2" waited out: takes anyone — language or
+ * "", then its interests) against those waiting, atomically. Indexes, so that its cost
+ * does not grow with the number waiting: sc:i:INTEREST and sc:l:LANGUAGE (the waiting
+ * users who have it), sc:open (free or waited out), sc:expired (waited out: they take
+ * anyone; their node picks for them again when the wait runs out, with "2"), and
+ * sc:waiting (everyone waiting). Each user's hash sc:u:ID keeps its node, name, last
+ * partner, interests ("\n"-joined) and language.
  *
  * 1. Among a sample (16) of each interest's waiting users, one sharing the most
- *    interests, drawn at random among equals. 2. One sharing the language. 3. If the
- *    user is open, an open one. SRANDMEMBER's sample comes back in the set's hash order,
- *    not at random (one user of 60 came first in 44 of 200 draws), so 2 and 3 go through
- *    it in a random order (a Fisher–Yates shuffle done one step at a time); when none of
- *    the 16 open ones may meet the user and more are open, it looks through up to 1,000
- *    more (SSCAN) and takes one of those found at random. A just-parted partner is taken
- *    only when nobody else waits. */
+ *    interests, drawn at random among equals. 2. One sharing the language. 3. For a free
+ *    or waited-out user, an open one; for anyone, one who waited out; for one who waited
+ *    out, anyone waiting. SRANDMEMBER's sample comes back in the set's hash order, not at
+ *    random (one user of 60 came first in 44 of 200 draws), so 2 and 3 go through it in a
+ *    random order (a Fisher–Yates shuffle done one step at a time); when none of the 16
+ *    may meet the user and more wait there, it looks through up to 1,000 more (SSCAN) and
+ *    takes one of those found at random. A just-parted partner is taken only when nobody
+ *    else waits. */
 static const char pick_script[] =
-  "local user, node, open, lang = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4]\n"
+  "local user, node, lang = ARGV[1], ARGV[2], ARGV[4]\n"
+  "local expired = ARGV[3] == '2'\n"
+  "local open = ARGV[3] ~= '0'\n"
   "local tags, mine = {}, {}\n"
   "for i = 5, #ARGV do tags[#tags + 1] = ARGV[i]; mine[ARGV[i]] = true end\n"
   "local ukey = 'sc:u:' .. user\n"
@@ -34,6 +38,7 @@ static const char pick_script[] =
   "local function unindex(c, ctags, clang)\n"
   "  redis.call('SREM', 'sc:waiting', c)\n"
   "  redis.call('SREM', 'sc:open', c)\n"
+  "  redis.call('SREM', 'sc:expired', c)\n"
   "  for _, t in ipairs(ctags) do redis.call('SREM', 'sc:i:' .. t, c) end\n"
   "  if clang and clang ~= '' then redis.call('SREM', 'sc:l:' .. clang, c) end\n"
   "end\n"
@@ -54,11 +59,14 @@ static const char pick_script[] =
   "  if redis.call('SISMEMBER', 'sc:blocked:' .. user, c) == 1 then return nil end\n"
   "  local common = 0\n"
   "  for _, t in ipairs(ctags) do if mine[t] then common = common + 1 end end\n"
-  "  local copen = redis.call('SISMEMBER', 'sc:open', c) == 1\n"
-  "  if common == 0 and not (lang ~= '' and info[5] == lang) and not (open and copen) then\n"
+  "  local cexpired = redis.call('SISMEMBER', 'sc:expired', c) == 1\n"
+  "  local copen = cexpired or redis.call('SISMEMBER', 'sc:open', c) == 1\n"
+  "  if common == 0 and not (lang ~= '' and info[5] == lang) and not (open and copen) and\n"
+  "     not expired and not cexpired then\n"
   "    return nil\n"
   "  end\n"
-  "  local p = {c, info[1], info[2], info[4] or '', info[5] or '', copen and '1' or '0', common}\n"
+  "  local state = cexpired and '2' or (copen and '1' or '0')\n"
+  "  local p = {c, info[1], info[2], info[4] or '', info[5] or '', state, common}\n"
   "  if c == last or info[3] == user then\n"
   "    if not rematch then rematch = p end\n"
   "    return nil\n"
@@ -97,13 +105,16 @@ static const char pick_script[] =
   "  local p = first_of('sc:l:' .. lang)\n"
   "  if p then return take(p) end\n"
   "end\n"
-  "if open then\n"
-  "  local p = first_of('sc:open')\n"
+  "local p = first_of('sc:expired')\n"
+  "if p then return take(p) end\n"
+  "local wide = (expired and 'sc:waiting') or (open and 'sc:open')\n"
+  "if wide then\n"
+  "  p = first_of(wide)\n"
   "  if p then return take(p) end\n"
-  "  if redis.call('SCARD', 'sc:open') > 16 then\n"
+  "  if redis.call('SCARD', wide) > 16 then\n"
   "    local found, cursor, looked = {}, '0', 0\n"
   "    repeat\n"
-  "      local r = redis.call('SSCAN', 'sc:open', cursor, 'COUNT', 100)\n"
+  "      local r = redis.call('SSCAN', wide, cursor, 'COUNT', 100)\n"
   "      cursor = r[1]\n"
   "      for _, c in ipairs(r[2]) do\n"
   "        seen[c] = nil\n"
@@ -120,6 +131,7 @@ static const char pick_script[] =
   "end\n"
   "redis.call('SADD', 'sc:waiting', user)\n"
   "if open then redis.call('SADD', 'sc:open', user) end\n"
+  "if expired then redis.call('SADD', 'sc:expired', user) end\n"
   "for _, t in ipairs(tags) do redis.call('SADD', 'sc:i:' .. t, user) end\n"
   "if lang ~= '' then redis.call('SADD', 'sc:l:' .. lang, user) end\n"
   "return false\n";
@@ -176,11 +188,15 @@ has_prefs (const Prefs *p)
   return p && ((p->interests && p->interests[0]) || p->language);
 }
 
+/* A user's state for the script: within its interest wait, free (nothing to share),
+ * or waited out (takes anyone). */
+typedef enum { STATE_KEEN = '0', STATE_FREE = '1', STATE_EXPIRED = '2' } JoinState;
+
 typedef struct
 {
   ScRedisMatcher *self;
   char *user;
-  gboolean open;
+  JoinState state;
   gboolean retried;
 } Join;
 
@@ -190,12 +206,14 @@ static void pick (ScRedisMatcher *self, Join *join);
  * reads. */
 static void
 index_commands (ScRedisMatcher *self, const char *id, const char *const *interests,
-                const char *language, gboolean open, gboolean add)
+                const char *language, JoinState state, gboolean add)
 {
   const char *op = add ? "SADD" : "SREM";
   sc_redis_command (self->redis, NULL, NULL, op, "sc:waiting", id, NULL);
-  if (open || !add)
+  if (state != STATE_KEEN || !add)
     sc_redis_command (self->redis, NULL, NULL, op, "sc:open", id, NULL);
+  if (state == STATE_EXPIRED || !add)
+    sc_redis_command (self->redis, NULL, NULL, op, "sc:expired", id, NULL);
   for (guint i = 0; interests && interests[i]; i++)
     {
       g_autofree char *key = g_strconcat ("sc:i:", interests[i], NULL);
@@ -277,7 +295,7 @@ on_pick (ScRedis *redis, redisReply *reply, gpointer data)
       g_info ("%s left while being paired with %s; %s waits again", join->user, partner, partner);
       g_auto(GStrv) their = g_strsplit (reply->element[3]->str, "\n", -1);
       index_commands (self, partner, (const char *const *) their, reply->element[4]->str,
-                      g_str_equal (reply->element[5]->str, "1"), TRUE);
+                      (JoinState) reply->element[5]->str[0], TRUE);
     }
   else if (reply == NULL)
     g_warning ("could not ask Redis for a partner of %s", join->user);
@@ -295,7 +313,8 @@ pick (ScRedisMatcher *self, Join *join)
   g_ptr_array_add (argv, "0");
   g_ptr_array_add (argv, join->user);
   g_ptr_array_add (argv, self->node);
-  g_ptr_array_add (argv, join->open ? "1" : "0");
+  char state[2] = { (char) join->state, '\0' };
+  g_ptr_array_add (argv, state);
   g_ptr_array_add (argv, p && p->language ? p->language : "");
   for (guint i = 0; p && p->interests && p->interests[i]; i++)
     g_ptr_array_add (argv, p->interests[i]);
@@ -304,12 +323,12 @@ pick (ScRedisMatcher *self, Join *join)
 }
 
 static void
-start_pick (ScRedisMatcher *self, const char *user_id, gboolean open)
+start_pick (ScRedisMatcher *self, const char *user_id, JoinState state)
 {
   Join *join = g_new0 (Join, 1);
   join->self = self;
   join->user = g_strdup (user_id);
-  join->open = open;
+  join->state = state;
   pick (self, join);
 }
 
@@ -327,7 +346,7 @@ expiry_free (gpointer data)
   g_free (e);
 }
 
-/* The user's interest wait ran out: it picks again, now open to anyone open. */
+/* The user's interest wait ran out: it picks again, now taking anyone. */
 static gboolean
 on_expiry (gpointer data)
 {
@@ -335,7 +354,7 @@ on_expiry (gpointer data)
   ScRedisMatcher *self = e->self;
   g_hash_table_remove (self->expiries, e->user);
   if (g_hash_table_contains (self->waiting, e->user))
-    start_pick (self, e->user, TRUE);
+    start_pick (self, e->user, STATE_EXPIRED);
   return G_SOURCE_REMOVE;
 }
 
@@ -344,10 +363,13 @@ sc_redis_matcher_join (ScMatcher *matcher, const char *user_id)
 {
   ScRedisMatcher *self = SC_REDIS_MATCHER (matcher);
   g_hash_table_add (self->waiting, g_strdup (user_id));
-  gboolean open = !has_prefs (g_hash_table_lookup (self->prefs, user_id)) ||
-                  self->interest_wait_ms == 0;
-  if (!open)
+  JoinState state = self->interest_wait_ms == 0 ? STATE_EXPIRED
+                  : has_prefs (g_hash_table_lookup (self->prefs, user_id)) ? STATE_KEEN
+                  : STATE_FREE;
+  if (state != STATE_EXPIRED)
     {
+      /* Everyone's: one with nothing to share may be waiting only for keen users, who
+       * take it when it has waited this long. */
       cancel_expiry (self, user_id);
       Expiry *e = g_new0 (Expiry, 1);
       e->self = self;
@@ -356,7 +378,7 @@ sc_redis_matcher_join (ScMatcher *matcher, const char *user_id)
                                          e, expiry_free);
       g_hash_table_insert (self->expiries, g_strdup (user_id), GUINT_TO_POINTER (source));
     }
-  start_pick (self, user_id, open);
+  start_pick (self, user_id, state);
 }
 
 static void
@@ -368,7 +390,7 @@ sc_redis_matcher_leave (ScMatcher *matcher, const char *user_id)
     {
       Prefs *p = g_hash_table_lookup (self->prefs, user_id);
       index_commands (self, user_id, p ? (const char *const *) p->interests : NULL,
-                      p ? p->language : NULL, TRUE, FALSE);
+                      p ? p->language : NULL, STATE_EXPIRED, FALSE);
     }
 }
 

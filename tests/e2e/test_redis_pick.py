@@ -42,6 +42,8 @@ def test():
                 c.call("SADD", f"sc:l:{lang}", user)
 
         def pick(user="me", open_="1", lang="", tags=()):
+            """OPEN_: the caller's state: "0" within its interest wait, "1" free (nothing
+            to share), "2" waited out."""
             got = c.call("EVALSHA", sha, 0, user, "n1", open_, lang, *tags)
             if isinstance(got, str):
                 raise Failure(f"script error: {got}")
@@ -163,14 +165,30 @@ def test():
         if c.call("SISMEMBER", "sc:i:opera", "me") != "1" or \
                 c.call("SISMEMBER", "sc:open", "me") != "0":
             raise Failure("the waiting caller is not filed under its interest only")
-        got = pick(open_="1", tags=["opera"])
+        got = pick(open_="2", tags=["opera"])
         if got is None or got[0] not in others or c.call("SISMEMBER", "sc:i:opera", "me") != "0":
             raise Failure(f"after the interest wait the caller met {got}")
-        # ... and a keen user within its wait is not taken by an open caller.
+        # A free caller does not take a keen user within its wait...
         reset([])
         add_keen("keen", ["opera"])
         if pick() is not None:
-            raise Failure("an open caller took a user still within its interest wait")
+            raise Failure("a free caller took a user still within its interest wait")
+        # ... but one who waited out takes anyone: here, among 60 keen users who share
+        # nothing with it or each other.
+        reset([])
+        for u in others:
+            add_keen(u, [f"own-{u}"])
+        got = pick(open_="2")
+        if got is None or got[0] not in others:
+            raise Failure(f"a caller who waited out met {got} among {WAITING} keen users")
+        # And a keen newcomer takes one who waited out (sc:expired).
+        reset([])
+        add_keen("patient", ["knitting"])
+        c.call("SADD", "sc:open", "patient")
+        c.call("SADD", "sc:expired", "patient")
+        got = pick(open_="0", tags=["opera"])
+        if got is None or got[0] != "patient" or got[5] != "2":
+            raise Failure(f"a keen newcomer met {got}, not the user who waited out")
 
         print(f"blocked by {WAITING - 1} of {WAITING}: found the one 30 times of 30; "
               f"40 free picks met {len(met)} users; three waiting: {counts}; "

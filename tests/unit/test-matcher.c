@@ -435,6 +435,35 @@ test_interest_wait (void)
   fake_end_all (lobby, a, b, c, d, NULL);
 }
 
+/* One with nothing to share waits among keen users (who share a language with each
+ * other, not with it): when its own wait runs out it takes one of them, before that
+ * user's wait would have — nobody waits for ever for having no language. */
+static void
+test_waited_out_takes_anyone (void)
+{
+  g_autoptr(ScMatcher) matcher = sc_local_matcher_new ();
+  sc_matcher_set_interest_wait (matcher, 2000);
+  g_autoptr(ScLobby) lobby = fake_lobby_new (matcher, TRUE);
+  FakeConn *x = sign_in_with (lobby, "x", NULL, NULL);
+  gboolean done = FALSE;
+  g_timeout_add (1000, quit_loop, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  FakeConn *e = sign_in_with (lobby, "e", NULL, "en");
+  gint64 joined = g_get_monotonic_time ();
+  sc_matcher_flush (matcher);
+  g_assert_cmpuint (count_type (x, SC_MSG_MATCHED, 0), ==, 0);
+  done = FALSE;
+  g_timeout_add (5000, quit_loop, &done);
+  while (!done && count_type (e, SC_MSG_MATCHED, 0) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_type (e, SC_MSG_MATCHED, 0), ==, 1);
+  /* x's wait (about 1 s after e came), not e's own (2 s). */
+  g_assert_cmpint (g_get_monotonic_time () - joined, <, 1800 * 1000);
+  g_assert_cmpuint (sc_lobby_get_stats (lobby)->matches_by_reason[SC_MATCH_FALLBACK], ==, 1);
+  fake_end_all (lobby, x, e, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -442,5 +471,6 @@ main (int argc, char **argv)
   g_test_add_func ("/matcher/random-steps", test_random_steps);
   g_test_add_func ("/matcher/interest-steps", test_interest_steps);
   g_test_add_func ("/matcher/interest-wait", test_interest_wait);
+  g_test_add_func ("/matcher/waited-out-takes-anyone", test_waited_out_takes_anyone);
   return g_test_run ();
 }
