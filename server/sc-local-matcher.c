@@ -410,9 +410,15 @@ run_pass (ScLocalMatcher *self)
       if (w->free || w->expired)
         add_set (set, self->open);
       if (w->expired)
-        for (guint draw = 0; draw < MIN (EXPIRED_SAMPLE, self->waiting->len); draw++)
-          g_hash_table_add (set, g_ptr_array_index (self->waiting,
-                                                    g_random_int_range (0, (gint32) self->waiting->len)));
+        {
+          /* Everyone when few wait; else EXPIRED_SAMPLE in a row from a random place, so
+           * that each is drawn as often as any other. */
+          guint n = self->waiting->len;
+          guint take = MIN (EXPIRED_SAMPLE, n);
+          guint from = n > take ? (guint) g_random_int_range (0, (gint32) n) : 0;
+          for (guint draw = 0; draw < take; draw++)
+            g_hash_table_add (set, g_ptr_array_index (self->waiting, (from + draw) % n));
+        }
     }
   guint n = g_hash_table_size (set);
   if (n < 2)
