@@ -1,7 +1,7 @@
 """Chaos (issue #4): 200 signalling-only clients (showcast-loadgen --chaos) sign in, skip,
 leave, report, drop their connections without a goodbye and come back (resuming with a
 ticket, or after the grace period with a new session), quit and sign in afresh — at
-random, for 20 s, against one server that checks its own invariants after every change
+random, for 15 s, against one server that checks its own invariants after every change
 (--check-invariants). Then every client comes back and the grace periods run out. A third
 of the clients give interests (#27), so matching by interest, and its wait, run under the
 same chaos.
@@ -19,7 +19,7 @@ from harness import BUILD, Failure, Scene, leak_check_env, run
 LOADGEN = os.path.join(BUILD, "loadgen", "showcast-loadgen")
 
 
-def chaos(servers, via=None, duration=20, share=0.66, extra=()):
+def chaos(servers, via=None, duration=15, share=0.5, extra=()):
     """Runs the chaos load against SERVERS (one or more nodes) and checks both views.
     VIA: what the clients connect to instead (a proxy per server); SHARE: the share of
     a 30 s run's counts this run must reach (a shorter or slower run does less); EXTRA:

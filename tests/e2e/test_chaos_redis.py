@@ -1,6 +1,6 @@
 """The chaos test of issue #4 against two nodes sharing one Redis (issue #5): 200
 signalling-only clients, half on each node, random sign-in, next, leave, report,
-dropped connections and reconnects for 20 s; 0 invariant violations from the clients'
+dropped connections and reconnects for 15 s; 0 invariant violations from the clients'
 view and from both servers' own checks."""
 from harness import Scene, leak_check_env, run
 from redis_server import RedisServer
