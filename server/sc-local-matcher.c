@@ -31,11 +31,6 @@
 
 #include "sc-local-matcher.h"
 
-typedef struct
-{
-  GStrv interests;           /* normalised; NULL: none */
-  char *language;            /* NULL: none */
-} Prefs;
 
 typedef struct
 {
@@ -60,7 +55,7 @@ struct _ScLocalMatcher
 
   GPtrArray *waiting;        /* of char* user ids, in join order */
   GHashTable *waiters;       /* user id → Waiter, for each waiting user */
-  GHashTable *prefs;         /* user id → Prefs */
+  GHashTable *prefs;         /* user id → ScMatchPrefs */
   GHashTable *by_interest;   /* interest → set of waiting user ids */
   GHashTable *by_language;   /* language → set of waiting user ids */
   GHashTable *open;          /* set of waiting user ids, free or expired */
@@ -131,20 +126,6 @@ is_waiting (ScLocalMatcher *self, const char *user_id)
   return g_ptr_array_find_with_equal_func (self->waiting, user_id, g_str_equal, NULL);
 }
 
-static gboolean
-has_prefs (const Prefs *p)
-{
-  return p && ((p->interests && p->interests[0]) || p->language);
-}
-
-static void
-prefs_free (Prefs *p)
-{
-  g_strfreev (p->interests);
-  g_free (p->language);
-  g_free (p);
-}
-
 static void
 expiry_free (Expiry *e)
 {
@@ -160,7 +141,7 @@ typedef struct
 } Shared;
 
 static Shared
-shared (const Prefs *a, const Prefs *b)
+shared (const ScMatchPrefs *a, const ScMatchPrefs *b)
 {
   Shared s = { 0, FALSE };
   if (a == NULL || b == NULL)
@@ -220,7 +201,7 @@ set_remove (GHashTable *index, const char *key, const char *id)
 static void
 index_user (ScLocalMatcher *self, const char *id, gboolean add)
 {
-  Prefs *p = g_hash_table_lookup (self->prefs, id);
+  ScMatchPrefs *p = g_hash_table_lookup (self->prefs, id);
   for (guint i = 0; p && p->interests && p->interests[i]; i++)
     (add ? set_add : set_remove) (self->by_interest, p->interests[i], id);
   if (p && p->language)
@@ -299,7 +280,7 @@ plan_exact (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
   gint32 cost[EXACT_MAX][EXACT_MAX];
   gboolean never[EXACT_MAX][EXACT_MAX];
   g_autofree gint *parted = parted_indices (self, ids, n);
-  Prefs *prefs[EXACT_MAX];
+  ScMatchPrefs *prefs[EXACT_MAX];
   Waiter *waiter[EXACT_MAX];
   for (guint i = 0; i < n; i++)
     {
@@ -371,20 +352,6 @@ add_set (GHashTable *into, GHashTable *set)
     g_hash_table_add (into, id);
 }
 
-static ScMatchReason
-reason_of (ScLocalMatcher *self, const char *a, const char *b, GStrv *common)
-{
-  Prefs *pa = g_hash_table_lookup (self->prefs, a);
-  Prefs *pb = g_hash_table_lookup (self->prefs, b);
-  guint n = sc_matcher_count_common (pa ? (const char *const *) pa->interests : NULL,
-                                     pb ? (const char *const *) pb->interests : NULL, common);
-  if (n)
-    return SC_MATCH_INTEREST;
-  if (shared (pa, pb).language)
-    return SC_MATCH_LANGUAGE;
-  return has_prefs (pa) || has_prefs (pb) ? SC_MATCH_FALLBACK : SC_MATCH_ANYONE;
-}
-
 static void sc_local_matcher_leave (ScMatcher *matcher, const char *user_id);
 
 static void
@@ -401,7 +368,7 @@ run_pass (ScLocalMatcher *self)
       if (w == NULL)
         continue;
       g_hash_table_add (set, (gpointer) x);
-      Prefs *p = g_hash_table_lookup (self->prefs, x);
+      ScMatchPrefs *p = g_hash_table_lookup (self->prefs, x);
       for (guint i = 0; p && p->interests && p->interests[i]; i++)
         add_set (set, g_hash_table_lookup (self->by_interest, p->interests[i]));
       if (p && p->language)
@@ -451,8 +418,10 @@ run_pass (ScLocalMatcher *self)
   for (guint i = 0; i < n_pairs; i++)
     {
       GStrv common = NULL;
-      reasons[i] = reason_of (self, g_ptr_array_index (pairs, 2 * i),
-                              g_ptr_array_index (pairs, 2 * i + 1), &common);
+      reasons[i] = sc_match_reason (g_hash_table_lookup (self->prefs, g_ptr_array_index (pairs, 2 * i)),
+                                    g_hash_table_lookup (self->prefs,
+                                                         g_ptr_array_index (pairs, 2 * i + 1)),
+                                    &common);
       g_ptr_array_add (commons, common);
     }
   g_clear_pointer (&ids, g_free);
@@ -503,7 +472,7 @@ plan_greedy (ScLocalMatcher *self, char **ids, guint n, GPtrArray *pairs)
       if (taken[x])
         continue;
 
-      Prefs *px = g_hash_table_lookup (self->prefs, ids[x]);
+      ScMatchPrefs *px = g_hash_table_lookup (self->prefs, ids[x]);
       Waiter *wx = g_hash_table_lookup (self->waiters, ids[x]);
       guint others = 0;
       guint only_other = 0;
@@ -623,7 +592,7 @@ sc_local_matcher_join (ScMatcher *matcher, const char *user_id)
   g_ptr_array_add (self->waiting, g_strdup (user_id));
   Waiter *w = g_new0 (Waiter, 1);
   w->since_us = g_get_monotonic_time ();
-  w->free = !has_prefs (g_hash_table_lookup (self->prefs, user_id));
+  w->free = !g_hash_table_contains (self->prefs, user_id);
   w->expired = self->interest_wait_us == 0;
   g_hash_table_insert (self->waiters, g_strdup (user_id), w);
   index_user (self, user_id, TRUE);
@@ -701,15 +670,7 @@ sc_local_matcher_set_preferences (ScMatcher *matcher, const char *user_id,
   gboolean waiting = is_waiting (self, user_id);
   if (waiting)
     sc_local_matcher_leave (matcher, user_id);
-  if ((interests == NULL || interests[0] == NULL) && language == NULL)
-    g_hash_table_remove (self->prefs, user_id);
-  else
-    {
-      Prefs *p = g_new0 (Prefs, 1);
-      p->interests = interests && interests[0] ? g_strdupv ((GStrv) interests) : NULL;
-      p->language = g_strdup (language);
-      g_hash_table_replace (self->prefs, g_strdup (user_id), p);
-    }
+  sc_match_prefs_store (self->prefs, user_id, interests, language);
   if (waiting)
     sc_local_matcher_join (matcher, user_id);
 }
@@ -766,8 +727,7 @@ sc_local_matcher_init (ScLocalMatcher *self)
   self->waiting = g_ptr_array_new_with_free_func (g_free);
   self->dirty = g_ptr_array_new_with_free_func (g_free);
   self->waiters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->prefs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) prefs_free);
+  self->prefs = sc_match_prefs_table_new ();
   self->by_interest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_hash_table_unref);
   self->by_language = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

@@ -139,6 +139,49 @@ sc_matcher_count_common (const char *const *a, const char *const *b, GStrv *comm
   return n;
 }
 
+void
+sc_match_prefs_free (ScMatchPrefs *prefs)
+{
+  g_strfreev (prefs->interests);
+  g_free (prefs->language);
+  g_free (prefs);
+}
+
+GHashTable *
+sc_match_prefs_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                (GDestroyNotify) sc_match_prefs_free);
+}
+
+void
+sc_match_prefs_store (GHashTable *table, const char *user_id, const char *const *interests,
+                      const char *language)
+{
+  gboolean some = interests && interests[0];
+  if (!some && language == NULL)
+    {
+      g_hash_table_remove (table, user_id);
+      return;
+    }
+  ScMatchPrefs *prefs = g_new0 (ScMatchPrefs, 1);
+  prefs->interests = some ? g_strdupv ((GStrv) interests) : NULL;
+  prefs->language = g_strdup (language);
+  g_hash_table_replace (table, g_strdup (user_id), prefs);
+}
+
+ScMatchReason
+sc_match_reason (const ScMatchPrefs *a, const ScMatchPrefs *b, GStrv *common)
+{
+  guint n = sc_matcher_count_common (a ? (const char *const *) a->interests : NULL,
+                                     b ? (const char *const *) b->interests : NULL, common);
+  if (n)
+    return SC_MATCH_INTEREST;
+  if (a && b && a->language && g_strcmp0 (a->language, b->language) == 0)
+    return SC_MATCH_LANGUAGE;
+  return a || b ? SC_MATCH_FALLBACK : SC_MATCH_ANYONE;
+}
+
 const char *
 sc_match_reason_to_string (ScMatchReason reason)
 {

@@ -123,6 +123,28 @@ void  sc_matcher_emit_paired (ScMatcher         *self,
 guint sc_matcher_count_common (const char *const *a,
                                const char *const *b,
                                GStrv             *common);
+
+/* For implementations: what a user shares, as a matcher keeps it. A user with neither
+ * interests nor a language has no entry (NULL). */
+typedef struct
+{
+  GStrv interests;           /* NULL: none */
+  char *language;            /* NULL: none */
+} ScMatchPrefs;
+
+void          sc_match_prefs_free  (ScMatchPrefs      *prefs);
+/* Sets @user_id's entry in @table (id → ScMatchPrefs, made by sc_match_prefs_table_new),
+ * or removes it when there is nothing to share. */
+GHashTable   *sc_match_prefs_table_new (void);
+void          sc_match_prefs_store (GHashTable        *table,
+                                    const char        *user_id,
+                                    const char *const *interests,
+                                    const char        *language);
+/* Why two users (their entries, NULL for none) are paired, and (@common not NULL) the
+ * interests they share. */
+ScMatchReason sc_match_reason      (const ScMatchPrefs *a,
+                                    const ScMatchPrefs *b,
+                                    GStrv              *common);
 const char *sc_match_reason_to_string (ScMatchReason reason);
 
 G_END_DECLS

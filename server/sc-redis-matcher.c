@@ -142,12 +142,6 @@ typedef struct
   char *node;
 } Peer;
 
-typedef struct
-{
-  GStrv interests;           /* NULL: none */
-  char *language;            /* NULL: none */
-} Prefs;
-
 struct _ScRedisMatcher
 {
   GObject parent_instance;
@@ -156,7 +150,7 @@ struct _ScRedisMatcher
   char *script_sha;
   GHashTable *waiting;     /* this node's users in the lobby (their join is in flight or done) */
   GHashTable *peers;       /* id → Peer: users of other nodes we were paired with */
-  GHashTable *prefs;       /* id → Prefs: this node's users' interests and language */
+  GHashTable *prefs;       /* id → ScMatchPrefs: this node's users' interests and language */
   GHashTable *expiries;    /* id → GSource id: a waiting user's interest wait */
   guint interest_wait_ms;
 };
@@ -172,20 +166,6 @@ peer_free (Peer *peer)
   g_free (peer->name);
   g_free (peer->node);
   g_free (peer);
-}
-
-static void
-prefs_free (Prefs *p)
-{
-  g_strfreev (p->interests);
-  g_free (p->language);
-  g_free (p);
-}
-
-static gboolean
-has_prefs (const Prefs *p)
-{
-  return p && ((p->interests && p->interests[0]) || p->language);
 }
 
 /* A user's state for the script: within its interest wait, free (nothing to share),
@@ -270,16 +250,12 @@ on_pick (ScRedis *redis, redisReply *reply, gpointer data)
           peer->node = g_strdup (node);
           g_hash_table_replace (self->peers, g_strdup (partner), peer);
         }
-      Prefs *mine = g_hash_table_lookup (self->prefs, join->user);
+      /* The partner's, from the script's answer ("" for none). */
+      ScMatchPrefs theirs = { their[0] ? their : NULL, *their_language ? (char *) their_language : NULL };
       g_auto(GStrv) common = NULL;
-      guint n = sc_matcher_count_common (mine ? (const char *const *) mine->interests : NULL,
-                                         (const char *const *) their, &common);
-      gboolean they_share = their[0] && *their[0];
-      ScMatchReason reason =
-        n ? SC_MATCH_INTEREST
-          : mine && mine->language && g_str_equal (mine->language, their_language) ? SC_MATCH_LANGUAGE
-          : has_prefs (mine) || they_share || *their_language ? SC_MATCH_FALLBACK
-          : SC_MATCH_ANYONE;
+      ScMatchReason reason = sc_match_reason (g_hash_table_lookup (self->prefs, join->user),
+                                              theirs.interests || theirs.language ? &theirs : NULL,
+                                              &common);
       /* Who offers is random, as in the local matcher. */
       if (g_random_boolean ())
         sc_matcher_emit_paired (SC_MATCHER (self), join->user, partner,
@@ -306,7 +282,7 @@ on_pick (ScRedis *redis, redisReply *reply, gpointer data)
 static void
 pick (ScRedisMatcher *self, Join *join)
 {
-  Prefs *p = g_hash_table_lookup (self->prefs, join->user);
+  ScMatchPrefs *p = g_hash_table_lookup (self->prefs, join->user);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_ptr_array_add (argv, join->retried ? "EVAL" : "EVALSHA");
   g_ptr_array_add (argv, join->retried ? (char *) pick_script : self->script_sha);
@@ -364,7 +340,7 @@ sc_redis_matcher_join (ScMatcher *matcher, const char *user_id)
   ScRedisMatcher *self = SC_REDIS_MATCHER (matcher);
   g_hash_table_add (self->waiting, g_strdup (user_id));
   JoinState state = self->interest_wait_ms == 0 ? STATE_EXPIRED
-                  : has_prefs (g_hash_table_lookup (self->prefs, user_id)) ? STATE_KEEN
+                  : g_hash_table_contains (self->prefs, user_id) ? STATE_KEEN
                   : STATE_FREE;
   if (state != STATE_EXPIRED)
     {
@@ -388,7 +364,7 @@ sc_redis_matcher_leave (ScMatcher *matcher, const char *user_id)
   cancel_expiry (self, user_id);
   if (g_hash_table_remove (self->waiting, user_id))
     {
-      Prefs *p = g_hash_table_lookup (self->prefs, user_id);
+      ScMatchPrefs *p = g_hash_table_lookup (self->prefs, user_id);
       index_commands (self, user_id, p ? (const char *const *) p->interests : NULL,
                       p ? p->language : NULL, STATE_EXPIRED, FALSE);
     }
@@ -425,15 +401,7 @@ sc_redis_matcher_set_preferences (ScMatcher *matcher, const char *user_id,
   gboolean waiting = g_hash_table_contains (self->waiting, user_id);
   if (waiting)
     sc_redis_matcher_leave (matcher, user_id);
-  if ((interests == NULL || interests[0] == NULL) && language == NULL)
-    g_hash_table_remove (self->prefs, user_id);
-  else
-    {
-      Prefs *p = g_new0 (Prefs, 1);
-      p->interests = interests && interests[0] ? g_strdupv ((GStrv) interests) : NULL;
-      p->language = g_strdup (language);
-      g_hash_table_replace (self->prefs, g_strdup (user_id), p);
-    }
+  sc_match_prefs_store (self->prefs, user_id, interests, language);
   if (waiting)
     sc_redis_matcher_join (matcher, user_id);
 }
@@ -534,7 +502,7 @@ sc_redis_matcher_init (ScRedisMatcher *self)
   self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) peer_free);
   self->script_sha = g_compute_checksum_for_string (G_CHECKSUM_SHA1, pick_script, -1);
-  self->prefs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) prefs_free);
+  self->prefs = sc_match_prefs_table_new ();
   self->expiries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->interest_wait_ms = SC_MATCHER_DEFAULT_INTEREST_WAIT_MS;
 }
