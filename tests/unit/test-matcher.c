@@ -153,6 +153,71 @@ act (ScLobby *lobby, GPtrArray *models, int action)
     }
 }
 
+static const char *const pool[] = { "chess", "cats", "jazz", "go", "rust", "tea" };
+
+static FakeConn *
+sign_in_with (ScLobby *lobby, const char *name, const char *const *interests, const char *language)
+{
+  FakeConn *conn = fake_connect (lobby);
+  ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
+  msg->version = SC_PROTOCOL_VERSION;
+  msg->name = g_strdup (name);
+  msg->interests = g_strdupv ((GStrv) interests);
+  msg->language = g_strdup (language);
+  fake_receive (lobby, conn, msg);
+  ScMessage *reply = g_ptr_array_index (conn->inbox, 1);
+  g_assert_cmpint (reply->type, ==, SC_MSG_SIGNED_IN);
+  return conn;
+}
+
+/* A new user signed in: by name only, or (@keen) with 0–3 interests from the pool
+ * (duplicates too: the server drops them) and a language or none. */
+static Model *
+new_user (ScLobby *lobby, guint number, gboolean keen)
+{
+  Model *m = g_new0 (Model, 1);
+  g_autofree char *name = g_strdup_printf ("user%u", number);
+  if (!keen)
+    {
+      m->conn = fake_sign_in (lobby, name);
+      return m;
+    }
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  guint n = g_test_rand_int_range (0, 4);
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add (b, pool[g_test_rand_int_range (0, G_N_ELEMENTS (pool))]);
+  g_auto(GStrv) given = g_strv_builder_end (b);
+  m->interests = sc_text_normalize_interests ((const char *const *) given, NULL);
+  int l = g_test_rand_int_range (0, 4);
+  m->language = l == 0 ? g_strdup ("en") : l == 1 ? g_strdup ("de") : NULL;
+  m->conn = sign_in_with (lobby, name, (const char *const *) given, m->language);
+  return m;
+}
+
+/* A batch of 1–4 random actions (sign-ins, nexts, leaves, disconnects), as happen within
+ * one main-loop iteration; what the server says is read after each, as a client would,
+ * and nothing may pair before the pass. Returns how many actions it took. */
+static guint
+run_batch (ScLobby *lobby, GPtrArray *models, guint *names, gboolean keen)
+{
+  guint batch = g_test_rand_int_range (1, 5);
+  for (guint k = 0; k < batch; k++)
+    {
+      int action = g_test_rand_int_range (0, 100);
+      if (models->len < 2 || (action < 15 && models->len < MAX_USERS))
+        {
+          Model *m = new_user (lobby, (*names)++, keen);
+          g_ptr_array_add (models, m);
+          g_hash_table_insert (by_id, m->conn->id, m);
+        }
+      else
+        act (lobby, models, action);
+      g_autoptr(GPtrArray) before = absorb (models);
+      g_assert_cmpuint (before->len, ==, 0);
+    }
+  return batch;
+}
+
 static void
 test_random_steps (void)
 {
@@ -165,27 +230,7 @@ test_random_steps (void)
 
   for (guint step = 0; step < STEPS; )
     {
-      /* A batch of 1–4 actions, as happen within one main-loop iteration. */
-      guint batch = g_test_rand_int_range (1, 5);
-      for (guint k = 0; k < batch; k++, step++)
-        {
-          int action = g_test_rand_int_range (0, 100);
-          if (models->len < 2 || (action < 15 && models->len < MAX_USERS))
-            {
-              Model *m = g_new0 (Model, 1);
-              g_autofree char *n = g_strdup_printf ("user%u", name++);
-              m->conn = fake_sign_in (lobby, n);
-              g_ptr_array_add (models, m);
-              g_hash_table_insert (by_id, m->conn->id, m);
-            }
-          else
-            act (lobby, models, action);
-
-          /* Read what the server said before the next action, as a client would. */
-          g_autoptr(GPtrArray) before = absorb (models);
-          g_assert_cmpuint (before->len, ==, 0);   /* nothing pairs before the pass */
-        }
-
+      step += run_batch (lobby, models, &name, FALSE);
 
       /* Who waits when the matching pass runs. */
       g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
@@ -249,23 +294,6 @@ test_random_steps (void)
 
 /* ---- Interests and language (#27) ------------------------------------------------- */
 
-static const char *const pool[] = { "chess", "cats", "jazz", "go", "rust", "tea" };
-
-static FakeConn *
-sign_in_with (ScLobby *lobby, const char *name, const char *const *interests, const char *language)
-{
-  FakeConn *conn = fake_connect (lobby);
-  ScMessage *msg = sc_message_new (SC_MSG_SIGN_IN);
-  msg->version = SC_PROTOCOL_VERSION;
-  msg->name = g_strdup (name);
-  msg->interests = g_strdupv ((GStrv) interests);
-  msg->language = g_strdup (language);
-  fake_receive (lobby, conn, msg);
-  ScMessage *reply = g_ptr_array_index (conn->inbox, 1);
-  g_assert_cmpint (reply->type, ==, SC_MSG_SIGNED_IN);
-  return conn;
-}
-
 static guint
 common_of (Model *a, Model *b)
 {
@@ -308,34 +336,7 @@ test_interest_steps (void)
 
   for (guint step = 0; step < STEPS; )
     {
-      guint batch = g_test_rand_int_range (1, 5);
-      for (guint k = 0; k < batch; k++, step++)
-        {
-          int action = g_test_rand_int_range (0, 100);
-          if (models->len < 2 || (action < 15 && models->len < MAX_USERS))
-            {
-              Model *m = g_new0 (Model, 1);
-              g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-              guint n = g_test_rand_int_range (0, 4);
-              for (guint i = 0; i < n; i++)
-                {
-                  const char *tag = pool[g_test_rand_int_range (0, G_N_ELEMENTS (pool))];
-                  g_strv_builder_add (b, tag);   /* duplicates: the server drops them */
-                }
-              g_auto(GStrv) given = g_strv_builder_end (b);
-              m->interests = sc_text_normalize_interests ((const char *const *) given, NULL);
-              int l = g_test_rand_int_range (0, 4);
-              m->language = l == 0 ? g_strdup ("en") : l == 1 ? g_strdup ("de") : NULL;
-              g_autofree char *nm = g_strdup_printf ("user%u", name++);
-              m->conn = sign_in_with (lobby, nm, (const char *const *) given, m->language);
-              g_ptr_array_add (models, m);
-              g_hash_table_insert (by_id, m->conn->id, m);
-            }
-          else
-            act (lobby, models, action);
-          g_autoptr(GPtrArray) before = absorb (models);
-          g_assert_cmpuint (before->len, ==, 0);
-        }
+      step += run_batch (lobby, models, &name, TRUE);
 
       sc_matcher_flush (matcher);
       g_autoptr(GPtrArray) formed = absorb (models);
