@@ -254,11 +254,7 @@ main (int argc, char **argv)
   g_autoptr(ScCallFactory) factory = sc_webrtc_factory_new ();
   g_autoptr(ScCore) core = sc_core_new (SC_SERVER_LINK (signalling), factory, url, valid_name,
                                         media, g_steal_pointer (&identity));
-  if (!sc_core_set_preferences (core, (const char *const *) interests, language, &error))
-    {
-      g_printerr ("showcast: %s\n", error->message);   /* checked above: not reached */
-      return 2;
-    }
+  sc_core_set_preferences (core, (const char *const *) normalized, language);
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(ScHeadless) headless_frontend = NULL;
   g_autoptr(ScTui) tui = NULL;

@@ -746,25 +746,14 @@ normalized_interests (const char *const *list, GError **error)
   return out;
 }
 
-gboolean
-sc_core_set_preferences (ScCore *self, const char *const *interests, const char *language,
-                         GError **error)
+void
+sc_core_set_preferences (ScCore *self, const char *const *interests, const char *language)
 {
-  GStrv list = normalized_interests (interests, error);
-  if (list == NULL)
-    return FALSE;
-  if (language && !sc_text_is_language (language))
-    {
-      g_strfreev (list);
-      g_set_error (error, SC_CORE_ERROR, SC_CORE_ERROR_BAD_INTERESTS,
-                   _("“%s” is not a language: two or three letters, such as de."), language);
-      return FALSE;
-    }
+  g_return_if_fail (language == NULL || sc_text_is_language (language));
   g_strfreev (self->interests);
-  self->interests = list;
+  self->interests = interests ? g_strdupv ((GStrv) interests) : g_new0 (char *, 1);
   g_free (self->language);
   self->language = g_strdup (language);
-  return TRUE;
 }
 
 /* Tells the server what the user shares now (a new list, or a new session). */

@@ -77,13 +77,12 @@ void        sc_core_set_camera_on  (ScCore              *self,
                                     gboolean             on);
 gboolean    sc_core_get_mic_muted  (ScCore              *self);
 /* The self-view: your own picture in a corner of the peer's (window and terminal). */
-/* What the user shares, for matching (#27): interests (normalised here; sc-text.h) and
- * the language (two or three letters, or NULL). Before the core starts: sent with the
- * sign-in. */
-gboolean    sc_core_set_preferences (ScCore             *self,
+/* What the user shares, for matching (#27), before the core starts (sent with the
+ * sign-in): interests as sc_text_normalize_interests() made them, and the language as
+ * sc_text_is_language() accepts it, or NULL. The command line checks both first. */
+void        sc_core_set_preferences (ScCore             *self,
                                      const char *const  *interests,
-                                     const char         *language,
-                                     GError            **error);
+                                     const char         *language);
 /* New interests, from the next match: told to the server at once when signed in. */
 gboolean    sc_core_set_interests  (ScCore              *self,
                                     const char *const   *interests,
