@@ -24,7 +24,7 @@
  *    takes one of those found at random. A just-parted partner is taken only when nobody
  *    else waits. */
 static const char pick_script[] =
-  "local user, node, lang = ARGV[1], ARGV[2], ARGV[4]\n"
+  "local user, lang = ARGV[1], ARGV[4]\n"
   "local expired = ARGV[3] == '2'\n"
   "local open = ARGV[3] ~= '0'\n"
   "local tags, mine = {}, {}\n"
